@@ -1,0 +1,85 @@
+//! `dealbox-cli`: Dealbox without the window, for scripts, checks and servers.
+
+mod account_cmd;
+mod mail_cmd;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use dealbox_core::{Core, Error};
+
+#[derive(Parser)]
+#[command(name = "dealbox-cli", version, about = "Dealbox mail + CRM from the command line")]
+pub struct Cli {
+    /// Profile directory (default: the platform's data dir, e.g. ~/.local/share/dealbox).
+    #[arg(long, global = true, env = "DEALBOX_PROFILE")]
+    profile: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Add, edit, remove, list and test mail accounts.
+    #[command(subcommand)]
+    Account(account_cmd::AccountCmd),
+    /// List cached folders with counts.
+    Folders(mail_cmd::FoldersArgs),
+    /// List cached messages, newest first.
+    List(mail_cmd::ListArgs),
+    /// Show one message.
+    Show(mail_cmd::ShowArgs),
+    /// Search the local index (from:, to:, subject:, has:attachment, is:unread, before:, after:).
+    Search(mail_cmd::SearchArgs),
+}
+
+fn main() -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DEALBOX_LOG").unwrap_or_else(|_| "warn".into());
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(exit_code(&e))
+        }
+    }
+}
+
+fn exit_code(e: &anyhow::Error) -> u8 {
+    match e.downcast_ref::<Error>().map(|e| e.kind) {
+        Some(dealbox_core::ErrorKind::Config) | Some(dealbox_core::ErrorKind::NotFound) => 2,
+        Some(dealbox_core::ErrorKind::Auth) => 3,
+        Some(dealbox_core::ErrorKind::Keyring) => 4,
+        Some(dealbox_core::ErrorKind::Limit) => 5,
+        Some(_) => 1,
+        None => 1,
+    }
+}
+
+pub fn open_core(profile: &Option<PathBuf>) -> anyhow::Result<Core> {
+    let dir = profile.clone().unwrap_or_else(dealbox_core::default_profile_dir);
+    Ok(Core::open(&dir, Arc::new(dealbox_platform::OsKeyring::new()))?)
+}
+
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
+}
+
+pub fn stdout_is_tty() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let core = open_core(&cli.profile)?;
+    match cli.command {
+        Command::Account(cmd) => account_cmd::run(&core, cmd),
+        Command::Folders(a) => mail_cmd::folders(&core, a),
+        Command::List(a) => mail_cmd::list(&core, a),
+        Command::Show(a) => mail_cmd::show(&core, a),
+        Command::Search(a) => mail_cmd::search(&core, a),
+    }
+}

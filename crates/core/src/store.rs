@@ -1,0 +1,153 @@
+//! The local store: one SQLite database per profile, upgraded by numbered migrations.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Error, Result};
+
+/// The migrations, in order. Migration N brings the schema to `user_version` N.
+/// Append new files; never edit or reorder a released one.
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../migrations/0001_init.sql")),
+    ("0002_remote_content", include_str!("../migrations/0002_remote_content.sql")),
+];
+
+/// The schema version this build writes.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// The database file inside a profile directory.
+pub const DB_FILE: &str = "dealbox.sqlite3";
+
+/// A handle to the profile's database. Cheap to share behind an `Arc`.
+pub struct Store {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Open (creating if needed) the database at `path` and bring it to the latest schema.
+    pub fn open(path: &Path) -> Result<Self> {
+        Self::open_upto(path, latest_version())
+    }
+
+    /// Open and migrate only up to `target` (used by upgrade tests to write an old database).
+    pub fn open_upto(path: &Path, target: i64) -> Result<Self> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| Error::storage(format!("cannot open the database {}: {e}", path.display())))?;
+        configure(&conn)?;
+        let mut store = Self { conn: Mutex::new(conn), path: path.to_path_buf() };
+        store.migrate(target)?;
+        Ok(store)
+    }
+
+    /// An in-memory database at the latest schema, for unit tests.
+    pub fn open_in_memory() -> Result<Self> {
+        let conn = Connection::open_in_memory()?;
+        configure(&conn)?;
+        let mut store = Self { conn: Mutex::new(conn), path: PathBuf::from(":memory:") };
+        store.migrate(latest_version())?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Lock the connection. Keep the guard short: never hold it across an await.
+    pub fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
+        self.conn.lock().map_err(|_| Error::internal("database lock poisoned by an earlier panic"))
+    }
+
+    /// The schema version of the open database.
+    pub fn version(&self) -> Result<i64> {
+        Ok(self.conn()?.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self, target: i64) -> Result<()> {
+        let conn = self.conn.get_mut().map_err(|_| Error::internal("database lock poisoned"))?;
+        let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if current > latest_version() {
+            return Err(Error::storage(format!(
+                "this profile's database was written by a newer Dealbox (schema version {current}; this version \
+                 understands up to {}). Update Dealbox to open it; nothing was changed.",
+                latest_version()
+            )));
+        }
+        for (i, (name, sql)) in MIGRATIONS.iter().enumerate() {
+            let version = i as i64 + 1;
+            if version <= current || version > target {
+                continue;
+            }
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)
+                .map_err(|e| Error::storage(format!("database upgrade {name} failed: {e}; nothing was changed")))?;
+            tx.pragma_update(None, "user_version", version)?;
+            tx.commit()?;
+            tracing::info!(migration = name, version, "database upgraded");
+        }
+        Ok(())
+    }
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    // journal_mode returns a row, so read it rather than execute it.
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+    Ok(())
+}
+
+/// Seconds since the Unix epoch. Only for timestamps written to rows, never for decisions.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_database_reaches_the_latest_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join(DB_FILE)).unwrap();
+        assert_eq!(store.version().unwrap(), latest_version());
+        let mode: String = store.conn().unwrap().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn database_from_a_newer_version_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch("CREATE TABLE future (x INTEGER); PRAGMA user_version = 999;").unwrap();
+        }
+        let err = Store::open(&path).err().expect("must refuse");
+        assert!(err.message.contains("newer Dealbox"), "{err}");
+        assert!(err.message.contains("999"), "{err}");
+        let c = Connection::open(&path).unwrap();
+        let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, 999);
+    }
+
+    #[test]
+    fn fts5_is_available() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .conn()
+            .unwrap()
+            .execute("INSERT INTO messages_fts(rowid, subject, addresses, body) VALUES (1, 'hello', '', '')", [])
+            .unwrap();
+    }
+}
