@@ -12,7 +12,11 @@ use clap::{Parser, Subcommand};
 use dealbox_core::{Core, Error};
 
 #[derive(Parser)]
-#[command(name = "dealbox-cli", version, about = "Dealbox mail + CRM from the command line")]
+#[command(
+    name = "dealbox-cli",
+    version,
+    about = "Dealbox mail + CRM from the command line"
+)]
 pub struct Cli {
     /// Profile directory (default: the platform's data dir, e.g. ~/.local/share/dealbox).
     #[arg(long, global = true, env = "DEALBOX_PROFILE")]
@@ -25,7 +29,7 @@ pub struct Cli {
 enum Command {
     /// Add, edit, remove, list and test mail accounts.
     #[command(subcommand)]
-    Account(account_cmd::AccountCmd),
+    Account(Box<account_cmd::AccountCmd>),
     /// List cached folders with counts.
     Folders(mail_cmd::FoldersArgs),
     /// List cached messages, newest first.
@@ -37,8 +41,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("DEALBOX_LOG").unwrap_or_else(|_| "warn".into());
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DEALBOX_LOG")
+        .unwrap_or_else(|_| "warn".into());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -61,12 +69,20 @@ fn exit_code(e: &anyhow::Error) -> u8 {
 }
 
 pub fn open_core(profile: &Option<PathBuf>) -> anyhow::Result<Core> {
-    let dir = profile.clone().unwrap_or_else(dealbox_core::default_profile_dir);
-    Ok(Core::open(&dir, Arc::new(dealbox_platform::OsKeyring::new()))?)
+    let dir = profile
+        .clone()
+        .unwrap_or_else(dealbox_core::default_profile_dir);
+    Ok(Core::open(
+        &dir,
+        Arc::new(dealbox_platform::OsKeyring::new()),
+    )?)
 }
 
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
 }
 
 pub fn stdout_is_tty() -> bool {
@@ -76,7 +92,7 @@ pub fn stdout_is_tty() -> bool {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let core = open_core(&cli.profile)?;
     match cli.command {
-        Command::Account(cmd) => account_cmd::run(&core, cmd),
+        Command::Account(cmd) => account_cmd::run(&core, *cmd),
         Command::Folders(a) => mail_cmd::folders(&core, a),
         Command::List(a) => mail_cmd::list(&core, a),
         Command::Show(a) => mail_cmd::show(&core, a),

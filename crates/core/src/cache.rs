@@ -25,7 +25,11 @@ pub fn upsert_folder(
          delimiter = excluded.delimiter, role = excluded.role",
         params![account_id, name, display_name, delimiter, role],
     )?;
-    Ok(conn.query_row("SELECT id FROM folders WHERE account_id = ?1 AND name = ?2", params![account_id, name], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT id FROM folders WHERE account_id = ?1 AND name = ?2",
+        params![account_id, name],
+        |r| r.get(0),
+    )?)
 }
 
 /// A message as fetched from the server.
@@ -42,7 +46,12 @@ pub struct Fetched<'a> {
 }
 
 /// Store a batch of fetched messages in one transaction. Re-storing a UID replaces its row (same id).
-pub fn store_messages(store: &Store, account_id: i64, folder_id: i64, batch: &[Fetched<'_>]) -> Result<Vec<i64>> {
+pub fn store_messages(
+    store: &Store,
+    account_id: i64,
+    folder_id: i64,
+    batch: &[Fetched<'_>],
+) -> Result<Vec<i64>> {
     let mut conn = store.conn()?;
     let tx = conn.transaction()?;
     let mut ids = Vec::with_capacity(batch.len());
@@ -55,7 +64,10 @@ pub fn store_messages(store: &Store, account_id: i64, folder_id: i64, batch: &[F
 
 fn addresses_text(p: &Parsed) -> String {
     let mut s = String::new();
-    for m in std::iter::once(&p.from).chain(p.to.iter()).chain(p.cc.iter()) {
+    for m in std::iter::once(&p.from)
+        .chain(p.to.iter())
+        .chain(p.cc.iter())
+    {
         s.push_str(&m.name);
         s.push(' ');
         s.push_str(&m.addr);
@@ -64,22 +76,38 @@ fn addresses_text(p: &Parsed) -> String {
     s
 }
 
-fn store_one(tx: &Transaction<'_>, account_id: i64, folder_id: i64, m: &Fetched<'_>) -> Result<i64> {
+fn store_one(
+    tx: &Transaction<'_>,
+    account_id: i64,
+    folder_id: i64,
+    m: &Fetched<'_>,
+) -> Result<i64> {
     let (parsed, warning) = match parse::parse(m.raw) {
         Ok(p) => (p, None),
         Err(w) => (Parsed::default(), Some(w)),
     };
     let date = parsed.date.or(m.internal_date).unwrap_or(0);
     let flags = m.flags.join(" ");
-    let has_att = parsed.attachments.iter().any(|a| !a.inline || a.filename.is_some());
+    let has_att = parsed
+        .attachments
+        .iter()
+        .any(|a| !a.inline || a.filename.is_some());
     let existing: Option<i64> = tx
-        .query_row("SELECT id FROM messages WHERE folder_id = ?1 AND uid = ?2", params![folder_id, m.uid], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM messages WHERE folder_id = ?1 AND uid = ?2",
+            params![folder_id, m.uid],
+            |r| r.get(0),
+        )
         .optional()?;
     let thread_id = thread_for(tx, account_id, &parsed)?;
     let refs = parsed.references.join(" ");
     let to_json = serde_json::to_string(&parsed.to)?;
     let cc_json = serde_json::to_string(&parsed.cc)?;
-    let body_state = if warning.is_some() { "unparseable" } else { "fetched" };
+    let body_state = if warning.is_some() {
+        "unparseable"
+    } else {
+        "fetched"
+    };
     let id = match existing {
         Some(id) => {
             tx.execute(
@@ -111,7 +139,10 @@ fn store_one(tx: &Transaction<'_>, account_id: i64, folder_id: i64, m: &Fetched<
         }
     };
     let thread_id = thread_id.unwrap_or(id);
-    tx.execute("UPDATE messages SET thread_id = ?1 WHERE id = ?2", params![thread_id, id])?;
+    tx.execute(
+        "UPDATE messages SET thread_id = ?1 WHERE id = ?2",
+        params![thread_id, id],
+    )?;
     tx.execute(
         "INSERT INTO bodies (message_id, raw, text, html) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT(message_id) DO UPDATE SET raw = excluded.raw, text = excluded.text, html = excluded.html",
@@ -126,7 +157,12 @@ fn store_one(tx: &Transaction<'_>, account_id: i64, folder_id: i64, m: &Fetched<
     }
     tx.execute(
         "INSERT INTO messages_fts (rowid, subject, addresses, body) VALUES (?1, ?2, ?3, ?4)",
-        params![id, parsed.subject, addresses_text(&parsed), parse::index_text(&parsed)],
+        params![
+            id,
+            parsed.subject,
+            addresses_text(&parsed),
+            parse::index_text(&parsed)
+        ],
     )?;
     Ok(id)
 }
@@ -191,7 +227,10 @@ pub fn remove_uids(store: &Store, folder_id: i64, uids: &[u32]) -> Result<usize>
             "DELETE FROM messages_fts WHERE rowid = (SELECT id FROM messages WHERE folder_id = ?1 AND uid = ?2)",
             params![folder_id, uid],
         )?;
-        n += tx.execute("DELETE FROM messages WHERE folder_id = ?1 AND uid = ?2", params![folder_id, uid])?;
+        n += tx.execute(
+            "DELETE FROM messages WHERE folder_id = ?1 AND uid = ?2",
+            params![folder_id, uid],
+        )?;
     }
     tx.commit()?;
     Ok(n)

@@ -34,16 +34,34 @@ impl Conn {
             let mut lines = Vec::new();
             loop {
                 let mut line = String::new();
-                let n = io.read_line(&mut line).await.map_err(|e| net::io_error(&host, what, &e))?;
+                let n = io
+                    .read_line(&mut line)
+                    .await
+                    .map_err(|e| net::io_error(&host, what, &e))?;
                 if n == 0 {
-                    return Err(Error::new(ErrorKind::Protocol, format!("{host} closed the connection during {what}")));
+                    return Err(Error::new(
+                        ErrorKind::Protocol,
+                        format!("{host} closed the connection during {what}"),
+                    ));
                 }
                 let line = line.trim_end();
                 if line.len() < 3 || !line.is_char_boundary(3) {
-                    return Err(Error::new(ErrorKind::Protocol, format!("{host} is not speaking SMTP (got '{}')", line.escape_debug())));
+                    return Err(Error::new(
+                        ErrorKind::Protocol,
+                        format!(
+                            "{host} is not speaking SMTP (got '{}')",
+                            line.escape_debug()
+                        ),
+                    ));
                 }
                 let code: u16 = line[..3].parse().map_err(|_| {
-                    Error::new(ErrorKind::Protocol, format!("{host} is not speaking SMTP (got '{}')", line.escape_debug()))
+                    Error::new(
+                        ErrorKind::Protocol,
+                        format!(
+                            "{host} is not speaking SMTP (got '{}')",
+                            line.escape_debug()
+                        ),
+                    )
                 })?;
                 let more = line.as_bytes().get(3) == Some(&b'-');
                 lines.push(line.get(4..).unwrap_or("").to_string());
@@ -59,8 +77,12 @@ impl Conn {
         let host = self.host.clone();
         net::with_timeout(self.t.io, &host, what, async {
             let w = self.io.get_mut();
-            w.write_all(line.as_bytes()).await.map_err(|e| net::io_error(&host, what, &e))?;
-            w.write_all(b"\r\n").await.map_err(|e| net::io_error(&host, what, &e))?;
+            w.write_all(line.as_bytes())
+                .await
+                .map_err(|e| net::io_error(&host, what, &e))?;
+            w.write_all(b"\r\n")
+                .await
+                .map_err(|e| net::io_error(&host, what, &e))?;
             w.flush().await.map_err(|e| net::io_error(&host, what, &e))
         })
         .await?;
@@ -68,53 +90,103 @@ impl Conn {
     }
 }
 
-async fn open<S: AsyncRead + AsyncWrite + Unpin + Send + Sync + std::fmt::Debug + 'static>(s: S, host: &str, t: Timeouts) -> Conn {
-    Conn { io: BufReader::new(Box::new(s) as BoxStream), host: host.to_string(), t }
+async fn open<S: AsyncRead + AsyncWrite + Unpin + Send + Sync + std::fmt::Debug + 'static>(
+    s: S,
+    host: &str,
+    t: Timeouts,
+) -> Conn {
+    Conn {
+        io: BufReader::new(Box::new(s) as BoxStream),
+        host: host.to_string(),
+        t,
+    }
 }
 
 /// Connect to the account's SMTP server and authenticate, without sending anything.
-pub async fn test_login(account: &Account, password: &Sensitive<String>, t: Timeouts) -> Result<Vec<String>> {
+pub async fn test_login(
+    account: &Account,
+    password: &Sensitive<String>,
+    t: Timeouts,
+) -> Result<Vec<String>> {
     let ep = &account.smtp;
     account.check_cleartext_allowed(ep)?;
     let host = ep.host.as_str();
     let trust = trust_for(account);
     let tcp = net::connect_tcp(host, ep.port, t.connect).await?;
     let mut c = match ep.security {
-        Security::Tls => open(net::tls_handshake(tcp, host, &trust, t.connect).await?, host, t).await,
+        Security::Tls => {
+            open(
+                net::tls_handshake(tcp, host, &trust, t.connect).await?,
+                host,
+                t,
+            )
+            .await
+        }
         _ => open(tcp, host, t).await,
     };
     let greet = c.reply("the greeting").await?;
     if greet.code != 220 {
-        return Err(Error::new(ErrorKind::Protocol, format!("{host} did not greet as an SMTP server: {} {}", greet.code, greet.text())));
+        return Err(Error::new(
+            ErrorKind::Protocol,
+            format!(
+                "{host} did not greet as an SMTP server: {} {}",
+                greet.code,
+                greet.text()
+            ),
+        ));
     }
     let mut ehlo = c.send("EHLO dealbox.localdomain", "EHLO").await?;
     if ep.security == Security::Starttls {
-        if !ehlo.lines.iter().any(|l| l.eq_ignore_ascii_case("STARTTLS")) {
-            return Err(Error::new(ErrorKind::Tls, format!("{host} does not offer STARTTLS; choose tls (port 465) or check the port")));
+        if !ehlo
+            .lines
+            .iter()
+            .any(|l| l.eq_ignore_ascii_case("STARTTLS"))
+        {
+            return Err(Error::new(
+                ErrorKind::Tls,
+                format!("{host} does not offer STARTTLS; choose tls (port 465) or check the port"),
+            ));
         }
         let r = c.send("STARTTLS", "STARTTLS").await?;
         if r.code != 220 {
-            return Err(Error::new(ErrorKind::Tls, format!("{host} refused STARTTLS: {} {}", r.code, r.text())));
+            return Err(Error::new(
+                ErrorKind::Tls,
+                format!("{host} refused STARTTLS: {} {}", r.code, r.text()),
+            ));
         }
         let inner = c.io.into_inner();
         let tls = net::tls_handshake(inner, host, &trust, t.connect).await?;
         c = open(tls, host, t).await;
         ehlo = c.send("EHLO dealbox.localdomain", "EHLO").await?;
     }
-    let auth_line = ehlo.lines.iter().find(|l| l.to_ascii_uppercase().starts_with("AUTH")).cloned();
+    let auth_line = ehlo
+        .lines
+        .iter()
+        .find(|l| l.to_ascii_uppercase().starts_with("AUTH"))
+        .cloned();
     let Some(auth_line) = auth_line else {
         return Err(Error::new(ErrorKind::Protocol, format!("{host} offers no login (AUTH) on this port; the submission port is usually 465 or 587")));
     };
-    let mechs: Vec<String> = auth_line.split_whitespace().skip(1).map(|m| m.to_ascii_uppercase()).collect();
+    let mechs: Vec<String> = auth_line
+        .split_whitespace()
+        .skip(1)
+        .map(|m| m.to_ascii_uppercase())
+        .collect();
     let r = if mechs.iter().any(|m| m == "PLAIN") {
-        let token = base64_encode(format!("\0{}\0{}", account.username, password.expose()).as_bytes());
+        let token =
+            base64_encode(format!("\0{}\0{}", account.username, password.expose()).as_bytes());
         c.send(&format!("AUTH PLAIN {token}"), "AUTH").await?
     } else if mechs.iter().any(|m| m == "LOGIN") {
         c.send("AUTH LOGIN", "AUTH").await?;
-        c.send(&base64_encode(account.username.as_bytes()), "AUTH").await?;
-        c.send(&base64_encode(password.expose().as_bytes()), "AUTH").await?
+        c.send(&base64_encode(account.username.as_bytes()), "AUTH")
+            .await?;
+        c.send(&base64_encode(password.expose().as_bytes()), "AUTH")
+            .await?
     } else {
-        return Err(Error::new(ErrorKind::Protocol, format!("{host} offers only {auth_line}; Dealbox supports PLAIN and LOGIN")));
+        return Err(Error::new(
+            ErrorKind::Protocol,
+            format!("{host} offers only {auth_line}; Dealbox supports PLAIN and LOGIN"),
+        ));
     };
     let _ = c.send("QUIT", "QUIT").await;
     match r.code {
@@ -137,12 +209,24 @@ fn base64_encode(data: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         out.push(T[(n >> 18) as usize & 63] as char);
         out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
-        out.push(if chunk.len() > 2 { T[n as usize & 63] as char } else { '=' });
+        out.push(if chunk.len() > 1 {
+            T[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if chunk.len() > 2 {
+            T[n as usize & 63] as char
+        } else {
+            '='
+        });
     }
     out
 }
@@ -151,7 +235,13 @@ fn base64_encode(data: &[u8]) -> String {
 mod tests {
     #[test]
     fn base64_matches_rfc4648_vectors() {
-        for (i, o) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")] {
+        for (i, o) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
             assert_eq!(super::base64_encode(i.as_bytes()), o);
         }
     }
