@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_remote_content",
         include_str!("../migrations/0002_remote_content.sql"),
     ),
+    ("0003_crm", include_str!("../migrations/0003_crm.sql")),
 ];
 
 /// The schema version this build writes.
