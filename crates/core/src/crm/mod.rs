@@ -4,6 +4,7 @@
 //! - [`model`]: the records; [`repo`]: the storage traits; [`sqlite`]: the embedded implementation.
 //! - [`rules`] and [`process`]: the linking rules, pure over a parsed message and a repository.
 
+pub mod cached;
 pub mod model;
 pub mod process;
 pub mod repo;
