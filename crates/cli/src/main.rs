@@ -1,6 +1,7 @@
 //! `dealbox-cli`: Dealbox without the window, for scripts, checks and servers.
 
 mod account_cmd;
+mod crm_cmd;
 mod mail_cmd;
 
 use std::io::IsTerminal;
@@ -38,6 +39,9 @@ enum Command {
     Show(mail_cmd::ShowArgs),
     /// Search the local index (from:, to:, subject:, has:attachment, is:unread, before:, after:).
     Search(mail_cmd::SearchArgs),
+    /// The CRM: contacts, companies, leads, deals, the team, rules and what happened to each message.
+    #[command(subcommand)]
+    Crm(Box<crm_cmd::CrmCmd>),
 }
 
 fn main() -> ExitCode {
@@ -97,5 +101,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::List(a) => mail_cmd::list(&core, a),
         Command::Show(a) => mail_cmd::show(&core, a),
         Command::Search(a) => mail_cmd::search(&core, a),
+        Command::Crm(cmd) => crm_cmd::run(&core, *cmd),
     }
 }
