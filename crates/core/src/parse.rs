@@ -54,6 +54,8 @@ const AUTO_MARKER_HEADERS: &[&str] = &[
     "X-Autoresponder",
     "X-Auto-Reply",
     "X-Failed-Recipients",
+    // Challenge-response systems that answer a first email with "confirm you are human".
+    "X-Bluebottle-Request",
 ];
 
 fn mailboxes(a: Option<&Address<'_>>) -> Vec<Mailbox> {

@@ -113,6 +113,7 @@ pub enum Automated {
     AutoSubmitted,
     Bulk,
     NoReply,
+    ListRobot,
 }
 
 impl fmt::Display for Automated {
@@ -125,6 +126,7 @@ impl fmt::Display for Automated {
             Automated::AutoSubmitted => "marked Auto-Submitted",
             Automated::Bulk => "bulk mail",
             Automated::NoReply => "sent from a no-reply address",
+            Automated::ListRobot => "sent by a mailing-list robot",
         })
     }
 }
@@ -176,7 +178,10 @@ const AUTOREPLY_SUFFIXES: &[&str] = &[
     "[auto-reply]",
 ];
 
-const BOUNCE_LOCALPARTS: &[&str] = &["mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon"];
+/// Local parts of bounce senders, compared without '-', '_' and '.' (MAILER-DAEMON, post_master, …).
+const BOUNCE_LOCALPARTS: &[&str] = &["mailerdaemon", "postmaster", "maildaemon", "mailerdeamon"];
+/// Mailing-list robots (Mailman, Majordomo, fml, ezmlm): `list-request@`, `owner-list@`, `list-admin@`, …
+const LIST_ROBOT_SUFFIXES: &[&str] = &["-request", "-owner", "-bounces", "-admin", "-ctl", "-help"];
 const NOREPLY_LOCALPARTS: &[&str] = &[
     "noreply",
     "no-reply",
@@ -231,8 +236,12 @@ pub fn automated(p: &Parsed) -> Option<Automated> {
         .map(|(l, _)| l)
         .unwrap_or(&p.from.addr);
     let local = local.to_ascii_lowercase();
+    let squashed: String = local
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | '.'))
+        .collect();
     let name = p.from.name.to_ascii_lowercase();
-    if BOUNCE_LOCALPARTS.contains(&local.as_str())
+    if BOUNCE_LOCALPARTS.contains(&squashed.as_str())
         || name.contains("mail delivery subsystem")
         || name.contains("mail delivery system")
         || name == "mailer-daemon"
@@ -253,6 +262,9 @@ pub fn automated(p: &Parsed) -> Option<Automated> {
         || subject.starts_with("gelesen:")
     {
         return Some(Automated::ReadReceipt);
+    }
+    if LIST_ROBOT_SUFFIXES.iter().any(|s| local.ends_with(s)) || local.starts_with("owner-") {
+        return Some(Automated::ListRobot);
     }
     if NOREPLY_LOCALPARTS.contains(&local.as_str())
         || local.starts_with("noreply")
