@@ -243,7 +243,7 @@ fn every_corpus_message_gets_an_outcome_and_automated_mail_never_creates_a_lead(
         files.len()
     );
     let mut reasons: Vec<_> = reasons.into_iter().collect();
-    reasons.sort_by(|a, b| b.1.cmp(&a.1));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
     for (r, n) in reasons {
         println!("  {n:>5}  {r}");
     }
