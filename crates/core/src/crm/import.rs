@@ -234,6 +234,8 @@ pub struct Preview {
     pub rows: Vec<RowData>,
     pub total_rows: usize,
     pub errors: Vec<RowError>,
+    /// Why nothing could be imported with this mapping, if so.
+    pub problem: Option<String>,
 }
 
 struct Rows {
@@ -243,7 +245,9 @@ struct Rows {
     errors: Vec<RowError>,
 }
 
-fn read_rows(text: &str, overrides: Option<&str>) -> Result<Rows> {
+/// Read and map every row. With `strict`, a file with no usable column is an error; otherwise the
+/// problem is returned for the preview to show.
+fn read_rows(text: &str, overrides: Option<&str>, strict: bool) -> Result<(Rows, Option<String>)> {
     let delim = csv::guess_delimiter(text);
     let (records, bad) = csv::read(text, delim);
     let mut errors: Vec<RowError> = bad
@@ -264,16 +268,29 @@ fn read_rows(text: &str, overrides: Option<&str>) -> Result<Rows> {
     })?;
     let headers: Vec<String> = header.fields.iter().map(|h| h.trim().to_string()).collect();
     let map = mapping(&headers, overrides)?;
-    if !map.iter().any(|f| {
+    let usable = map.iter().any(|f| {
         matches!(
             f,
             Field::Name | Field::FirstName | Field::LastName | Field::Email | Field::Company
         )
-    }) {
-        return Err(Error::config(format!(
+    });
+    if !usable {
+        let problem = format!(
             "no column holds a name, email address or company (columns: {}); map them with --map \"Column=name,…\"",
             headers.join(", ")
-        )));
+        );
+        if strict {
+            return Err(Error::config(problem));
+        }
+        return Ok((
+            Rows {
+                headers,
+                mapping: map,
+                rows: vec![],
+                errors,
+            },
+            Some(problem),
+        ));
     }
     let mut rows = Vec::new();
     for rec in it {
@@ -286,17 +303,20 @@ fn read_rows(text: &str, overrides: Option<&str>) -> Result<Rows> {
         }
     }
     errors.sort_by_key(|e| e.line);
-    Ok(Rows {
-        headers,
-        mapping: map,
-        rows,
-        errors,
-    })
+    Ok((
+        Rows {
+            headers,
+            mapping: map,
+            rows,
+            errors,
+        },
+        None,
+    ))
 }
 
 /// Preview a CSV import: nothing is written.
 pub fn preview_csv(text: &str, overrides: Option<&str>, rows: usize) -> Result<Preview> {
-    let r = read_rows(text, overrides)?;
+    let (r, problem) = read_rows(text, overrides, false)?;
     let total_rows = r.rows.len() + r.errors.len();
     Ok(Preview {
         headers: r.headers,
@@ -304,6 +324,7 @@ pub fn preview_csv(text: &str, overrides: Option<&str>, rows: usize) -> Result<P
         rows: r.rows.into_iter().take(rows).collect(),
         total_rows,
         errors: r.errors,
+        problem,
     })
 }
 
@@ -398,7 +419,7 @@ pub fn import_csv(
     overrides: Option<&str>,
     now: i64,
 ) -> Result<ImportReport> {
-    let Rows { rows, errors, .. } = read_rows(text, overrides)?;
+    let (Rows { rows, errors, .. }, _) = read_rows(text, overrides, true)?;
     let mut report = ImportReport {
         errors,
         ..Default::default()
