@@ -26,6 +26,19 @@ impl<'c> SqliteCrm<'c> {
     }
 }
 
+/// Run `f` on the profile's CRM in one write transaction (taken at once, so two writers queue instead
+/// of failing half-way); commits when `f` succeeds, rolls back otherwise.
+pub fn write<T>(
+    store: &crate::store::Store,
+    f: impl FnOnce(&SqliteCrm<'_>) -> Result<T>,
+) -> Result<T> {
+    let mut conn = store.conn()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let out = f(&SqliteCrm::new(&tx))?;
+    tx.commit()?;
+    Ok(out)
+}
+
 impl CrmRepo for SqliteCrm<'_> {
     fn atomically(&self, f: &mut dyn FnMut(&dyn CrmRepo) -> Result<()>) -> Result<()> {
         self.conn.execute_batch("SAVEPOINT crm_atomic")?;
