@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/0001_init.sql")),
     ("0002_remote_content", include_str!("../migrations/0002_remote_content.sql")),
+    ("0003_sync_status", include_str!("../migrations/0003_sync_status.sql")),
 ];
 
 /// The schema version this build writes.
