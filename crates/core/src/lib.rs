@@ -17,6 +17,7 @@ pub mod query;
 pub mod secrets;
 pub mod smtp_probe;
 pub mod store;
+pub mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -9,12 +9,16 @@ use crate::error::{Error, Result};
 
 /// The migrations, in order. Migration N brings the schema to `user_version` N.
 /// Append new files; never edit or reorder a released one.
+macro_rules! migration {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../migrations/", $name, ".sql")))
+    };
+}
+
 pub const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_init", include_str!("../migrations/0001_init.sql")),
-    (
-        "0002_remote_content",
-        include_str!("../migrations/0002_remote_content.sql"),
-    ),
+    migration!("0001_init"),
+    migration!("0002_remote_content"),
+    migration!("0003_sync_status"),
 ];
 
 /// The schema version this build writes.
