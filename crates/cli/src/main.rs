@@ -2,6 +2,7 @@
 
 mod account_cmd;
 mod mail_cmd;
+mod send_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -38,6 +39,10 @@ enum Command {
     Show(mail_cmd::ShowArgs),
     /// Search the local index (from:, to:, subject:, has:attachment, is:unread, before:, after:).
     Search(mail_cmd::SearchArgs),
+    /// Send a message through the account's SMTP server (via the outbox).
+    Send(Box<send_cmd::SendArgs>),
+    /// Show the outbox (queued, parked with the reason); --flush sends what is due.
+    Outbox(send_cmd::OutboxArgs),
 }
 
 fn main() -> ExitCode {
@@ -97,5 +102,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::List(a) => mail_cmd::list(&core, a),
         Command::Show(a) => mail_cmd::show(&core, a),
         Command::Search(a) => mail_cmd::search(&core, a),
+        Command::Send(a) => send_cmd::send(&core, *a),
+        Command::Outbox(a) => send_cmd::outbox_cmd(&core, a),
     }
 }

@@ -15,6 +15,7 @@ pub mod parse;
 pub mod presets;
 pub mod query;
 pub mod secrets;
+pub mod send;
 pub mod smtp_probe;
 pub mod store;
 pub mod sync;

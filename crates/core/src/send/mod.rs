@@ -1,0 +1,6 @@
+//! Sending: compose, the SMTP transport, the outbox, replies and drafts.
+
+pub mod compose;
+pub mod outbox;
+pub mod reply;
+pub mod smtp;
