@@ -13,11 +13,7 @@ use clap::{Parser, Subcommand};
 use dealbox_core::{Core, Error};
 
 #[derive(Parser)]
-#[command(
-    name = "dealbox-cli",
-    version,
-    about = "Dealbox mail + CRM from the command line"
-)]
+#[command(name = "dealbox-cli", version, about = "Dealbox mail + CRM from the command line")]
 pub struct Cli {
     /// Profile directory (default: the platform's data dir, e.g. ~/.local/share/dealbox).
     #[arg(long, global = true, env = "DEALBOX_PROFILE")]
@@ -46,12 +42,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("DEALBOX_LOG")
-        .unwrap_or_else(|_| "warn".into());
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DEALBOX_LOG").unwrap_or_else(|_| "warn".into());
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -74,20 +66,12 @@ fn exit_code(e: &anyhow::Error) -> u8 {
 }
 
 pub fn open_core(profile: &Option<PathBuf>) -> anyhow::Result<Core> {
-    let dir = profile
-        .clone()
-        .unwrap_or_else(dealbox_core::default_profile_dir);
-    Ok(Core::open(
-        &dir,
-        Arc::new(dealbox_platform::OsKeyring::new()),
-    )?)
+    let dir = profile.clone().unwrap_or_else(dealbox_core::default_profile_dir);
+    Ok(Core::open(&dir, Arc::new(dealbox_platform::OsKeyring::new()))?)
 }
 
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
 }
 
 pub fn stdout_is_tty() -> bool {

@@ -77,8 +77,7 @@ fn read(p: &PathBuf) -> anyhow::Result<String> {
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
         return Ok(s);
     }
-    Ok(std::fs::read_to_string(p)
-        .map_err(|e| Error::config(format!("cannot read {}: {e}", p.display())))?)
+    Ok(std::fs::read_to_string(p).map_err(|e| Error::config(format!("cannot read {}: {e}", p.display())))?)
 }
 
 pub fn send(core: &Core, a: SendArgs) -> anyhow::Result<()> {
@@ -104,17 +103,10 @@ pub fn send(core: &Core, a: SendArgs) -> anyhow::Result<()> {
         d.html = Some(read(p)?);
     }
     for p in &a.attach {
-        d.attachments.push(AttachmentSource {
-            path: p.clone(),
-            filename: None,
-            content_id: None,
-            mime_type: None,
-        });
+        d.attachments.push(AttachmentSource { path: p.clone(), filename: None, content_id: None, mime_type: None });
     }
     for spec in &a.inline {
-        let (cid, file) = spec
-            .split_once('=')
-            .ok_or_else(|| Error::config("--inline takes CID=FILE"))?;
+        let (cid, file) = spec.split_once('=').ok_or_else(|| Error::config("--inline takes CID=FILE"))?;
         d.attachments.push(AttachmentSource {
             path: file.into(),
             filename: None,
@@ -123,11 +115,7 @@ pub fn send(core: &Core, a: SendArgs) -> anyhow::Result<()> {
         });
     }
     let (id, built) = outbox::enqueue(&core.store, &account, &d)?;
-    println!(
-        "Queued message {id} <{}> to {}.",
-        built.message_id,
-        built.recipients.join(", ")
-    );
+    println!("Queued message {id} <{}> to {}.", built.message_id, built.recipients.join(", "));
     if a.queue_only {
         return Ok(());
     }
@@ -140,16 +128,9 @@ fn tempdir_in(core: &Core) -> anyhow::Result<PathBuf> {
     Ok(p)
 }
 
-fn flush_and_print(
-    core: &Core,
-    account: &dealbox_core::account::Account,
-    timeout: u64,
-) -> anyhow::Result<()> {
+fn flush_and_print(core: &Core, account: &dealbox_core::account::Account, timeout: u64) -> anyhow::Result<()> {
     let rt = crate::runtime()?;
-    let t = Timeouts {
-        connect: Duration::from_secs(timeout),
-        io: Duration::from_secs(timeout),
-    };
+    let t = Timeouts { connect: Duration::from_secs(timeout), io: Duration::from_secs(timeout) };
     let r = rt.block_on(outbox::flush(core, account, t))?;
     for m in &r.sent {
         println!("Sent <{m}>.");
@@ -164,10 +145,9 @@ fn flush_and_print(
         println!("Parked (needs you): <{m}>: {why}");
     }
     if !r.parked.is_empty() {
-        return Err(Error::config(
-            "some messages were not sent; fix the cause and `dealbox-cli outbox --retry ID`",
-        )
-        .into());
+        return Err(
+            Error::config("some messages were not sent; fix the cause and `dealbox-cli outbox --retry ID`").into()
+        );
     }
     Ok(())
 }
@@ -205,10 +185,7 @@ pub fn outbox_cmd(core: &Core, a: OutboxArgs) -> anyhow::Result<()> {
                 i.state,
                 crate::mail_cmd::clean(&i.subject),
                 i.recipients.join(", "),
-                i.last_error
-                    .as_ref()
-                    .map(|e| format!("\n      {}", crate::mail_cmd::clean(e)))
-                    .unwrap_or_default()
+                i.last_error.as_ref().map(|e| format!("\n      {}", crate::mail_cmd::clean(e))).unwrap_or_default()
             );
         }
     }

@@ -39,23 +39,15 @@ pub struct Core {
 impl Core {
     /// Open (creating if needed) the profile in `dir`.
     pub fn open(dir: &Path, secrets: Arc<dyn Secrets>) -> Result<Self> {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            Error::storage(format!(
-                "cannot create the profile directory {}: {e}",
-                dir.display()
-            ))
-        })?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::storage(format!("cannot create the profile directory {}: {e}", dir.display())))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
         }
         let store = Store::open(&dir.join(store::DB_FILE))?;
-        Ok(Self {
-            dir: dir.to_path_buf(),
-            store: Arc::new(store),
-            secrets,
-        })
+        Ok(Self { dir: dir.to_path_buf(), store: Arc::new(store), secrets })
     }
 
     pub fn dir(&self) -> &Path {
@@ -63,16 +55,11 @@ impl Core {
     }
 
     pub fn accounts(&self) -> Accounts<'_> {
-        Accounts {
-            store: &self.store,
-            secrets: self.secrets.as_ref(),
-        }
+        Accounts { store: &self.store, secrets: self.secrets.as_ref() }
     }
 }
 
 /// The platform's default profile directory (e.g. `~/.local/share/dealbox` on Linux).
 pub fn default_profile_dir() -> PathBuf {
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("dealbox")
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("dealbox")
 }

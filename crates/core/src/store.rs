@@ -15,11 +15,8 @@ macro_rules! migration {
     };
 }
 
-pub const MIGRATIONS: &[(&str, &str)] = &[
-    migration!("0001_init"),
-    migration!("0002_remote_content"),
-    migration!("0003_sync_status"),
-];
+pub const MIGRATIONS: &[(&str, &str)] =
+    &[migration!("0001_init"), migration!("0002_remote_content"), migration!("0003_sync_status")];
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
@@ -45,16 +42,11 @@ impl Store {
     pub fn open_upto(path: &Path, target: i64) -> Result<Self> {
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| Error::storage(format!("cannot open the database {}: {e}", path.display())))?;
         configure(&conn)?;
-        let mut store = Self {
-            conn: Mutex::new(conn),
-            path: path.to_path_buf(),
-        };
+        let mut store = Self { conn: Mutex::new(conn), path: path.to_path_buf() };
         store.migrate(target)?;
         Ok(store)
     }
@@ -63,10 +55,7 @@ impl Store {
     pub fn open_in_memory() -> Result<Self> {
         let conn = Connection::open_in_memory()?;
         configure(&conn)?;
-        let mut store = Self {
-            conn: Mutex::new(conn),
-            path: PathBuf::from(":memory:"),
-        };
+        let mut store = Self { conn: Mutex::new(conn), path: PathBuf::from(":memory:") };
         store.migrate(latest_version())?;
         Ok(store)
     }
@@ -77,23 +66,16 @@ impl Store {
 
     /// Lock the connection. Keep the guard short: never hold it across an await.
     pub fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
-        self.conn
-            .lock()
-            .map_err(|_| Error::internal("database lock poisoned by an earlier panic"))
+        self.conn.lock().map_err(|_| Error::internal("database lock poisoned by an earlier panic"))
     }
 
     /// The schema version of the open database.
     pub fn version(&self) -> Result<i64> {
-        Ok(self
-            .conn()?
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(self.conn()?.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
     fn migrate(&mut self, target: i64) -> Result<()> {
-        let conn = self
-            .conn
-            .get_mut()
-            .map_err(|_| Error::internal("database lock poisoned"))?;
+        let conn = self.conn.get_mut().map_err(|_| Error::internal("database lock poisoned"))?;
         let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if current > latest_version() {
             return Err(Error::storage(format!(
@@ -108,11 +90,8 @@ impl Store {
                 continue;
             }
             let tx = conn.transaction()?;
-            tx.execute_batch(sql).map_err(|e| {
-                Error::storage(format!(
-                    "database upgrade {name} failed: {e}; nothing was changed"
-                ))
-            })?;
+            tx.execute_batch(sql)
+                .map_err(|e| Error::storage(format!("database upgrade {name} failed: {e}; nothing was changed")))?;
             tx.pragma_update(None, "user_version", version)?;
             tx.commit()?;
             tracing::info!(migration = name, version, "database upgraded");
@@ -131,10 +110,7 @@ fn configure(conn: &Connection) -> Result<()> {
 
 /// Seconds since the Unix epoch. Only for timestamps written to rows, never for decisions.
 pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -146,11 +122,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join(DB_FILE)).unwrap();
         assert_eq!(store.version().unwrap(), latest_version());
-        let mode: String = store
-            .conn()
-            .unwrap()
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .unwrap();
+        let mode: String = store.conn().unwrap().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal");
     }
 
@@ -160,16 +132,13 @@ mod tests {
         let path = dir.path().join(DB_FILE);
         {
             let c = Connection::open(&path).unwrap();
-            c.execute_batch("CREATE TABLE future (x INTEGER); PRAGMA user_version = 999;")
-                .unwrap();
+            c.execute_batch("CREATE TABLE future (x INTEGER); PRAGMA user_version = 999;").unwrap();
         }
         let err = Store::open(&path).err().expect("must refuse");
         assert!(err.message.contains("newer Dealbox"), "{err}");
         assert!(err.message.contains("999"), "{err}");
         let c = Connection::open(&path).unwrap();
-        let v: i64 = c
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
+        let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, 999);
     }
 

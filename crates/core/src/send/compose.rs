@@ -66,19 +66,11 @@ fn no_crlf(what: &str, v: &str) -> Result<()> {
 pub fn parse_address(s: &str) -> Result<Mailbox> {
     no_crlf("address", s)?;
     let s = s.trim();
-    s.parse::<Mailbox>().map_err(|e| {
-        Error::config(format!(
-            "'{}' is not a valid address: {e}",
-            s.escape_debug()
-        ))
-    })
+    s.parse::<Mailbox>().map_err(|e| Error::config(format!("'{}' is not a valid address: {e}", s.escape_debug())))
 }
 
 fn guess_mime(name: &str) -> &'static str {
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     match ext.as_str() {
         "pdf" => "application/pdf",
         "png" => "image/png",
@@ -131,12 +123,8 @@ pub fn validate(d: &Draft) -> Result<()> {
         if let Some(c) = &a.content_id {
             no_crlf("content id", c)?;
         }
-        let meta = std::fs::metadata(&a.path).map_err(|e| {
-            Error::config(format!(
-                "cannot read the attachment {}: {e}",
-                a.path.display()
-            ))
-        })?;
+        let meta = std::fs::metadata(&a.path)
+            .map_err(|e| Error::config(format!("cannot read the attachment {}: {e}", a.path.display())))?;
         if meta.len() > MAX_ATTACHMENT_BYTES {
             return Err(Error::new(
                 ErrorKind::Limit,
@@ -156,25 +144,14 @@ pub fn validate(d: &Draft) -> Result<()> {
 /// A new Message-ID (without angle brackets) in the account's domain.
 pub fn new_message_id(account: &Account) -> String {
     use sha2::{Digest, Sha256};
-    let domain = account
-        .email
-        .rsplit_once('@')
-        .map(|(_, d)| d)
-        .unwrap_or("dealbox.invalid");
+    let domain = account.email.rsplit_once('@').map(|(_, d)| d).unwrap_or("dealbox.invalid");
     let mut h = Sha256::new();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
     h.update(nanos.to_le_bytes());
     h.update(std::process::id().to_le_bytes());
     h.update(account.email.as_bytes());
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    h.update(
-        COUNTER
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            .to_le_bytes(),
-    );
+    h.update(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed).to_le_bytes());
     format!("{}@{domain}", &hex::encode(h.finalize())[..24])
 }
 
@@ -183,15 +160,8 @@ pub fn build(account: &Account, d: &Draft) -> Result<Built> {
     validate(d)?;
     no_crlf("display name", &account.display_name)?;
     let from = Mailbox::new(
-        if account.display_name.is_empty() {
-            None
-        } else {
-            Some(account.display_name.clone())
-        },
-        account
-            .email
-            .parse()
-            .map_err(|e| Error::config(format!("the account address is invalid: {e}")))?,
+        if account.display_name.is_empty() { None } else { Some(account.display_name.clone()) },
+        account.email.parse().map_err(|e| Error::config(format!("the account address is invalid: {e}")))?,
     );
     let message_id = new_message_id(account);
     let mut b = lettre::Message::builder()
@@ -213,11 +183,7 @@ pub fn build(account: &Account, d: &Draft) -> Result<Built> {
         b = b.in_reply_to(format!("<{}>", irt.trim_matches(['<', '>'])));
     }
     if !d.references.is_empty() {
-        let refs: Vec<String> = d
-            .references
-            .iter()
-            .map(|r| format!("<{}>", r.trim_matches(['<', '>'])))
-            .collect();
+        let refs: Vec<String> = d.references.iter().map(|r| format!("<{}>", r.trim_matches(['<', '>']))).collect();
         b = b.references(refs.join(" "));
     }
     let mut text = d.text.clone();
@@ -237,30 +203,19 @@ pub fn build(account: &Account, d: &Draft) -> Result<Built> {
     let mut inline_parts = Vec::new();
     let mut file_parts = Vec::new();
     for a in &d.attachments {
-        let bytes = std::fs::read(&a.path).map_err(|e| {
-            Error::config(format!(
-                "cannot read the attachment {}: {e}",
-                a.path.display()
-            ))
-        })?;
+        let bytes = std::fs::read(&a.path)
+            .map_err(|e| Error::config(format!("cannot read the attachment {}: {e}", a.path.display())))?;
         let name = a
             .filename
             .clone()
             .or_else(|| a.path.file_name().map(|n| n.to_string_lossy().to_string()))
             .unwrap_or_else(|| "attachment".into());
-        let mime = a
-            .mime_type
-            .clone()
-            .unwrap_or_else(|| guess_mime(&name).to_string());
-        let ct = ContentType::parse(&mime).unwrap_or(
-            ContentType::parse("application/octet-stream")
-                .map_err(|e| Error::internal(e.to_string()))?,
-        );
+        let mime = a.mime_type.clone().unwrap_or_else(|| guess_mime(&name).to_string());
+        let ct = ContentType::parse(&mime)
+            .unwrap_or(ContentType::parse("application/octet-stream").map_err(|e| Error::internal(e.to_string()))?);
         match &a.content_id {
-            Some(cid) => inline_parts.push(
-                Attachment::new_inline_with_name(cid.trim_matches(['<', '>']).to_string(), name)
-                    .body(bytes, ct),
-            ),
+            Some(cid) => inline_parts
+                .push(Attachment::new_inline_with_name(cid.trim_matches(['<', '>']).to_string(), name).body(bytes, ct)),
             None => file_parts.push(Attachment::new(name).body(bytes, ct)),
         }
     }
@@ -279,24 +234,13 @@ pub fn build(account: &Account, d: &Draft) -> Result<Built> {
         }
         top = mixed;
     }
-    let msg = b
-        .multipart(top)
-        .map_err(|e| Error::config(format!("cannot build the message: {e}")))?;
+    let msg = b.multipart(top).map_err(|e| Error::config(format!("cannot build the message: {e}")))?;
     let recipients: Vec<String> = msg.envelope().to().iter().map(|a| a.to_string()).collect();
-    Ok(Built {
-        message_id,
-        envelope_from: account.email.clone(),
-        recipients,
-        raw: msg.formatted(),
-    })
+    Ok(Built { message_id, envelope_from: account.email.clone(), recipients, raw: msg.formatted() })
 }
 
 pub fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 #[cfg(test)]
@@ -312,25 +256,16 @@ mod tests {
         };
         let e = validate(&d).unwrap_err();
         assert!(e.message.contains("line break"), "{e}");
-        let d = Draft {
-            to: vec!["Bob\n <bob@example.test>".into()],
-            ..Default::default()
-        };
+        let d = Draft { to: vec!["Bob\n <bob@example.test>".into()], ..Default::default() };
         assert!(validate(&d).is_err());
-        let d = Draft {
-            to: vec!["bob@example.test\r\nBcc: evil@x.test".into()],
-            ..Default::default()
-        };
+        let d = Draft { to: vec!["bob@example.test\r\nBcc: evil@x.test".into()], ..Default::default() };
         assert!(validate(&d).is_err());
     }
 
     #[test]
     fn bad_addresses_are_refused() {
         for a in ["not an address", "a@", "@b.test", "a b@c.test"] {
-            let d = Draft {
-                to: vec![a.into()],
-                ..Default::default()
-            };
+            let d = Draft { to: vec![a.into()], ..Default::default() };
             assert!(validate(&d).is_err(), "{a}");
         }
     }
@@ -343,19 +278,11 @@ mod tests {
         f.set_len(MAX_ATTACHMENT_BYTES + 1).unwrap();
         let d = Draft {
             to: vec!["bob@example.test".into()],
-            attachments: vec![AttachmentSource {
-                path: p,
-                filename: None,
-                content_id: None,
-                mime_type: None,
-            }],
+            attachments: vec![AttachmentSource { path: p, filename: None, content_id: None, mime_type: None }],
             ..Default::default()
         };
         let e = validate(&d).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Limit);
-        assert!(
-            e.message.contains("big.bin") && e.message.contains("25.0 MB"),
-            "{e}"
-        );
+        assert!(e.message.contains("big.bin") && e.message.contains("25.0 MB"), "{e}");
     }
 }

@@ -68,9 +68,7 @@ pub fn list(store: &Store, account_id: Option<i64>) -> Result<Vec<OutboxItem>> {
                 account_id: r.get(1)?,
                 message_id: r.get(2)?,
                 recipients: serde_json::from_str(&rcpts).unwrap_or_default(),
-                subject: crate::parse::parse(&raw)
-                    .map(|p| p.subject)
-                    .unwrap_or_default(),
+                subject: crate::parse::parse(&raw).map(|p| p.subject).unwrap_or_default(),
                 state: r.get(5)?,
                 attempts: r.get(6)?,
                 last_error: r.get(7)?,
@@ -89,22 +87,15 @@ pub fn retry(store: &Store, id: i64) -> Result<()> {
         [id],
     )?;
     if n == 0 {
-        return Err(Error::not_found(format!(
-            "no parked message {id} in the outbox"
-        )));
+        return Err(Error::not_found(format!("no parked message {id} in the outbox")));
     }
     Ok(())
 }
 
 pub fn delete(store: &Store, id: i64) -> Result<()> {
-    let n = store.conn()?.execute(
-        "DELETE FROM outbox WHERE id = ?1 AND state IN ('queued', 'parked')",
-        [id],
-    )?;
+    let n = store.conn()?.execute("DELETE FROM outbox WHERE id = ?1 AND state IN ('queued', 'parked')", [id])?;
     if n == 0 {
-        return Err(Error::not_found(format!(
-            "no queued or parked message {id} in the outbox"
-        )));
+        return Err(Error::not_found(format!("no queued or parked message {id} in the outbox")));
     }
     Ok(())
 }
@@ -185,23 +176,10 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
             if imap_session.is_none() {
                 imap_session = Some(imap::connect(account, &password, t).await?);
             }
-            let session = imap_session
-                .as_mut()
-                .ok_or_else(|| Error::internal("no IMAP session"))?;
+            let session = imap_session.as_mut().ok_or_else(|| Error::internal("no IMAP session"))?;
             let sent_folder = sent_folder(store, account, session, t).await?;
-            if message_in_folder(
-                session,
-                &sent_folder,
-                &row.message_id,
-                t,
-                &account.imap.host,
-            )
-            .await?
-            {
-                store.conn()?.execute(
-                    "UPDATE outbox SET state = 'done', last_error = NULL WHERE id = ?1",
-                    [row.id],
-                )?;
+            if message_in_folder(session, &sent_folder, &row.message_id, t, &account.imap.host).await? {
+                store.conn()?.execute("UPDATE outbox SET state = 'done', last_error = NULL WHERE id = ?1", [row.id])?;
                 report.already_sent.push(row.message_id.clone());
                 continue;
             }
@@ -225,26 +203,13 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
                     Ok(c) => smtp = Some(c),
                     Err(e) => {
                         // Nothing went out: back to the queue (or park on a permanent problem).
-                        let state = if e.kind.is_recoverable() || e.kind == ErrorKind::Timeout {
-                            "queued"
-                        } else {
-                            "parked"
-                        };
-                        set_state(
-                            store,
-                            row.id,
-                            state,
-                            Some(&e.message),
-                            unix_now() + backoff(attempts),
-                        )?;
+                        let state =
+                            if e.kind.is_recoverable() || e.kind == ErrorKind::Timeout { "queued" } else { "parked" };
+                        set_state(store, row.id, state, Some(&e.message), unix_now() + backoff(attempts))?;
                         if state == "parked" {
-                            report
-                                .parked
-                                .push((row.message_id.clone(), e.message.clone()));
+                            report.parked.push((row.message_id.clone(), e.message.clone()));
                         } else {
-                            report
-                                .waiting
-                                .push((row.message_id.clone(), e.message.clone()));
+                            report.waiting.push((row.message_id.clone(), e.message.clone()));
                         }
                         // The connection failed: the other messages would fail the same way.
                         requeue_rest(store, account.id, row.id, &e.message)?;
@@ -252,9 +217,7 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
                     }
                 }
             }
-            let conn = smtp
-                .as_mut()
-                .ok_or_else(|| Error::internal("no SMTP connection"))?;
+            let conn = smtp.as_mut().ok_or_else(|| Error::internal("no SMTP connection"))?;
             if let Some(limit) = conn.size_limit {
                 if row.raw.len() as u64 > limit {
                     let why = format!(
@@ -267,22 +230,13 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
                     continue;
                 }
             }
-            match conn
-                .send(&row.envelope_from, &row.recipients, &row.raw)
-                .await
-            {
+            match conn.send(&row.envelope_from, &row.recipients, &row.raw).await {
                 SendOutcome::Sent(_) => {
                     set_state(store, row.id, "sent", None, 0)?;
                     report.sent.push(row.message_id.clone());
                 }
                 SendOutcome::Transient(why) => {
-                    set_state(
-                        store,
-                        row.id,
-                        "queued",
-                        Some(&why),
-                        unix_now() + backoff(attempts),
-                    )?;
+                    set_state(store, row.id, "queued", Some(&why), unix_now() + backoff(attempts))?;
                     report.waiting.push((row.message_id.clone(), why));
                     smtp = None;
                     continue;
@@ -294,14 +248,8 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
                 }
                 SendOutcome::Unknown(why) => {
                     // Stays 'sending': the next flush checks the Sent folder before sending again.
-                    store.conn()?.execute(
-                        "UPDATE outbox SET last_error = ?1 WHERE id = ?2",
-                        params![why, row.id],
-                    )?;
-                    report.waiting.push((
-                        row.message_id.clone(),
-                        format!("unknown whether it was sent: {why}"),
-                    ));
+                    store.conn()?.execute("UPDATE outbox SET last_error = ?1 WHERE id = ?2", params![why, row.id])?;
+                    report.waiting.push((row.message_id.clone(), format!("unknown whether it was sent: {why}")));
                     smtp = None;
                     continue;
                 }
@@ -317,17 +265,12 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
                 }
             }
         }
-        let session = imap_session
-            .as_mut()
-            .ok_or_else(|| Error::internal("no IMAP session"))?;
+        let session = imap_session.as_mut().ok_or_else(|| Error::internal("no IMAP session"))?;
         match after_send(store, account, session, &row, t).await {
             Ok(()) => set_state(store, row.id, "done", None, 0)?,
             Err(e) => {
                 tracing::warn!(error = %e, "sent, but filing the copy failed; will retry");
-                store.conn()?.execute(
-                    "UPDATE outbox SET last_error = ?1 WHERE id = ?2",
-                    params![e.message, row.id],
-                )?;
+                store.conn()?.execute("UPDATE outbox SET last_error = ?1 WHERE id = ?2", params![e.message, row.id])?;
             }
         }
     }
@@ -348,13 +291,7 @@ fn requeue_rest(store: &Store, account_id: i64, except: i64, why: &str) -> Resul
     Ok(())
 }
 
-async fn after_send(
-    store: &Store,
-    account: &Account,
-    session: &mut ImapSession,
-    row: &Row,
-    t: Timeouts,
-) -> Result<()> {
+async fn after_send(store: &Store, account: &Account, session: &mut ImapSession, row: &Row, t: Timeouts) -> Result<()> {
     let host = account.imap.host.clone();
     if account.save_sent_copy {
         let sent = sent_folder(store, account, session, t).await?;
@@ -364,12 +301,7 @@ async fn after_send(
                 session
                     .append(&sent, Some("(\\Seen)"), None, &row.raw)
                     .await
-                    .map_err(|e| {
-                        Error::new(
-                            ErrorKind::Protocol,
-                            format!("{host}: saving the Sent copy failed: {e}"),
-                        )
-                    })
+                    .map_err(|e| Error::new(ErrorKind::Protocol, format!("{host}: saving the Sent copy failed: {e}")))
             })
             .await?;
         }
@@ -380,13 +312,7 @@ async fn after_send(
     Ok(())
 }
 
-async fn mark_answered(
-    store: &Store,
-    session: &mut ImapSession,
-    message: i64,
-    t: Timeouts,
-    host: &str,
-) -> Result<()> {
+async fn mark_answered(store: &Store, session: &mut ImapSession, message: i64, t: Timeouts, host: &str) -> Result<()> {
     let found: Option<(String, u32, String)> = store
         .conn()?
         .query_row(
@@ -399,80 +325,44 @@ async fn mark_answered(
         return Ok(());
     };
     crate::net::with_timeout(t.io, host, "marking the original answered", async {
-        session.select(&folder).await.map_err(|e| {
-            Error::new(ErrorKind::Protocol, format!("{host}: SELECT {folder}: {e}"))
-        })?;
+        session
+            .select(&folder)
+            .await
+            .map_err(|e| Error::new(ErrorKind::Protocol, format!("{host}: SELECT {folder}: {e}")))?;
         let stream = session
             .uid_store(uid.to_string(), "+FLAGS.SILENT (\\Answered)")
             .await
-            .map_err(|e| {
-                Error::new(
-                    ErrorKind::Protocol,
-                    format!("{host}: STORE \\Answered: {e}"),
-                )
-            })?;
-        let _: Vec<_> = stream.try_collect().await.map_err(|e| {
-            Error::new(
-                ErrorKind::Protocol,
-                format!("{host}: STORE \\Answered: {e}"),
-            )
-        })?;
+            .map_err(|e| Error::new(ErrorKind::Protocol, format!("{host}: STORE \\Answered: {e}")))?;
+        let _: Vec<_> = stream
+            .try_collect()
+            .await
+            .map_err(|e| Error::new(ErrorKind::Protocol, format!("{host}: STORE \\Answered: {e}")))?;
         Ok(())
     })
     .await?;
-    if !flags
-        .split_whitespace()
-        .any(|f| f.eq_ignore_ascii_case("\\Answered"))
-    {
+    if !flags.split_whitespace().any(|f| f.eq_ignore_ascii_case("\\Answered")) {
         let new_flags = format!("{flags} \\Answered").trim().to_string();
-        store.conn()?.execute(
-            "UPDATE messages SET flags = ?1 WHERE id = ?2",
-            params![new_flags, message],
-        )?;
+        store.conn()?.execute("UPDATE messages SET flags = ?1 WHERE id = ?2", params![new_flags, message])?;
     }
     Ok(())
 }
 
 /// The account's Sent folder: from the synced folder roles, else SPECIAL-USE / common names on the server.
-pub async fn sent_folder(
-    store: &Store,
-    account: &Account,
-    session: &mut ImapSession,
-    t: Timeouts,
-) -> Result<String> {
+pub async fn sent_folder(store: &Store, account: &Account, session: &mut ImapSession, t: Timeouts) -> Result<String> {
     special_folder(
         store,
         account,
         session,
         t,
         "sent",
-        &[
-            "Sent",
-            "Sent Items",
-            "Sent Messages",
-            "INBOX.Sent",
-            "Sent Mail",
-        ],
+        &["Sent", "Sent Items", "Sent Messages", "INBOX.Sent", "Sent Mail"],
     )
     .await
 }
 
 /// The account's Drafts folder.
-pub async fn drafts_folder(
-    store: &Store,
-    account: &Account,
-    session: &mut ImapSession,
-    t: Timeouts,
-) -> Result<String> {
-    special_folder(
-        store,
-        account,
-        session,
-        t,
-        "drafts",
-        &["Drafts", "INBOX.Drafts", "Draft"],
-    )
-    .await
+pub async fn drafts_folder(store: &Store, account: &Account, session: &mut ImapSession, t: Timeouts) -> Result<String> {
+    special_folder(store, account, session, t, "drafts", &["Drafts", "INBOX.Drafts", "Draft"]).await
 }
 
 async fn special_folder(
@@ -500,19 +390,9 @@ async fn special_folder(
             .list(Some(""), Some("*"))
             .await
             .map_err(|e| Error::new(ErrorKind::Protocol, format!("{host}: LIST: {e}")))?;
-        let names: Vec<_> = stream
-            .try_collect()
-            .await
-            .map_err(|e| Error::new(ErrorKind::Protocol, format!("{host}: LIST: {e}")))?;
-        Ok(names
-            .iter()
-            .map(|n| {
-                (
-                    n.name().to_string(),
-                    format!("{:?}", n.attributes()).to_ascii_lowercase(),
-                )
-            })
-            .collect())
+        let names: Vec<_> =
+            stream.try_collect().await.map_err(|e| Error::new(ErrorKind::Protocol, format!("{host}: LIST: {e}")))?;
+        Ok(names.iter().map(|n| (n.name().to_string(), format!("{:?}", n.attributes()).to_ascii_lowercase())).collect())
     })
     .await?;
     if let Some((n, _)) = list.iter().find(|(_, a)| a.contains(role)) {
@@ -526,12 +406,10 @@ async fn special_folder(
     // None yet: create the first conventional name.
     let name = names.first().copied().unwrap_or("Sent").to_string();
     crate::net::with_timeout(t.io, &host, "CREATE", async {
-        session.create(&name).await.map_err(|e| {
-            Error::new(
-                ErrorKind::Protocol,
-                format!("{host}: cannot create {name}: {e}"),
-            )
-        })
+        session
+            .create(&name)
+            .await
+            .map_err(|e| Error::new(ErrorKind::Protocol, format!("{host}: cannot create {name}: {e}")))
     })
     .await?;
     Ok(name)
@@ -547,18 +425,14 @@ pub async fn message_in_folder(
 ) -> Result<bool> {
     let mid = message_id.replace(['"', '\\', '\r', '\n'], "");
     crate::net::with_timeout(t.io, host, "searching the Sent folder", async {
-        session.select(folder).await.map_err(|e| {
-            Error::new(ErrorKind::Protocol, format!("{host}: SELECT {folder}: {e}"))
-        })?;
+        session
+            .select(folder)
+            .await
+            .map_err(|e| Error::new(ErrorKind::Protocol, format!("{host}: SELECT {folder}: {e}")))?;
         let found = session
             .uid_search(format!("HEADER Message-ID \"<{mid}>\""))
             .await
-            .map_err(|e| {
-                Error::new(
-                    ErrorKind::Protocol,
-                    format!("{host}: SEARCH in {folder}: {e}"),
-                )
-            })?;
+            .map_err(|e| Error::new(ErrorKind::Protocol, format!("{host}: SEARCH in {folder}: {e}")))?;
         Ok(!found.is_empty())
     })
     .await

@@ -20,10 +20,7 @@ fn strip_prefixes(s: &str) -> String {
     let mut s = s.trim();
     loop {
         let l = s.to_ascii_lowercase();
-        let n = ["re:", "fwd:", "fw:", "aw:", "r:", "i:"]
-            .iter()
-            .find(|p| l.starts_with(*p))
-            .map(|p| p.len());
+        let n = ["re:", "fwd:", "fw:", "aw:", "r:", "i:"].iter().find(|p| l.starts_with(*p)).map(|p| p.len());
         match n {
             Some(n) => s = s[n..].trim_start(),
             None => return s.to_string(),
@@ -73,17 +70,9 @@ pub fn reply(store: &Store, account: &Account, id: i64, all: bool) -> Result<Dra
         // A note to self: reply to ourselves rather than to nobody.
         to.push(m.summary.from.clone());
     }
-    let refs_raw: Option<String> = store
-        .conn()?
-        .query_row("SELECT refs FROM messages WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
-        .ok();
-    let mut references: Vec<String> = refs_raw
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(str::to_string)
-        .collect();
+    let refs_raw: Option<String> =
+        store.conn()?.query_row("SELECT refs FROM messages WHERE id = ?1", [id], |r| r.get(0)).ok();
+    let mut references: Vec<String> = refs_raw.unwrap_or_default().split_whitespace().map(str::to_string).collect();
     if let Some(mid) = &m.message_id {
         references.push(mid.clone());
     }
@@ -105,17 +94,9 @@ pub fn reply(store: &Store, account: &Account, id: i64, all: bool) -> Result<Dra
 }
 
 /// Forward inline (quoted text) or as an attachment (the original as message/rfc822).
-pub fn forward(
-    store: &Store,
-    id: i64,
-    as_attachment: bool,
-    tmp_dir: &std::path::Path,
-) -> Result<Draft> {
+pub fn forward(store: &Store, id: i64, as_attachment: bool, tmp_dir: &std::path::Path) -> Result<Draft> {
     let m = query::get(store, id)?;
-    let mut d = Draft {
-        subject: forward_subject(&m.summary.subject),
-        ..Default::default()
-    };
+    let mut d = Draft { subject: forward_subject(&m.summary.subject), ..Default::default() };
     if as_attachment {
         let raw = query::raw(store, id)?;
         let path = tmp_dir.join(format!("forward-{id}.eml"));
@@ -142,16 +123,7 @@ pub fn forward(
 }
 
 fn sanitize_filename(s: &str) -> String {
-    let s: String = s
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || " -_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let s: String = s.chars().map(|c| if c.is_alphanumeric() || " -_.".contains(c) { c } else { '_' }).collect();
     let s = s.trim().to_string();
     if s.is_empty() {
         "message".into()

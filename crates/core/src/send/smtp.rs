@@ -51,9 +51,7 @@ pub enum SendOutcome {
     Unknown(String),
 }
 
-fn boxed<S: AsyncRead + AsyncWrite + Unpin + Send + Sync + std::fmt::Debug + 'static>(
-    s: S,
-) -> BufReader<BoxStream> {
+fn boxed<S: AsyncRead + AsyncWrite + Unpin + Send + Sync + std::fmt::Debug + 'static>(s: S) -> BufReader<BoxStream> {
     BufReader::new(Box::new(s) as BoxStream)
 }
 
@@ -65,29 +63,17 @@ impl SmtpConn {
             let mut lines = Vec::new();
             loop {
                 let mut line = String::new();
-                let n = io
-                    .read_line(&mut line)
-                    .await
-                    .map_err(|e| net::io_error(&host, what, &e))?;
+                let n = io.read_line(&mut line).await.map_err(|e| net::io_error(&host, what, &e))?;
                 if n == 0 {
-                    return Err(Error::new(
-                        ErrorKind::Network,
-                        format!("{host} closed the connection during {what}"),
-                    ));
+                    return Err(Error::new(ErrorKind::Network, format!("{host} closed the connection during {what}")));
                 }
                 let line = line.trim_end();
-                let code = line
-                    .get(..3)
-                    .and_then(|c| c.parse::<u16>().ok())
-                    .ok_or_else(|| {
-                        Error::new(
-                            ErrorKind::Protocol,
-                            format!(
-                                "{host} is not speaking SMTP (got '{}')",
-                                line.escape_debug()
-                            ),
-                        )
-                    })?;
+                let code = line.get(..3).and_then(|c| c.parse::<u16>().ok()).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::Protocol,
+                        format!("{host} is not speaking SMTP (got '{}')", line.escape_debug()),
+                    )
+                })?;
                 let more = line.as_bytes().get(3) == Some(&b'-');
                 lines.push(line.get(4..).unwrap_or("").to_string());
                 if !more {
@@ -102,9 +88,7 @@ impl SmtpConn {
         let host = self.host.clone();
         let w = self.io.get_mut();
         net::with_timeout(self.t.io, &host, what, async {
-            w.write_all(data)
-                .await
-                .map_err(|e| net::io_error(&host, what, &e))?;
+            w.write_all(data).await.map_err(|e| net::io_error(&host, what, &e))?;
             w.flush().await.map_err(|e| net::io_error(&host, what, &e))
         })
         .await
@@ -120,11 +104,7 @@ impl SmtpConn {
 
     /// Connect, secure and authenticate. The password is only sent over TLS (or to loopback / an
     /// account explicitly marked insecure).
-    pub async fn connect(
-        account: &Account,
-        password: &Sensitive<String>,
-        t: Timeouts,
-    ) -> Result<SmtpConn> {
+    pub async fn connect(account: &Account, password: &Sensitive<String>, t: Timeouts) -> Result<SmtpConn> {
         let ep = &account.smtp;
         account.check_cleartext_allowed(ep)?;
         let host = ep.host.as_str();
@@ -134,13 +114,7 @@ impl SmtpConn {
             Security::Tls => boxed(net::tls_handshake(tcp, host, &trust, t.connect).await?),
             _ => boxed(tcp),
         };
-        let mut c = SmtpConn {
-            io,
-            host: host.to_string(),
-            t,
-            size_limit: None,
-            auth_mechs: vec![],
-        };
+        let mut c = SmtpConn { io, host: host.to_string(), t, size_limit: None, auth_mechs: vec![] };
         let greet = c.reply("the greeting").await?;
         if greet.code != 220 {
             return Err(Error::new(
@@ -149,37 +123,25 @@ impl SmtpConn {
             ));
         }
         let mut ehlo = c.command("EHLO dealbox.localdomain", "EHLO").await?;
-        let offers_starttls = ehlo
-            .lines
-            .iter()
-            .any(|l| l.eq_ignore_ascii_case("STARTTLS"));
-        if ep.security == Security::Starttls
-            || (ep.security == Security::None && offers_starttls && !ep.is_loopback())
+        let offers_starttls = ehlo.lines.iter().any(|l| l.eq_ignore_ascii_case("STARTTLS"));
+        if ep.security == Security::Starttls || (ep.security == Security::None && offers_starttls && !ep.is_loopback())
         {
             if !offers_starttls {
                 return Err(Error::new(
                     ErrorKind::Tls,
-                    format!(
-                        "{host} does not offer STARTTLS; choose tls (port 465) or check the port"
-                    ),
+                    format!("{host} does not offer STARTTLS; choose tls (port 465) or check the port"),
                 ));
             }
             let r = c.command("STARTTLS", "STARTTLS").await?;
             if r.code != 220 {
-                return Err(Error::new(
-                    ErrorKind::Tls,
-                    format!("{host} refused STARTTLS: {}", r.text()),
-                ));
+                return Err(Error::new(ErrorKind::Tls, format!("{host} refused STARTTLS: {}", r.text())));
             }
             let inner = c.io.into_inner();
             c.io = boxed(net::tls_handshake(inner, host, &trust, t.connect).await?);
             ehlo = c.command("EHLO dealbox.localdomain", "EHLO").await?;
         }
         if ehlo.code != 250 {
-            return Err(Error::new(
-                ErrorKind::Protocol,
-                format!("{host} refused EHLO: {}", ehlo.text()),
-            ));
+            return Err(Error::new(ErrorKind::Protocol, format!("{host} refused EHLO: {}", ehlo.text())));
         }
         for l in &ehlo.lines {
             let up = l.to_ascii_uppercase();
@@ -197,25 +159,22 @@ impl SmtpConn {
     async fn login(&mut self, account: &Account, password: &Sensitive<String>) -> Result<()> {
         let host = self.host.clone();
         if self.auth_mechs.is_empty() {
-            return Err(Error::new(ErrorKind::Protocol, format!("{host} offers no login (AUTH) on this port; the submission port is usually 465 or 587")));
+            return Err(Error::new(
+                ErrorKind::Protocol,
+                format!("{host} offers no login (AUTH) on this port; the submission port is usually 465 or 587"),
+            ));
         }
         let r = if self.auth_mechs.iter().any(|m| m == "PLAIN") {
-            let token =
-                base64_encode(format!("\0{}\0{}", account.username, password.expose()).as_bytes());
+            let token = base64_encode(format!("\0{}\0{}", account.username, password.expose()).as_bytes());
             self.command(&format!("AUTH PLAIN {token}"), "AUTH").await?
         } else if self.auth_mechs.iter().any(|m| m == "LOGIN") {
             self.command("AUTH LOGIN", "AUTH").await?;
-            self.command(&base64_encode(account.username.as_bytes()), "AUTH")
-                .await?;
-            self.command(&base64_encode(password.expose().as_bytes()), "AUTH")
-                .await?
+            self.command(&base64_encode(account.username.as_bytes()), "AUTH").await?;
+            self.command(&base64_encode(password.expose().as_bytes()), "AUTH").await?
         } else {
             return Err(Error::new(
                 ErrorKind::Protocol,
-                format!(
-                    "{host} offers only AUTH {}; Dealbox supports PLAIN and LOGIN",
-                    self.auth_mechs.join(" ")
-                ),
+                format!("{host} offers only AUTH {}; Dealbox supports PLAIN and LOGIN", self.auth_mechs.join(" ")),
             ));
         };
         match r.code {
@@ -242,35 +201,18 @@ impl SmtpConn {
         }
     }
 
-    async fn send_inner(
-        &mut self,
-        from: &str,
-        rcpts: &[String],
-        data: &[u8],
-    ) -> Result<SendOutcome> {
-        let size = if self.size_limit.is_some() {
-            format!(" SIZE={}", data.len())
-        } else {
-            String::new()
-        };
-        let r = self
-            .command(&format!("MAIL FROM:<{from}>{size}"), "MAIL FROM")
-            .await?;
+    async fn send_inner(&mut self, from: &str, rcpts: &[String], data: &[u8]) -> Result<SendOutcome> {
+        let size = if self.size_limit.is_some() { format!(" SIZE={}", data.len()) } else { String::new() };
+        let r = self.command(&format!("MAIL FROM:<{from}>{size}"), "MAIL FROM").await?;
         if r.code != 250 {
             let _ = self.command("RSET", "RSET").await;
             let msg = format!("the server refused the sender {from}: {}", r.text());
-            return Ok(if r.is_transient() {
-                SendOutcome::Transient(msg)
-            } else {
-                SendOutcome::Permanent(msg)
-            });
+            return Ok(if r.is_transient() { SendOutcome::Transient(msg) } else { SendOutcome::Permanent(msg) });
         }
         let mut refused = Vec::new();
         let mut transient = false;
         for rcpt in rcpts {
-            let r = self
-                .command(&format!("RCPT TO:<{rcpt}>"), "RCPT TO")
-                .await?;
+            let r = self.command(&format!("RCPT TO:<{rcpt}>"), "RCPT TO").await?;
             if r.code != 250 && r.code != 251 {
                 transient |= r.is_transient();
                 refused.push(format!("{rcpt}: {}", r.text()));
@@ -278,25 +220,14 @@ impl SmtpConn {
         }
         if !refused.is_empty() {
             let _ = self.command("RSET", "RSET").await;
-            let msg = format!(
-                "the server refused recipient(s) — {}; nothing was sent",
-                refused.join("; ")
-            );
-            return Ok(if transient {
-                SendOutcome::Transient(msg)
-            } else {
-                SendOutcome::Permanent(msg)
-            });
+            let msg = format!("the server refused recipient(s) — {}; nothing was sent", refused.join("; "));
+            return Ok(if transient { SendOutcome::Transient(msg) } else { SendOutcome::Permanent(msg) });
         }
         let r = self.command("DATA", "DATA").await?;
         if r.code != 354 {
             let _ = self.command("RSET", "RSET").await;
             let msg = format!("the server refused DATA: {}", r.text());
-            return Ok(if r.is_transient() {
-                SendOutcome::Transient(msg)
-            } else {
-                SendOutcome::Permanent(msg)
-            });
+            return Ok(if r.is_transient() { SendOutcome::Transient(msg) } else { SendOutcome::Permanent(msg) });
         }
         // From here on, a lost connection means we cannot know whether the server took it.
         let mut body = dot_stuff(data);
@@ -307,14 +238,10 @@ impl SmtpConn {
         match self.reply("the end of the message").await {
             Err(e) => Ok(SendOutcome::Unknown(e.message)),
             Ok(r) if r.code == 250 => Ok(SendOutcome::Sent(r)),
-            Ok(r) if r.is_transient() => Ok(SendOutcome::Transient(format!(
-                "the server deferred the message: {}",
-                r.text()
-            ))),
-            Ok(r) => Ok(SendOutcome::Permanent(format!(
-                "the server rejected the message: {}",
-                r.text()
-            ))),
+            Ok(r) if r.is_transient() => {
+                Ok(SendOutcome::Transient(format!("the server deferred the message: {}", r.text())))
+            }
+            Ok(r) => Ok(SendOutcome::Permanent(format!("the server rejected the message: {}", r.text()))),
         }
     }
 
@@ -360,24 +287,12 @@ pub fn base64_encode(data: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         out.push(T[(n >> 18) as usize & 63] as char);
         out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 {
-            T[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if chunk.len() > 2 {
-            T[n as usize & 63] as char
-        } else {
-            '='
-        });
+        out.push(if chunk.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
+        out.push(if chunk.len() > 2 { T[n as usize & 63] as char } else { '=' });
     }
     out
 }
@@ -388,23 +303,14 @@ mod tests {
 
     #[test]
     fn base64_matches_rfc4648_vectors() {
-        for (i, o) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foobar", "Zm9vYmFy"),
-        ] {
+        for (i, o) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")] {
             assert_eq!(base64_encode(i.as_bytes()), o);
         }
     }
 
     #[test]
     fn dot_stuffing_doubles_leading_dots_and_normalises_line_ends() {
-        assert_eq!(
-            dot_stuff(b".a\r\nb\n.\nc"),
-            b"..a\r\nb\r\n..\r\nc\r\n".to_vec()
-        );
+        assert_eq!(dot_stuff(b".a\r\nb\n.\nc"), b"..a\r\nb\r\n..\r\nc\r\n".to_vec());
         assert_eq!(dot_stuff(b"x\r\n"), b"x\r\n".to_vec());
     }
 }
