@@ -1,4 +1,5 @@
 //! Sending against the real Postfix (SMTP) that delivers into the real Dovecot (IMAP), both on loopback,
+#![allow(clippy::unwrap_used)]
 //! started by `tests/servers/up`.
 
 use std::collections::HashMap;
