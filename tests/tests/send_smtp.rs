@@ -1,6 +1,6 @@
 //! Sending against the real Postfix (SMTP) that delivers into the real Dovecot (IMAP), both on loopback,
-#![allow(clippy::unwrap_used)]
 //! started by `tests/servers/up`.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
