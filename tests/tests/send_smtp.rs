@@ -317,3 +317,53 @@ fn header_injection_is_rejected() {
     }
     assert!(outbox::list(&core.store, None).unwrap().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn drafts_replace_their_server_copy_and_vanish_after_sending() {
+    use dealbox_core::send::drafts;
+    let (dir, core, alice) = profile("alice", 10465);
+    let mut d = Draft { subject: "Draft in progress".into(), text: "first words".into(), ..Default::default() };
+    let id = drafts::save(&core.store, alice.id, None, &d).unwrap();
+    assert_eq!(drafts::upload(&core, &alice, t()).await.unwrap(), 1);
+    let first_mid: String = core
+        .store
+        .conn()
+        .unwrap()
+        .query_row("SELECT server_message_id FROM drafts WHERE id = ?1", [id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fetch_by_message_id(&alice, "Drafts", &first_mid).await.len(), 1);
+
+    d.to = vec!["bob@example.test".into()];
+    d.text = "first words, then more".into();
+    drafts::save(&core.store, alice.id, Some(id), &d).unwrap();
+    drafts::upload(&core, &alice, t()).await.unwrap();
+    let second_mid: String = core
+        .store
+        .conn()
+        .unwrap()
+        .query_row("SELECT server_message_id FROM drafts WHERE id = ?1", [id], |r| r.get(0))
+        .unwrap();
+    assert_ne!(first_mid, second_mid);
+    assert!(fetch_by_message_id(&alice, "Drafts", &first_mid).await.is_empty(), "the old version is replaced");
+    let on_server = fetch_by_message_id(&alice, "Drafts", &second_mid).await;
+    assert_eq!(on_server.len(), 1);
+    assert!(on_server[0].1.iter().any(|f| f.contains("Draft")));
+
+    // A 26 MB attachment: refused, and the draft stays exactly as it was.
+    let big = dir.path().join("huge.zip");
+    std::fs::File::create(&big).unwrap().set_len(26 * 1024 * 1024).unwrap();
+    let mut with_big = d.clone();
+    with_big.attachments.push(AttachmentSource { path: big, filename: None, content_id: None, mime_type: None });
+    drafts::save(&core.store, alice.id, Some(id), &with_big).unwrap();
+    let e = drafts::send(&core.store, &alice, id).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Limit);
+    assert_eq!(drafts::get(&core.store, id).unwrap(), with_big);
+
+    drafts::save(&core.store, alice.id, Some(id), &d).unwrap();
+    drafts::send(&core.store, &alice, id).unwrap();
+    let r = outbox::flush(&core, &alice, t()).await.unwrap();
+    assert_eq!(r.sent.len(), 1);
+    drafts::upload(&core, &alice, t()).await.unwrap();
+    assert!(fetch_by_message_id(&alice, "Drafts", &second_mid).await.is_empty(), "removed after sending");
+    assert!(drafts::list(&core.store, None).unwrap().is_empty());
+}

@@ -39,6 +39,9 @@ enum Command {
     Send(Box<send_cmd::SendArgs>),
     /// Show the outbox (queued, parked with the reason); --flush sends what is due.
     Outbox(send_cmd::OutboxArgs),
+    /// Save, list, upload, send and discard drafts.
+    #[command(subcommand)]
+    Draft(send_cmd::DraftCmd),
 }
 
 fn main() -> ExitCode {
@@ -88,5 +91,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Search(a) => mail_cmd::search(&core, a),
         Command::Send(a) => send_cmd::send(&core, *a),
         Command::Outbox(a) => send_cmd::outbox_cmd(&core, a),
+        Command::Draft(c) => send_cmd::draft_cmd(&core, c),
     }
 }

@@ -191,3 +191,100 @@ pub fn outbox_cmd(core: &Core, a: OutboxArgs) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[derive(clap::Subcommand)]
+pub enum DraftCmd {
+    /// Save a draft (new, or replace draft --id); prints its id.
+    Save {
+        #[arg(long)]
+        id: Option<i64>,
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        to: Vec<String>,
+        #[arg(long)]
+        cc: Vec<String>,
+        #[arg(long, default_value = "")]
+        subject: String,
+        #[arg(long)]
+        body_file: Option<PathBuf>,
+        #[arg(long)]
+        attach: Vec<PathBuf>,
+    },
+    /// List drafts.
+    List {
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Upload changed drafts to the server's Drafts folder.
+    Upload {
+        #[arg(long)]
+        account: String,
+    },
+    /// Send a draft (through the outbox) and remove it.
+    Send {
+        id: i64,
+        #[arg(long)]
+        account: String,
+    },
+    /// Discard a draft.
+    Discard { id: i64 },
+}
+
+pub fn draft_cmd(core: &Core, cmd: DraftCmd) -> anyhow::Result<()> {
+    use dealbox_core::send::drafts;
+    let t = Timeouts { connect: Duration::from_secs(30), io: Duration::from_secs(30) };
+    match cmd {
+        DraftCmd::Save { id, account, to, cc, subject, body_file, attach } => {
+            let acc = core.accounts().find(&account)?;
+            let d = Draft {
+                to,
+                cc,
+                subject,
+                text: match &body_file {
+                    Some(p) => read(p)?,
+                    None => String::new(),
+                },
+                attachments: attach
+                    .into_iter()
+                    .map(|path| AttachmentSource { path, filename: None, content_id: None, mime_type: None })
+                    .collect(),
+                ..Default::default()
+            };
+            let id = drafts::save(&core.store, acc.id, id, &d)?;
+            println!("{id}");
+        }
+        DraftCmd::List { account, json } => {
+            let acc = match account {
+                Some(a) => Some(core.accounts().find(&a)?.id),
+                None => None,
+            };
+            for d in drafts::list(&core.store, acc)? {
+                if json {
+                    println!("{}", serde_json::to_string(&d)?);
+                } else {
+                    println!("{:>5} {:<40.40} to {}", d.id, crate::mail_cmd::clean(&d.subject), d.to.join(", "));
+                }
+            }
+        }
+        DraftCmd::Upload { account } => {
+            let acc = core.accounts().find(&account)?;
+            let n = crate::runtime()?.block_on(drafts::upload(core, &acc, t))?;
+            println!("Uploaded {n} draft change(s).");
+        }
+        DraftCmd::Send { id, account } => {
+            let acc = core.accounts().find(&account)?;
+            let outbox_id = drafts::send(&core.store, &acc, id)?;
+            println!("Draft {id} is message {outbox_id} in the outbox.");
+            flush_and_print(core, &acc, 30)?;
+            crate::runtime()?.block_on(drafts::upload(core, &acc, t))?;
+        }
+        DraftCmd::Discard { id } => {
+            drafts::discard(&core.store, id)?;
+            println!("Discarded draft {id}.");
+        }
+    }
+    Ok(())
+}

@@ -15,8 +15,13 @@ macro_rules! migration {
     };
 }
 
-pub const MIGRATIONS: &[(&str, &str)] =
-    &[migration!("0001_init"), migration!("0002_remote_content"), migration!("0003_sync_status")];
+#[rustfmt::skip]
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    migration!("0001_init"),
+    migration!("0002_remote_content"),
+    migration!("0003_sync_status"),
+    migration!("0004_drafts"),
+];
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {

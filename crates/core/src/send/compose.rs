@@ -101,14 +101,20 @@ fn human_size(n: u64) -> String {
 /// Check everything that can be checked without the network: addresses, header injection, and
 /// attachment sizes (each at most 25 MB) — before any connection is made.
 pub fn validate(d: &Draft) -> Result<()> {
+    validate_content(d)?;
+    if d.to.is_empty() && d.cc.is_empty() && d.bcc.is_empty() {
+        return Err(Error::config("add at least one recipient"));
+    }
+    Ok(())
+}
+
+/// Everything but "has a recipient": what a draft must satisfy to be saved to the server.
+pub fn validate_content(d: &Draft) -> Result<()> {
     no_crlf("subject", &d.subject)?;
     for (what, list) in [("To", &d.to), ("Cc", &d.cc), ("Bcc", &d.bcc)] {
         for a in list {
             parse_address(a).map_err(|e| e.context(format!("{what} address")))?;
         }
-    }
-    if d.to.is_empty() && d.cc.is_empty() && d.bcc.is_empty() {
-        return Err(Error::config("add at least one recipient"));
     }
     if let Some(i) = &d.in_reply_to {
         no_crlf("In-Reply-To", i)?;
@@ -158,6 +164,16 @@ pub fn new_message_id(account: &Account) -> String {
 /// Build the message. The signature is appended to the text (and HTML) body here.
 pub fn build(account: &Account, d: &Draft) -> Result<Built> {
     validate(d)?;
+    build_unchecked(account, d)
+}
+
+/// Build a draft for the Drafts folder (recipients may still be missing).
+pub fn build_draft(account: &Account, d: &Draft) -> Result<Built> {
+    validate_content(d)?;
+    build_unchecked(account, d)
+}
+
+fn build_unchecked(account: &Account, d: &Draft) -> Result<Built> {
     no_crlf("display name", &account.display_name)?;
     let from = Mailbox::new(
         if account.display_name.is_empty() { None } else { Some(account.display_name.clone()) },
@@ -233,6 +249,14 @@ pub fn build(account: &Account, d: &Draft) -> Result<Built> {
             mixed = mixed.singlepart(p);
         }
         top = mixed;
+    }
+    if d.to.is_empty() && d.cc.is_empty() && d.bcc.is_empty() {
+        // A draft without recipients yet: give lettre an envelope so it can still format the message.
+        let me: lettre::Address =
+            account.email.parse().map_err(|e| Error::config(format!("the account address is invalid: {e}")))?;
+        let env = lettre::address::Envelope::new(Some(me.clone()), vec![me])
+            .map_err(|e| Error::internal(format!("draft envelope: {e}")))?;
+        b = b.envelope(env);
     }
     let msg = b.multipart(top).map_err(|e| Error::config(format!("cannot build the message: {e}")))?;
     let recipients: Vec<String> = msg.envelope().to().iter().map(|a| a.to_string()).collect();
