@@ -2,6 +2,7 @@
 
 mod account_cmd;
 mod mail_cmd;
+mod sync_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -34,6 +35,10 @@ enum Command {
     Show(mail_cmd::ShowArgs),
     /// Search the local index (from:, to:, subject:, has:attachment, is:unread, before:, after:).
     Search(mail_cmd::SearchArgs),
+    /// Sync mail from the server into the local cache (and upload queued local changes).
+    Sync(sync_cmd::SyncArgs),
+    /// Each mailbox's sync state: last check, next check and why, problems.
+    Status(sync_cmd::StatusArgs),
 }
 
 fn main() -> ExitCode {
@@ -81,5 +86,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::List(a) => mail_cmd::list(&core, a),
         Command::Show(a) => mail_cmd::show(&core, a),
         Command::Search(a) => mail_cmd::search(&core, a),
+        Command::Sync(a) => sync_cmd::sync(&core, a),
+        Command::Status(a) => sync_cmd::status(&core, a),
     }
 }
