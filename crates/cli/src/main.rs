@@ -23,6 +23,7 @@ pub struct Cli {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 enum Command {
     /// Add, edit, remove, list and test mail accounts.
     #[command(subcommand)]

@@ -143,7 +143,10 @@ pub fn sync(core: &Core, a: SyncArgs) -> anyhow::Result<()> {
             }
             Err(e) => {
                 if a.json {
-                    println!("{}", serde_json::json!({"account": acc.name, "ok": false, "code": e.kind.code(), "error": e.message}));
+                    println!(
+                        "{}",
+                        serde_json::json!({"account": acc.name, "ok": false, "code": e.kind.code(), "error": e.message})
+                    );
                 } else {
                     eprintln!("{}: sync failed: {e}", acc.name);
                 }
@@ -198,7 +201,12 @@ pub fn status(core: &Core, a: StatusArgs) -> anyhow::Result<()> {
         match s.last_check {
             None => println!("  last check:  never"),
             Some(t) if s.failures == 0 => {
-                println!("  last check:  {}, ok ({} new, {} removed)", ago(now, t), s.messages_added, s.messages_removed)
+                println!(
+                    "  last check:  {}, ok ({} new, {} removed)",
+                    ago(now, t),
+                    s.messages_added,
+                    s.messages_removed
+                )
             }
             Some(t) => println!(
                 "  last check:  {}, failed ({} in a row): {}",
@@ -213,10 +221,12 @@ pub fn status(core: &Core, a: StatusArgs) -> anyhow::Result<()> {
             None => println!("  problem:     none"),
         }
         if !pending.is_empty() {
-            println!("  queued:      {} local changes waiting for the server ({parked} parked after errors)", pending.len());
+            println!(
+                "  queued:      {} local changes waiting for the server ({parked} parked after errors)",
+                pending.len()
+            );
         }
         println!("  IDLE:        not connected (the app keeps an IDLE connection while it runs)");
     }
     Ok(())
 }
-

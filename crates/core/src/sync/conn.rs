@@ -49,7 +49,10 @@ pub struct FlagListing {
 /// What one read produced.
 enum Got<T> {
     /// A tagged answer: OK, or the NO/BAD as an error.
-    Done { tag: RequestId, result: Result<()> },
+    Done {
+        tag: RequestId,
+        result: Result<()>,
+    },
     /// A continuation request ("+").
     Continue,
     /// EXISTS (and, during IDLE, EXPUNGE/VANISHED): the mailbox changed.
@@ -185,9 +188,7 @@ fn fetched_from(attrs: &[AttributeValue<'_>]) -> FetchedMsg {
             AttributeValue::ModSeq(s) => m.modseq = Some(*s),
             AttributeValue::Rfc822Size(s) => m.size = *s as u64,
             AttributeValue::InternalDate(d) => m.internal_date = parse_internal_date(d),
-            AttributeValue::BodySection { data: Some(d), .. } | AttributeValue::Rfc822(Some(d)) => {
-                m.raw = d.to_vec()
-            }
+            AttributeValue::BodySection { data: Some(d), .. } | AttributeValue::Rfc822(Some(d)) => m.raw = d.to_vec(),
             _ => {}
         }
     }
@@ -210,7 +211,10 @@ impl Conn {
 
     fn check_usable(&self) -> Result<()> {
         if self.broken {
-            return Err(Error::new(ErrorKind::Network, format!("{}: the connection was dropped after an error", self.host)));
+            return Err(Error::new(
+                ErrorKind::Network,
+                format!("{}: the connection was dropped after an error", self.host),
+            ));
         }
         Ok(())
     }
@@ -289,10 +293,13 @@ impl Conn {
     fn status_error(&self, what: &str, status: &Status, info: Option<&str>) -> Error {
         let info = info.unwrap_or("").trim();
         match status {
-            Status::No => Error::new(ErrorKind::Protocol, format!("{}: {what} was refused by the server: {info}", self.host)),
-            Status::Bad => {
-                Error::new(ErrorKind::Protocol, format!("{}: the server called {what} a bad command: {info}", self.host))
+            Status::No => {
+                Error::new(ErrorKind::Protocol, format!("{}: {what} was refused by the server: {info}", self.host))
             }
+            Status::Bad => Error::new(
+                ErrorKind::Protocol,
+                format!("{}: the server called {what} a bad command: {info}", self.host),
+            ),
             other => Error::new(ErrorKind::Protocol, format!("{}: {what} ended with {other:?}: {info}", self.host)),
         }
     }
@@ -348,14 +355,15 @@ impl Conn {
         };
         self.exists = None;
         let mut s = Selected::default();
-        self.run(&cmd, |r| match r {
-            Response::Data { code: Some(code), .. } => match code {
-                ResponseCode::UidValidity(v) => s.uidvalidity = Some(*v),
-                ResponseCode::UidNext(v) => s.uidnext = Some(*v),
-                ResponseCode::HighestModSeq(v) => s.highestmodseq = Some(*v),
-                _ => {}
-            },
-            _ => {}
+        self.run(&cmd, |r| {
+            if let Response::Data { code: Some(code), .. } = r {
+                match code {
+                    ResponseCode::UidValidity(v) => s.uidvalidity = Some(*v),
+                    ResponseCode::UidNext(v) => s.uidnext = Some(*v),
+                    ResponseCode::HighestModSeq(v) => s.highestmodseq = Some(*v),
+                    _ => {}
+                }
+            }
         })
         .await?;
         s.exists = self.exists.unwrap_or(0);
@@ -426,7 +434,10 @@ impl Conn {
                 .read_with("UID FETCH", self.t.io, |r| match r {
                     Response::Fetch(_, attrs) => {
                         let has_body = attrs.iter().any(|a| {
-                            matches!(a, AttributeValue::BodySection { data: Some(_), .. } | AttributeValue::Rfc822(Some(_)))
+                            matches!(
+                                a,
+                                AttributeValue::BodySection { data: Some(_), .. } | AttributeValue::Rfc822(Some(_))
+                            )
                         });
                         // A FETCH without the body is an unsolicited flag update; the next sync sees it.
                         Some(fetched_from(attrs)).filter(|m| has_body && m.uid > 0)

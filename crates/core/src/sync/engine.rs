@@ -171,7 +171,8 @@ async fn sync_folder(
     }
     // Messages that arrived during this session are picked up next time (UIDNEXT from SELECT).
     listing.wanted.retain(|u| server_uidnext == 0 || *u < server_uidnext);
-    let actions = plan::plan(&cached, &listing).map_err(|e| Error::new(ErrorKind::Protocol, format!("{}: {}", f.name, e.0)))?;
+    let actions =
+        plan::plan(&cached, &listing).map_err(|e| Error::new(ErrorKind::Protocol, format!("{}: {}", f.name, e.0)))?;
     if !actions.drop.is_empty() {
         result.removed += cache::remove_uids(store, folder_id, &actions.drop)? as u64;
     }

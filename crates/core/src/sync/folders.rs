@@ -44,11 +44,28 @@ pub fn role_from_name(display_name: &str, delimiter: Option<&str>) -> Option<&'s
     };
     let l = leaf.trim().to_lowercase();
     let role = match l.as_str() {
-        "sent" | "sent items" | "sent messages" | "sent mail" | "gesendet" | "gesendete elemente"
-        | "gesendete objekte" | "envoyés" | "éléments envoyés" | "enviados" | "inviata" | "posta inviata" => "sent",
+        "sent"
+        | "sent items"
+        | "sent messages"
+        | "sent mail"
+        | "gesendet"
+        | "gesendete elemente"
+        | "gesendete objekte"
+        | "envoyés"
+        | "éléments envoyés"
+        | "enviados"
+        | "inviata"
+        | "posta inviata" => "sent",
         "drafts" | "draft" | "entwürfe" | "brouillons" | "borradores" | "bozze" => "drafts",
-        "trash" | "deleted items" | "deleted messages" | "bin" | "papierkorb" | "gelöschte elemente"
-        | "corbeille" | "papelera" | "cestino" => "trash",
+        "trash"
+        | "deleted items"
+        | "deleted messages"
+        | "bin"
+        | "papierkorb"
+        | "gelöschte elemente"
+        | "corbeille"
+        | "papelera"
+        | "cestino" => "trash",
         "junk" | "spam" | "junk e-mail" | "junk email" | "bulk mail" | "indésirables" => "junk",
         "archive" | "archives" | "archiv" | "all mail" => "archive",
         _ => return None,

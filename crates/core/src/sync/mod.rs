@@ -136,6 +136,9 @@ pub async fn check_account(
         Ok(r) => status::record_success(&store, account.id, now, r.added, r.removed)?,
         Err(e) => status::record_failure(&store, account.id, now, e)?,
     }
-    events(SyncEvent::CheckFinished { account_id: account.id, error: result.as_ref().err().map(|e| e.message.clone()) });
+    events(SyncEvent::CheckFinished {
+        account_id: account.id,
+        error: result.as_ref().err().map(|e| e.message.clone()),
+    });
     result
 }

@@ -178,17 +178,22 @@ pub fn pending(store: &Store, account_id: i64) -> Result<Vec<Pending>> {
     Ok(rows)
 }
 
+/// A queued row: id, folder, uid, kind, arg, uidvalidity, attempts.
+type Row = (i64, String, u32, String, String, Option<i64>, i64);
+
 /// Replay queued changes over `conn`; returns how many reached the server. A network failure stops the
 /// replay (the rows stay); a change the server refuses is retried later and parked after MAX_ATTEMPTS.
 pub async fn replay(conn: &mut Conn, store: &Store, account_id: i64) -> Result<usize> {
-    let rows: Vec<(i64, String, u32, String, String, Option<i64>, i64)> = {
+    let rows: Vec<Row> = {
         let c = store.conn()?;
         let mut st = c.prepare(
             "SELECT id, folder_name, uid, kind, arg, uidvalidity, attempts FROM pending_changes \
              WHERE account_id = ?1 AND parked = 0 ORDER BY id",
         )?;
         let rows = st
-            .query_map([account_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+            .query_map([account_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows
     };

@@ -114,7 +114,10 @@ pub fn cached_state(store: &Store, folder_id: i64) -> Result<BTreeMap<u32, Cache
         let uid: i64 = r.get(0)?;
         let flags: String = r.get(1)?;
         let state: String = r.get(2)?;
-        Ok((uid as u32, CachedMessage { flags: normalize_flags(flags.split_whitespace()), has_body: state != "headers" }))
+        Ok((
+            uid as u32,
+            CachedMessage { flags: normalize_flags(flags.split_whitespace()), has_body: state != "headers" },
+        ))
     })?;
     let mut out = BTreeMap::new();
     for row in rows {
