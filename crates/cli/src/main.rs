@@ -3,6 +3,7 @@
 mod account_cmd;
 mod mail_cmd;
 mod send_cmd;
+mod sync_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ pub struct Cli {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 enum Command {
     /// Add, edit, remove, list and test mail accounts.
     #[command(subcommand)]
@@ -42,6 +44,10 @@ enum Command {
     /// Save, list, upload, send and discard drafts.
     #[command(subcommand)]
     Draft(send_cmd::DraftCmd),
+    /// Sync mail from the server into the local cache (and upload queued local changes).
+    Sync(sync_cmd::SyncArgs),
+    /// Each mailbox's sync state: last check, next check and why, problems.
+    Status(sync_cmd::StatusArgs),
 }
 
 fn main() -> ExitCode {
@@ -92,5 +98,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Send(a) => send_cmd::send(&core, *a),
         Command::Outbox(a) => send_cmd::outbox_cmd(&core, a),
         Command::Draft(c) => send_cmd::draft_cmd(&core, c),
+        Command::Sync(a) => sync_cmd::sync(&core, a),
+        Command::Status(a) => sync_cmd::status(&core, a),
     }
 }

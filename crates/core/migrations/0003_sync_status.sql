@@ -14,3 +14,5 @@ CREATE TABLE sync_status (
 -- A change that failed too often stops being retried and keeps its error for the user.
 ALTER TABLE pending_changes ADD COLUMN parked INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX pending_changes_account ON pending_changes (account_id, parked, id);
+-- The folder's UIDVALIDITY when the change was queued: a recreated folder's UIDs name other messages.
+ALTER TABLE pending_changes ADD COLUMN uidvalidity INTEGER;

@@ -57,6 +57,21 @@ pub fn store_messages(store: &Store, account_id: i64, folder_id: i64, batch: &[F
     Ok(ids)
 }
 
+/// Store headers only (`body_state` 'headers'), so a large folder is listable before its bodies arrive.
+/// Storing the full message later replaces the row in place (same id).
+pub fn store_headers(store: &Store, account_id: i64, folder_id: i64, batch: &[Fetched<'_>]) -> Result<Vec<i64>> {
+    let mut conn = store.conn()?;
+    let tx = conn.transaction()?;
+    let mut ids = Vec::with_capacity(batch.len());
+    for m in batch {
+        let id = store_one(&tx, account_id, folder_id, m)?;
+        tx.execute("UPDATE messages SET body_state = 'headers' WHERE id = ?1", [id])?;
+        ids.push(id);
+    }
+    tx.commit()?;
+    Ok(ids)
+}
+
 fn addresses_text(p: &Parsed) -> String {
     let mut s = String::new();
     for m in std::iter::once(&p.from).chain(p.to.iter()).chain(p.cc.iter()) {
