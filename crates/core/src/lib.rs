@@ -8,6 +8,7 @@ pub mod account;
 pub mod autoconfig;
 pub mod cache;
 pub mod conntest;
+pub mod crm;
 pub mod error;
 pub mod imap;
 pub mod net;

@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0002_remote_content"),
     migration!("0003_sync_status"),
     migration!("0004_drafts"),
+    migration!("0005_crm"),
 ];
 
 /// The schema version this build writes.
