@@ -44,10 +44,7 @@ pub async fn list_accounts(state: State<'_, AppState>) -> Result<Vec<AccountDto>
 }
 
 #[tauri::command]
-pub async fn list_folders(
-    state: State<'_, AppState>,
-    account_id: Option<i64>,
-) -> Result<Vec<FolderDto>, UiError> {
+pub async fn list_folders(state: State<'_, AppState>, account_id: Option<i64>) -> Result<Vec<FolderDto>, UiError> {
     let v = blocking(&state, move |c| query::folders(&c.store, account_id)).await?;
     Ok(v.into_iter().map(Into::into).collect())
 }
@@ -63,26 +60,16 @@ pub async fn list_messages(
     limit: u32,
 ) -> Result<Vec<MessageSummaryDto>, UiError> {
     let limit = limit.min(MAX_PAGE);
-    let v = blocking(&state, move |c| {
-        query::list(&c.store, account_id, folder.as_deref(), limit, offset)
-    })
-    .await?;
+    let v = blocking(&state, move |c| query::list(&c.store, account_id, folder.as_deref(), limit, offset)).await?;
     Ok(v.into_iter().map(Into::into).collect())
 }
 
 /// One message for the reader, its HTML sanitised; remote images only when `allow_remote`.
 #[tauri::command]
-pub async fn get_message(
-    state: State<'_, AppState>,
-    id: i64,
-    allow_remote: bool,
-) -> Result<MessageViewDto, UiError> {
+pub async fn get_message(state: State<'_, AppState>, id: i64, allow_remote: bool) -> Result<MessageViewDto, UiError> {
     blocking(&state, move |c| {
         let d = query::get(&c.store, id)?;
-        let safe = d
-            .html
-            .as_deref()
-            .map(|h| sanitize_email_html(h, allow_remote));
+        let safe = d.html.as_deref().map(|h| sanitize_email_html(h, allow_remote));
         Ok(MessageViewDto::new(d, safe, allow_remote))
     })
     .await
@@ -96,19 +83,14 @@ pub async fn search_messages(
     limit: u32,
 ) -> Result<Vec<MessageSummaryDto>, UiError> {
     let limit = limit.min(MAX_PAGE);
-    let v = blocking(&state, move |c| {
-        query::search(&c.store, account_id, &query, limit)
-    })
-    .await?;
+    let v = blocking(&state, move |c| query::search(&c.store, account_id, &query, limit)).await?;
     Ok(v.into_iter().map(Into::into).collect())
 }
 
 /// Server settings for an address: a provider preset, else autoconfig, else a guess to be tested.
 #[tauri::command]
 pub async fn discover_settings(email: String) -> Result<ProviderDto, UiError> {
-    Ok(autoconfig::discover(email.trim(), Duration::from_secs(8))
-        .await?
-        .into())
+    Ok(autoconfig::discover(email.trim(), Duration::from_secs(8)).await?.into())
 }
 
 fn new_account(input: &AccountInput) -> NewAccount {
@@ -159,22 +141,15 @@ fn unsaved_account(n: NewAccount) -> Account {
 
 fn password_for(account: &Account, password: Option<String>) -> Result<Sensitive<String>, UiError> {
     match (&account.credential, password) {
-        (Credential::Command(_), _) => {
-            Ok(account.password(&dealbox_core::secrets::NoSecrets(String::new()))?)
-        }
+        (Credential::Command(_), _) => Ok(account.password(&dealbox_core::secrets::NoSecrets(String::new()))?),
         (Credential::Keyring, Some(p)) if !p.is_empty() => Ok(Sensitive::new(p)),
-        (Credential::Keyring, _) => {
-            Err(Error::config("enter the password (or a password command)").into())
-        }
+        (Credential::Keyring, _) => Err(Error::config("enter the password (or a password command)").into()),
     }
 }
 
 /// Test IMAP and SMTP with settings that are not saved yet; each side says precisely what failed.
 #[tauri::command]
-pub async fn test_connection(
-    input: AccountInput,
-    password: Option<String>,
-) -> Result<ConnectionReportDto, UiError> {
+pub async fn test_connection(input: AccountInput, password: Option<String>) -> Result<ConnectionReportDto, UiError> {
     let account = unsaved_account(new_account(&input));
     let pw = tauri::async_runtime::spawn_blocking({
         let account = account.clone();
@@ -182,9 +157,7 @@ pub async fn test_connection(
     })
     .await
     .map_err(|e| UiError::internal(format!("a background task failed: {e}")))??;
-    Ok(conntest::test_account(&account, &pw, Timeouts::default())
-        .await
-        .into())
+    Ok(conntest::test_account(&account, &pw, Timeouts::default()).await.into())
 }
 
 /// Save the account; the password goes to the OS keyring (or the password command is stored).

@@ -20,19 +20,13 @@ pub struct UiError {
 
 impl UiError {
     pub fn internal(message: impl Into<String>) -> Self {
-        Self {
-            code: "internal".into(),
-            message: message.into(),
-        }
+        Self { code: "internal".into(), message: message.into() }
     }
 }
 
 impl From<dealbox_core::Error> for UiError {
     fn from(e: dealbox_core::Error) -> Self {
-        Self {
-            code: e.kind.code().into(),
-            message: e.message,
-        }
+        Self { code: e.kind.code().into(), message: e.message }
     }
 }
 
@@ -89,31 +83,19 @@ pub struct ServerDto {
 
 impl From<&Endpoint> for ServerDto {
     fn from(e: &Endpoint) -> Self {
-        Self {
-            host: e.host.clone(),
-            port: e.port,
-            security: e.security.into(),
-        }
+        Self { host: e.host.clone(), port: e.port, security: e.security.into() }
     }
 }
 
 impl From<&ServerSettings> for ServerDto {
     fn from(e: &ServerSettings) -> Self {
-        Self {
-            host: e.host.clone(),
-            port: e.port,
-            security: e.security.into(),
-        }
+        Self { host: e.host.clone(), port: e.port, security: e.security.into() }
     }
 }
 
 impl From<&ServerDto> for Endpoint {
     fn from(s: &ServerDto) -> Self {
-        Endpoint {
-            host: s.host.trim().to_string(),
-            port: s.port,
-            security: s.security.into(),
-        }
+        Endpoint { host: s.host.trim().to_string(), port: s.port, security: s.security.into() }
     }
 }
 
@@ -202,11 +184,7 @@ pub struct ProbeDto {
 
 impl From<ProbeResult> for ProbeDto {
     fn from(p: ProbeResult) -> Self {
-        Self {
-            ok: p.ok,
-            code: p.code,
-            message: p.message,
-        }
+        Self { ok: p.ok, code: p.code, message: p.message }
     }
 }
 
@@ -220,11 +198,7 @@ pub struct ConnectionReportDto {
 
 impl From<ConnectionReport> for ConnectionReportDto {
     fn from(r: ConnectionReport) -> Self {
-        Self {
-            ok: r.ok(),
-            imap: r.imap.into(),
-            smtp: r.smtp.into(),
-        }
+        Self { ok: r.ok(), imap: r.imap.into(), smtp: r.smtp.into() }
     }
 }
 
@@ -301,10 +275,7 @@ pub struct AddressDto {
 
 impl From<Mailbox> for AddressDto {
     fn from(m: Mailbox) -> Self {
-        Self {
-            name: m.name,
-            addr: m.addr,
-        }
+        Self { name: m.name, addr: m.addr }
     }
 }
 
@@ -320,13 +291,7 @@ pub struct AttachmentDto {
 
 impl From<AttachmentInfo> for AttachmentDto {
     fn from(a: AttachmentInfo) -> Self {
-        Self {
-            id: a.id,
-            filename: a.filename,
-            mime_type: a.mime_type,
-            size: a.size,
-            inline: a.inline,
-        }
+        Self { id: a.id, filename: a.filename, mime_type: a.mime_type, size: a.size, inline: a.inline }
     }
 }
 
@@ -410,8 +375,7 @@ mod tests {
 
     #[test]
     fn typescript_bindings_are_up_to_date() {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/backend/types.ts");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/backend/types.ts");
         let fresh = typescript();
         if std::env::var_os("UPDATE_TYPES").is_some() {
             std::fs::write(&path, &fresh).unwrap();
@@ -426,13 +390,8 @@ mod tests {
 
     #[test]
     fn errors_reach_the_ui_as_code_and_message() {
-        let e: UiError =
-            dealbox_core::Error::new(dealbox_core::ErrorKind::NotFound, "no message with id 7")
-                .into();
+        let e: UiError = dealbox_core::Error::new(dealbox_core::ErrorKind::NotFound, "no message with id 7").into();
         let json = serde_json::to_value(&e).unwrap();
-        assert_eq!(
-            json,
-            serde_json::json!({"code": "not_found", "message": "no message with id 7"})
-        );
+        assert_eq!(json, serde_json::json!({"code": "not_found", "message": "no message with id 7"}));
     }
 }

@@ -18,11 +18,7 @@ use dto::UiError;
 
 /// Command-line options of the `dealbox` binary.
 #[derive(Debug, Parser)]
-#[command(
-    name = "dealbox",
-    version,
-    about = "Dealbox: email with a CRM sidebar for sales teams"
-)]
+#[command(name = "dealbox", version, about = "Dealbox: email with a CRM sidebar for sales teams")]
 pub struct Args {
     /// Profile directory (default: the platform's data dir, e.g. ~/.local/share/dealbox), as for dealbox-cli.
     #[arg(long, env = "DEALBOX_PROFILE")]
@@ -37,15 +33,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(profile_dir: PathBuf) -> Self {
-        let core = Core::open(&profile_dir, Arc::new(dealbox_platform::OsKeyring::new()))
-            .map(Arc::new)
-            .map_err(UiError::from);
+        let core =
+            Core::open(&profile_dir, Arc::new(dealbox_platform::OsKeyring::new())).map(Arc::new).map_err(UiError::from);
         if let Err(e) = &core {
-            tracing::error!(
-                "cannot open the profile {}: {}",
-                profile_dir.display(),
-                e.message
-            );
+            tracing::error!("cannot open the profile {}: {}", profile_dir.display(), e.message);
         }
         Self { profile_dir, core }
     }
@@ -78,16 +69,10 @@ fn open_external(url: &Url) {
 }
 
 pub fn run() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("DEALBOX_LOG")
-        .unwrap_or_else(|_| "warn".into());
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DEALBOX_LOG").unwrap_or_else(|_| "warn".into());
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     let args = Args::parse();
-    let profile = args
-        .profile
-        .unwrap_or_else(dealbox_core::default_profile_dir);
+    let profile = args.profile.unwrap_or_else(dealbox_core::default_profile_dir);
     let state = AppState::open(profile);
 
     let context = tauri::generate_context!("../tauri.conf.json");

@@ -15,14 +15,10 @@ pub struct SafeHtml {
     pub remote_blocked: u32,
 }
 
-const EXTRA_TAGS: &[&str] = &[
-    "font", "center", "big", "tfoot", "section", "main", "article", "address",
-];
+const EXTRA_TAGS: &[&str] = &["font", "center", "big", "tfoot", "section", "main", "article", "address"];
 
-const GENERIC_ATTRIBUTES: &[&str] = &[
-    "style", "align", "valign", "width", "height", "bgcolor", "color", "border", "dir", "lang",
-    "title",
-];
+const GENERIC_ATTRIBUTES: &[&str] =
+    &["style", "align", "valign", "width", "height", "bgcolor", "color", "border", "dir", "lang", "title"];
 
 /// CSS properties kept in `style` attributes. Nothing here can take a `url()`: no `background`,
 /// `background-image`, `list-style-image`, `cursor`, `content`, `border-image`.
@@ -121,20 +117,13 @@ pub fn sanitize_email_html(html: &str, allow_remote: bool) -> SafeHtml {
     let clean = b.clean(html).to_string();
     let (clean, pixels) = drop_tracking_pixels(&clean);
     let remote_blocked = blocked.load(Ordering::Relaxed) + if allow_remote { 0 } else { pixels };
-    SafeHtml {
-        document: wrap_document(&clean, allow_remote),
-        remote_blocked,
-    }
+    SafeHtml { document: wrap_document(&clean, allow_remote), remote_blocked }
 }
 
 /// The document around the sanitised body. Its CSP is a second wall: even if something slipped
 /// through the sanitiser, no script runs and nothing remote loads unless allowed.
 fn wrap_document(body: &str, allow_remote: bool) -> String {
-    let img = if allow_remote {
-        "data: https: http:"
-    } else {
-        "data:"
-    };
+    let img = if allow_remote { "data: https: http:" } else { "data:" };
     format!(
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\">\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'none'; \
@@ -191,23 +180,11 @@ fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
 
 fn is_tracking_pixel(tag: &str) -> bool {
     let tiny = |v: Option<&str>| {
-        v.map(|v| {
-            v.trim()
-                .trim_end_matches("px")
-                .trim()
-                .parse::<f32>()
-                .map(|n| n <= 1.0)
-                .unwrap_or(false)
-        })
-        .unwrap_or(false)
+        v.map(|v| v.trim().trim_end_matches("px").trim().parse::<f32>().map(|n| n <= 1.0).unwrap_or(false))
+            .unwrap_or(false)
     };
-    let style = attr(tag, "style")
-        .unwrap_or("")
-        .replace(' ', "")
-        .to_ascii_lowercase();
-    let style_tiny = ["width:0", "width:1px", "height:0", "height:1px"]
-        .iter()
-        .any(|p| style.contains(p))
+    let style = attr(tag, "style").unwrap_or("").replace(' ', "").to_ascii_lowercase();
+    let style_tiny = ["width:0", "width:1px", "height:0", "height:1px"].iter().any(|p| style.contains(p))
         || style.contains("display:none");
     let has_src = attr(tag, "src").is_some();
     has_src && (tiny(attr(tag, "width")) || tiny(attr(tag, "height")) || style_tiny)
@@ -233,17 +210,7 @@ mod tests {
             false,
         );
         let b = body(&s).to_ascii_lowercase();
-        for bad in [
-            "script",
-            "onclick",
-            "onerror",
-            "onload",
-            "javascript:",
-            "iframe",
-            "<form",
-            "<input",
-            "__tauri",
-        ] {
+        for bad in ["script", "onclick", "onerror", "onload", "javascript:", "iframe", "<form", "<input", "__tauri"] {
             assert!(!b.contains(bad), "{bad} survived in {b}");
         }
         assert!(b.contains("<p>hi</p>"), "{b}");
@@ -251,29 +218,15 @@ mod tests {
 
     #[test]
     fn remote_images_are_blocked_until_allowed() {
-        let html =
-            r#"<p>Sale!</p><img src="https://cdn.shop.test/banner.png" alt="Banner" width="600">"#;
+        let html = r#"<p>Sale!</p><img src="https://cdn.shop.test/banner.png" alt="Banner" width="600">"#;
         let blocked = sanitize_email_html(html, false);
         assert_eq!(blocked.remote_blocked, 1);
-        assert!(
-            !blocked.document.contains("cdn.shop.test"),
-            "{}",
-            blocked.document
-        );
-        assert!(
-            blocked.document.contains("img-src data:;"),
-            "the frame's CSP must block remote images too"
-        );
+        assert!(!blocked.document.contains("cdn.shop.test"), "{}", blocked.document);
+        assert!(blocked.document.contains("img-src data:;"), "the frame's CSP must block remote images too");
 
         let allowed = sanitize_email_html(html, true);
         assert_eq!(allowed.remote_blocked, 0);
-        assert!(
-            allowed
-                .document
-                .contains(r#"src="https://cdn.shop.test/banner.png""#),
-            "{}",
-            allowed.document
-        );
+        assert!(allowed.document.contains(r#"src="https://cdn.shop.test/banner.png""#), "{}", allowed.document);
     }
 
     #[test]
@@ -314,14 +267,7 @@ mod tests {
 
     #[test]
     fn quoted_gt_in_attributes_does_not_confuse_the_pixel_scanner() {
-        let s = sanitize_email_html(
-            r#"<img alt="a > b" src="https://cdn.test/x.png" width="300"><p>after</p>"#,
-            true,
-        );
-        assert!(
-            s.document.contains("cdn.test/x.png") && s.document.contains("<p>after</p>"),
-            "{}",
-            s.document
-        );
+        let s = sanitize_email_html(r#"<img alt="a > b" src="https://cdn.test/x.png" width="300"><p>after</p>"#, true);
+        assert!(s.document.contains("cdn.test/x.png") && s.document.contains("<p>after</p>"), "{}", s.document);
     }
 }

@@ -48,13 +48,8 @@ pub struct Parsed {
 }
 
 /// Headers whose presence marks an automatic reply or a bounce.
-const AUTO_MARKER_HEADERS: &[&str] = &[
-    "X-Autoreply",
-    "X-Autorespond",
-    "X-Autoresponder",
-    "X-Auto-Reply",
-    "X-Failed-Recipients",
-];
+const AUTO_MARKER_HEADERS: &[&str] =
+    &["X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Auto-Reply", "X-Failed-Recipients"];
 
 fn mailboxes(a: Option<&Address<'_>>) -> Vec<Mailbox> {
     let Some(a) = a else { return vec![] };
@@ -127,19 +122,14 @@ fn parse_inner(raw: &[u8]) -> Option<Parsed> {
         precedence: header_text(&m, "Precedence"),
         list_id: header_text(&m, "List-Id"),
         return_path: m.return_path().as_text().map(str::to_string),
-        report_type: m
-            .content_type()
-            .and_then(|c| c.attribute("report-type"))
-            .map(|t| t.trim().to_ascii_lowercase()),
+        report_type: m.content_type().and_then(|c| c.attribute("report-type")).map(|t| t.trim().to_ascii_lowercase()),
         auto_markers: auto_markers(&m),
     })
 }
 
 fn auto_markers(m: &mail_parser::Message<'_>) -> Vec<String> {
-    let mut out: Vec<String> = AUTO_MARKER_HEADERS
-        .iter()
-        .filter_map(|h| header_text(m, h).map(|v| format!("{h}: {v}")))
-        .collect();
+    let mut out: Vec<String> =
+        AUTO_MARKER_HEADERS.iter().filter_map(|h| header_text(m, h).map(|v| format!("{h}: {v}"))).collect();
     if header_text(m, "Return-Path").as_deref() == Some("<>") {
         out.push("Return-Path: <>".into());
     }
