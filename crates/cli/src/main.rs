@@ -2,6 +2,8 @@
 
 mod account_cmd;
 mod mail_cmd;
+mod send_cmd;
+mod sync_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -22,10 +24,11 @@ pub struct Cli {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 enum Command {
     /// Add, edit, remove, list and test mail accounts.
     #[command(subcommand)]
-    Account(account_cmd::AccountCmd),
+    Account(Box<account_cmd::AccountCmd>),
     /// List cached folders with counts.
     Folders(mail_cmd::FoldersArgs),
     /// List cached messages, newest first.
@@ -34,6 +37,17 @@ enum Command {
     Show(mail_cmd::ShowArgs),
     /// Search the local index (from:, to:, subject:, has:attachment, is:unread, before:, after:).
     Search(mail_cmd::SearchArgs),
+    /// Send a message through the account's SMTP server (via the outbox).
+    Send(Box<send_cmd::SendArgs>),
+    /// Show the outbox (queued, parked with the reason); --flush sends what is due.
+    Outbox(send_cmd::OutboxArgs),
+    /// Save, list, upload, send and discard drafts.
+    #[command(subcommand)]
+    Draft(send_cmd::DraftCmd),
+    /// Sync mail from the server into the local cache (and upload queued local changes).
+    Sync(sync_cmd::SyncArgs),
+    /// Each mailbox's sync state: last check, next check and why, problems.
+    Status(sync_cmd::StatusArgs),
 }
 
 fn main() -> ExitCode {
@@ -81,10 +95,15 @@ pub fn stdout_is_tty() -> bool {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let core = open_core(&cli.profile)?;
     match cli.command {
-        Command::Account(cmd) => account_cmd::run(&core, cmd),
+        Command::Account(cmd) => account_cmd::run(&core, *cmd),
         Command::Folders(a) => mail_cmd::folders(&core, a),
         Command::List(a) => mail_cmd::list(&core, a),
         Command::Show(a) => mail_cmd::show(&core, a),
         Command::Search(a) => mail_cmd::search(&core, a),
+        Command::Send(a) => send_cmd::send(&core, *a),
+        Command::Outbox(a) => send_cmd::outbox_cmd(&core, a),
+        Command::Draft(c) => send_cmd::draft_cmd(&core, c),
+        Command::Sync(a) => sync_cmd::sync(&core, a),
+        Command::Status(a) => sync_cmd::status(&core, a),
     }
 }

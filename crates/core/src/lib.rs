@@ -8,6 +8,7 @@ pub mod account;
 pub mod autoconfig;
 pub mod cache;
 pub mod conntest;
+pub mod crm;
 pub mod error;
 pub mod imap;
 pub mod net;
@@ -15,8 +16,10 @@ pub mod parse;
 pub mod presets;
 pub mod query;
 pub mod secrets;
+pub mod send;
 pub mod smtp_probe;
 pub mod store;
+pub mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

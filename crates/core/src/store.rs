@@ -9,9 +9,19 @@ use crate::error::{Error, Result};
 
 /// The migrations, in order. Migration N brings the schema to `user_version` N.
 /// Append new files; never edit or reorder a released one.
+macro_rules! migration {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../migrations/", $name, ".sql")))
+    };
+}
+
+#[rustfmt::skip]
 pub const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_init", include_str!("../migrations/0001_init.sql")),
-    ("0002_remote_content", include_str!("../migrations/0002_remote_content.sql")),
+    migration!("0001_init"),
+    migration!("0002_remote_content"),
+    migration!("0003_sync_status"),
+    migration!("0004_drafts"),
+    migration!("0005_crm"),
 ];
 
 /// The schema version this build writes.
@@ -115,10 +125,7 @@ fn configure(conn: &Connection) -> Result<()> {
 
 /// Seconds since the Unix epoch. Only for timestamps written to rows, never for decisions.
 pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -1,0 +1,1 @@
+//! The scheduler: one task per account (added next).
