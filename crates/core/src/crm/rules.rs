@@ -369,21 +369,27 @@ pub fn is_freemail(domain: &str) -> bool {
 }
 
 /// The key of a message inside a mailbox: its Message-ID, or a digest of its envelope when it has none.
+/// Only envelope fields go in, so the key can be recomputed from the cache's `messages` row alone.
 pub fn message_key(p: &Parsed) -> String {
-    match p.message_id.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+    let recipients: Vec<&str> = p.to.iter().chain(p.cc.iter()).map(|m| m.addr.as_str()).collect();
+    envelope_key(p.message_id.as_deref(), &p.from.addr, p.date.unwrap_or(0), &p.subject, &recipients)
+}
+
+/// [`message_key`] from envelope fields.
+pub fn envelope_key(message_id: Option<&str>, from: &str, date: i64, subject: &str, recipients: &[&str]) -> String {
+    match message_id.map(str::trim).filter(|m| !m.is_empty()) {
         Some(mid) => mid.trim_start_matches('<').trim_end_matches('>').to_string(),
         None => {
             let mut h = Sha256::new();
-            h.update(p.from.addr.as_bytes());
+            h.update(from.as_bytes());
             h.update([0]);
-            h.update(p.date.unwrap_or(0).to_be_bytes());
-            h.update(p.subject.as_bytes());
+            h.update(date.to_be_bytes());
+            h.update(subject.as_bytes());
             h.update([0]);
-            for t in p.to.iter().chain(p.cc.iter()) {
-                h.update(t.addr.as_bytes());
+            for r in recipients {
+                h.update(r.as_bytes());
                 h.update([0]);
             }
-            h.update(p.text.as_deref().unwrap_or("").as_bytes());
             format!("no-message-id:{}", hex::encode(&h.finalize()[..16]))
         }
     }
