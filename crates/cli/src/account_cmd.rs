@@ -132,7 +132,10 @@ fn parse_fetch(s: &str) -> anyhow::Result<Option<u32>> {
     if s.eq_ignore_ascii_case("all") {
         return Ok(None);
     }
-    let n: u32 = s.trim_end_matches('d').parse().map_err(|_| Error::config(format!("--fetch takes a number of days or 'all', not '{s}'")))?;
+    let n: u32 = s
+        .trim_end_matches('d')
+        .parse()
+        .map_err(|_| Error::config(format!("--fetch takes a number of days or 'all', not '{s}'")))?;
     if n == 0 {
         return Err(Error::config("--fetch must be at least 1 day").into());
     }
@@ -152,7 +155,10 @@ fn read_password_stdin() -> anyhow::Result<Sensitive<String>> {
 fn read_ca(p: &Option<PathBuf>) -> anyhow::Result<Option<String>> {
     match p {
         None => Ok(None),
-        Some(p) => Ok(Some(std::fs::read_to_string(p).map_err(|e| Error::config(format!("cannot read --trust-ca {}: {e}", p.display())))?)),
+        Some(p) => Ok(Some(
+            std::fs::read_to_string(p)
+                .map_err(|e| Error::config(format!("cannot read --trust-ca {}: {e}", p.display())))?,
+        )),
     }
 }
 
@@ -183,14 +189,20 @@ pub fn run(core: &Core, cmd: AccountCmd) -> anyhow::Result<()> {
                 return Ok(());
             }
             let Some(fp) = sha256 else {
-                return Err(Error::config("give --sha256 FINGERPRINT (from the certificate error) to accept that certificate").into());
+                return Err(Error::config(
+                    "give --sha256 FINGERPRINT (from the certificate error) to accept that certificate",
+                )
+                .into());
             };
             let fp = fp.replace(':', "").to_ascii_lowercase();
             if fp.len() != 64 || !fp.chars().all(|c| c.is_ascii_hexdigit()) {
                 return Err(Error::config("--sha256 must be 64 hex digits").into());
             }
             core.accounts().pin_certificate(acc.id, Some(&fp))?;
-            println!("Accepted the certificate with SHA-256 {fp} for {}. A different certificate will be refused.", acc.name);
+            println!(
+                "Accepted the certificate with SHA-256 {fp} for {}. A different certificate will be refused.",
+                acc.name
+            );
             Ok(())
         }
         AccountCmd::Discover { email, json } => {
@@ -249,7 +261,10 @@ fn add(core: &Core, a: AddArgs) -> anyhow::Result<()> {
     };
     let password = if s.password_stdin { Some(read_password_stdin()?) } else { None };
     if credential == Credential::Keyring && password.is_none() {
-        return Err(Error::config("give the password with --password-stdin (it goes to the OS keyring), or use --password-command CMD").into());
+        return Err(Error::config(
+            "give the password with --password-stdin (it goes to the OS keyring), or use --password-command CMD",
+        )
+        .into());
     }
     let new = NewAccount {
         name: a.name.clone(),

@@ -131,7 +131,12 @@ pub fn show(core: &Core, a: ShowArgs) -> anyhow::Result<()> {
     println!("Subject: {}", clean(&s.subject));
     println!("Folder:  {}   Flags: {}", clean(&s.folder), s.flags.join(" "));
     for att in &m.attachments {
-        println!("Attachment: {} ({}, {} bytes)", clean(att.filename.as_deref().unwrap_or("(unnamed)")), att.mime_type, att.size);
+        println!(
+            "Attachment: {} ({}, {} bytes)",
+            clean(att.filename.as_deref().unwrap_or("(unnamed)")),
+            att.mime_type,
+            att.size
+        );
     }
     if let Some(w) = &m.parse_warning {
         println!("Warning: {w}");

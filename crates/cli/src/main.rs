@@ -1,7 +1,9 @@
 //! `dealbox-cli`: Dealbox without the window, for scripts, checks and servers.
 
 mod account_cmd;
+mod crm_cmd;
 mod mail_cmd;
+mod send_cmd;
 mod sync_cmd;
 
 use std::io::IsTerminal;
@@ -27,7 +29,7 @@ pub struct Cli {
 enum Command {
     /// Add, edit, remove, list and test mail accounts.
     #[command(subcommand)]
-    Account(account_cmd::AccountCmd),
+    Account(Box<account_cmd::AccountCmd>),
     /// List cached folders with counts.
     Folders(mail_cmd::FoldersArgs),
     /// List cached messages, newest first.
@@ -36,14 +38,29 @@ enum Command {
     Show(mail_cmd::ShowArgs),
     /// Search the local index (from:, to:, subject:, has:attachment, is:unread, before:, after:).
     Search(mail_cmd::SearchArgs),
+    /// Send a message through the account's SMTP server (via the outbox).
+    Send(Box<send_cmd::SendArgs>),
+    /// Show the outbox (queued, parked with the reason); --flush sends what is due.
+    Outbox(send_cmd::OutboxArgs),
+    /// Save, list, upload, send and discard drafts.
+    #[command(subcommand)]
+    Draft(send_cmd::DraftCmd),
     /// Sync mail from the server into the local cache (and upload queued local changes).
     Sync(sync_cmd::SyncArgs),
     /// Each mailbox's sync state: last check, next check and why, problems.
     Status(sync_cmd::StatusArgs),
+    /// The CRM: contacts, companies, leads, deals, the team, rules and what happened to each message.
+    #[command(subcommand)]
+    Crm(Box<crm_cmd::CrmCmd>),
 }
 
 fn main() -> ExitCode {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("DEALBOX_LOG").unwrap_or_else(|_| "warn".into());
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("DEALBOX_LOG").unwrap_or_else(|_| "warn".into());
+    for d in dealbox_core::LOG_REDACTIONS {
+        if let Ok(d) = d.parse() {
+            filter = filter.add_directive(d);
+        }
+    }
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     let cli = Cli::parse();
     match run(cli) {
@@ -82,12 +99,16 @@ pub fn stdout_is_tty() -> bool {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let core = open_core(&cli.profile)?;
     match cli.command {
-        Command::Account(cmd) => account_cmd::run(&core, cmd),
+        Command::Account(cmd) => account_cmd::run(&core, *cmd),
         Command::Folders(a) => mail_cmd::folders(&core, a),
         Command::List(a) => mail_cmd::list(&core, a),
         Command::Show(a) => mail_cmd::show(&core, a),
         Command::Search(a) => mail_cmd::search(&core, a),
+        Command::Send(a) => send_cmd::send(&core, *a),
+        Command::Outbox(a) => send_cmd::outbox_cmd(&core, a),
+        Command::Draft(c) => send_cmd::draft_cmd(&core, c),
         Command::Sync(a) => sync_cmd::sync(&core, a),
         Command::Status(a) => sync_cmd::status(&core, a),
+        Command::Crm(cmd) => crm_cmd::run(&core, *cmd),
     }
 }

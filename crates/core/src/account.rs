@@ -62,8 +62,7 @@ impl Endpoint {
 
     pub fn is_loopback(&self) -> bool {
         let h = self.host.trim_start_matches('[').trim_end_matches(']');
-        h.eq_ignore_ascii_case("localhost")
-            || h.parse::<std::net::IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
+        h.eq_ignore_ascii_case("localhost") || h.parse::<std::net::IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
     }
 }
 
@@ -144,7 +143,9 @@ impl Account {
     /// The password, from the keyring or the password command.
     pub fn password(&self, secrets: &dyn Secrets) -> Result<Sensitive<String>> {
         match &self.credential {
-            Credential::Command(cmd) => run_password_command(cmd).map_err(|e| e.context(format!("account {}", self.name))),
+            Credential::Command(cmd) => {
+                run_password_command(cmd).map_err(|e| e.context(format!("account {}", self.name)))
+            }
             Credential::Keyring => secrets.get(&self.secret_ref)?.ok_or_else(|| {
                 Error::new(
                     ErrorKind::Keyring,
@@ -357,10 +358,7 @@ impl Accounts<'_> {
             let pw = password.ok_or_else(|| {
                 Error::config("a password is needed: give --password-stdin, or --password-command CMD")
             })?;
-            self.secrets.status().map_err(|e| {
-                e.context("cannot store the password in the OS keyring")
-                    .with_hint(" Use --password-command CMD (a command that prints the password) instead.")
-            })?;
+            self.secrets.status().map_err(|e| e.context("cannot store the password in the OS keyring"))?;
             self.secrets.set(&secret_ref, pw)?;
         }
         let insert = self.insert(a, &secret_ref);
@@ -420,9 +418,7 @@ impl Accounts<'_> {
             match password {
                 Some(pw) => self.secrets.set(&old.secret_ref, pw)?,
                 None if old.credential != Credential::Keyring => {
-                    return Err(Error::config(
-                        "switching to the keyring needs the password: give --password-stdin",
-                    ))
+                    return Err(Error::config("switching to the keyring needs the password: give --password-stdin"))
                 }
                 None => {}
             }
@@ -479,11 +475,10 @@ impl Accounts<'_> {
         let acc = self.get(id)?;
         {
             let mut conn = self.store.conn()?;
-            let unsent: i64 = conn.query_row(
-                "SELECT COUNT(*) FROM outbox WHERE account_id = ?1 AND state != 'sent'",
-                [id],
-                |r| r.get(0),
-            )?;
+            let unsent: i64 =
+                conn.query_row("SELECT COUNT(*) FROM outbox WHERE account_id = ?1 AND state != 'sent'", [id], |r| {
+                    r.get(0)
+                })?;
             if unsent > 0 && !force {
                 return Err(Error::config(format!(
                     "account {} still has {unsent} unsent message(s) in the outbox; send or delete them first, or \
@@ -492,7 +487,10 @@ impl Accounts<'_> {
                 )));
             }
             let tx = conn.transaction()?;
-            tx.execute("DELETE FROM messages_fts WHERE rowid IN (SELECT id FROM messages WHERE account_id = ?1)", [id])?;
+            tx.execute(
+                "DELETE FROM messages_fts WHERE rowid IN (SELECT id FROM messages WHERE account_id = ?1)",
+                [id],
+            )?;
             tx.execute("DELETE FROM outbox WHERE account_id = ?1", [id])?;
             tx.execute("DELETE FROM accounts WHERE id = ?1", [id])?;
             tx.commit()?;
@@ -610,6 +608,8 @@ mod tests {
         n.imap = Endpoint { host: "imap.example.com".into(), port: 143, security: Security::None };
         let a = accs.add(&n, Some(&Sensitive::new("x".into()))).unwrap();
         assert!(a.check_cleartext_allowed(&a.imap).is_err());
-        assert!(a.check_cleartext_allowed(&Endpoint { host: "127.0.0.1".into(), port: 1, security: Security::None }).is_ok());
+        assert!(a
+            .check_cleartext_allowed(&Endpoint { host: "127.0.0.1".into(), port: 1, security: Security::None })
+            .is_ok());
     }
 }

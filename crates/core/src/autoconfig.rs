@@ -109,7 +109,13 @@ pub fn candidate_urls(email: &str) -> Result<Vec<String>> {
         .ok_or_else(|| Error::config(format!("'{}' is not an email address", email.escape_debug())))?;
     let enc: String = email
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect();
     Ok(vec![
         format!("https://autoconfig.{domain}/mail/config-v1.1.xml?emailaddress={enc}"),

@@ -25,7 +25,11 @@ pub fn upsert_folder(
          delimiter = excluded.delimiter, role = excluded.role",
         params![account_id, name, display_name, delimiter, role],
     )?;
-    Ok(conn.query_row("SELECT id FROM folders WHERE account_id = ?1 AND name = ?2", params![account_id, name], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT id FROM folders WHERE account_id = ?1 AND name = ?2",
+        params![account_id, name],
+        |r| r.get(0),
+    )?)
 }
 
 /// A message as fetched from the server.
@@ -95,24 +99,38 @@ fn store_one(tx: &Transaction<'_>, account_id: i64, folder_id: i64, m: &Fetched<
     let to_json = serde_json::to_string(&parsed.to)?;
     let cc_json = serde_json::to_string(&parsed.cc)?;
     let body_state = if warning.is_some() { "unparseable" } else { "fetched" };
-    let id = match existing {
-        Some(id) => {
-            tx.execute(
-                "UPDATE messages SET message_id = ?1, in_reply_to = ?2, refs = ?3, subject = ?4, from_name = ?5, \
+    let id =
+        match existing {
+            Some(id) => {
+                tx.execute(
+                    "UPDATE messages SET message_id = ?1, in_reply_to = ?2, refs = ?3, subject = ?4, from_name = ?5, \
                  from_addr = ?6, to_json = ?7, cc_json = ?8, date = ?9, size = ?10, flags = ?11, modseq = ?12, \
                  has_attachments = ?13, body_state = ?14, parse_warning = ?15 WHERE id = ?16",
-                params![
-                    parsed.message_id, parsed.in_reply_to, refs, parsed.subject, parsed.from.name, parsed.from.addr,
-                    to_json, cc_json, date, m.size as i64, flags, m.modseq.map(|v| v as i64), has_att, body_state,
-                    warning, id
-                ],
-            )?;
-            tx.execute("DELETE FROM attachments WHERE message_id = ?1", [id])?;
-            tx.execute("DELETE FROM messages_fts WHERE rowid = ?1", [id])?;
-            id
-        }
-        None => {
-            tx.execute(
+                    params![
+                        parsed.message_id,
+                        parsed.in_reply_to,
+                        refs,
+                        parsed.subject,
+                        parsed.from.name,
+                        parsed.from.addr,
+                        to_json,
+                        cc_json,
+                        date,
+                        m.size as i64,
+                        flags,
+                        m.modseq.map(|v| v as i64),
+                        has_att,
+                        body_state,
+                        warning,
+                        id
+                    ],
+                )?;
+                tx.execute("DELETE FROM attachments WHERE message_id = ?1", [id])?;
+                tx.execute("DELETE FROM messages_fts WHERE rowid = ?1", [id])?;
+                id
+            }
+            None => {
+                tx.execute(
                 "INSERT INTO messages (account_id, folder_id, uid, message_id, in_reply_to, refs, subject, from_name, \
                  from_addr, to_json, cc_json, date, size, flags, modseq, has_attachments, body_state, parse_warning) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
@@ -122,9 +140,9 @@ fn store_one(tx: &Transaction<'_>, account_id: i64, folder_id: i64, m: &Fetched<
                     m.modseq.map(|v| v as i64), has_att, body_state, warning
                 ],
             )?;
-            tx.last_insert_rowid()
-        }
-    };
+                tx.last_insert_rowid()
+            }
+        };
     let thread_id = thread_id.unwrap_or(id);
     tx.execute("UPDATE messages SET thread_id = ?1 WHERE id = ?2", params![thread_id, id])?;
     tx.execute(

@@ -27,13 +27,26 @@ pub fn trust_for(account: &Account) -> TlsTrust {
     TlsTrust { extra_ca_pem: account.trust_ca_pem.clone(), pinned_sha256: account.pinned_cert_sha256.clone() }
 }
 
+/// async-imap renders NO/BAD texts as `code: None, info: Some("…")`; keep only the server's words.
+fn server_text(t: &str) -> String {
+    match t.split_once("info: Some(\"") {
+        Some((_, rest)) => rest.trim_end_matches(")").trim_end_matches('"').replace("\\\"", "\""),
+        None => t.trim().to_string(),
+    }
+}
+
 fn imap_err(host: &str, what: &str, e: async_imap::error::Error) -> Error {
     use async_imap::error::Error as E;
     match e {
         E::Io(io) => net::io_error(host, what, &io),
         E::ConnectionLost => Error::new(ErrorKind::Network, format!("{host}: the connection was lost during {what}")),
-        E::No(t) => Error::new(ErrorKind::Protocol, format!("{host}: {what} was refused by the server: {}", t.trim())),
-        E::Bad(t) => Error::new(ErrorKind::Protocol, format!("{host}: the server called {what} a bad command: {}", t.trim())),
+        E::No(t) => {
+            Error::new(ErrorKind::Protocol, format!("{host}: {what} was refused by the server: {}", server_text(&t)))
+        }
+        E::Bad(t) => Error::new(
+            ErrorKind::Protocol,
+            format!("{host}: the server called {what} a bad command: {}", server_text(&t)),
+        ),
         other => Error::new(ErrorKind::Protocol, format!("{host}: {what} failed: {other}")),
     }
 }
@@ -71,7 +84,9 @@ pub async fn connect(account: &Account, password: &Sensitive<String>, t: Timeout
     }
     let login = tokio::time::timeout(t.io, client.login(&account.username, password.expose())).await;
     match login {
-        Err(_) => Err(Error::new(ErrorKind::Timeout, format!("{host}: LOGIN got no answer within {} s", t.io.as_secs()))),
+        Err(_) => {
+            Err(Error::new(ErrorKind::Timeout, format!("{host}: LOGIN got no answer within {} s", t.io.as_secs())))
+        }
         Ok(Ok(session)) => Ok(session),
         Ok(Err((async_imap::error::Error::No(text), _))) => Err(Error::new(
             ErrorKind::Auth,
@@ -79,7 +94,7 @@ pub async fn connect(account: &Account, password: &Sensitive<String>, t: Timeout
                 "IMAP login to {host} failed: the server rejected the user name or password for {} ({}). Check \
                  them, or use an app password if your provider requires one.",
                 account.username,
-                text.trim()
+                server_text(&text)
             ),
         )),
         Ok(Err((e, _))) => Err(imap_err(host, "LOGIN", e)),
@@ -91,8 +106,14 @@ where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + std::fmt::Debug,
 {
     match tokio::time::timeout(t.io, client.read_response()).await {
-        Err(_) => Err(Error::new(ErrorKind::Timeout, format!("{host} sent no IMAP greeting within {} s (is this an IMAP port?)", t.io.as_secs()))),
-        Ok(Ok(None)) => Err(Error::new(ErrorKind::Protocol, format!("{host} closed the connection before the IMAP greeting (is this an IMAP port?)"))),
+        Err(_) => Err(Error::new(
+            ErrorKind::Timeout,
+            format!("{host} sent no IMAP greeting within {} s (is this an IMAP port?)", t.io.as_secs()),
+        )),
+        Ok(Ok(None)) => Err(Error::new(
+            ErrorKind::Protocol,
+            format!("{host} closed the connection before the IMAP greeting (is this an IMAP port?)"),
+        )),
         Ok(Err(e)) => Err(net::io_error(host, "reading the greeting", &e)),
         Ok(Ok(Some(_))) => Ok(()),
     }

@@ -8,6 +8,7 @@ pub mod account;
 pub mod autoconfig;
 pub mod cache;
 pub mod conntest;
+pub mod crm;
 pub mod error;
 pub mod imap;
 pub mod net;
@@ -15,6 +16,7 @@ pub mod parse;
 pub mod presets;
 pub mod query;
 pub mod secrets;
+pub mod send;
 pub mod smtp_probe;
 pub mod store;
 pub mod sync;
@@ -57,6 +59,10 @@ impl Core {
         Accounts { store: &self.store, secrets: self.secrets.as_ref() }
     }
 }
+
+/// Log filter directives every log subscriber (CLI, desktop app) must add after the user's filter: these
+/// targets print secrets at trace level (async-imap logs each command it sends, LOGIN with the password).
+pub const LOG_REDACTIONS: &[&str] = &["async_imap=debug"];
 
 /// The platform's default profile directory (e.g. `~/.local/share/dealbox` on Linux).
 pub fn default_profile_dir() -> PathBuf {

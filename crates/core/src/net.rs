@@ -164,7 +164,10 @@ pub async fn connect_tcp(host: &str, port: u16, timeout: Duration) -> Result<Tcp
     let addrs: Vec<_> = match tokio::time::timeout(timeout, tokio::net::lookup_host((host, port))).await {
         Err(_) => return Err(Error::new(ErrorKind::Timeout, format!("looking up {host} timed out"))),
         Ok(Err(e)) => {
-            return Err(Error::new(ErrorKind::Dns, format!("cannot resolve the host name {host}: {e} (check the server name and your network)")))
+            return Err(Error::new(
+                ErrorKind::Dns,
+                format!("cannot resolve the host name {host}: {e} (check the server name and your network)"),
+            ))
         }
         Ok(Ok(a)) => a.collect(),
     };
@@ -177,7 +180,10 @@ pub async fn connect_tcp(host: &str, port: u16, timeout: Duration) -> Result<Tcp
             Err(_) => {
                 last = Some(Error::new(
                     ErrorKind::Timeout,
-                    format!("connecting to {host}:{port} timed out after {} s (a firewall, or the wrong port?)", timeout.as_secs()),
+                    format!(
+                        "connecting to {host}:{port} timed out after {} s (a firewall, or the wrong port?)",
+                        timeout.as_secs()
+                    ),
                 ))
             }
             Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
@@ -186,9 +192,7 @@ pub async fn connect_tcp(host: &str, port: u16, timeout: Duration) -> Result<Tcp
                     format!("{host}:{port} refused the connection (is the port right, and the server running?)"),
                 ))
             }
-            Ok(Err(e)) => {
-                last = Some(Error::new(ErrorKind::Network, format!("cannot connect to {host}:{port}: {e}")))
-            }
+            Ok(Err(e)) => last = Some(Error::new(ErrorKind::Network, format!("cannot connect to {host}:{port}: {e}"))),
             Ok(Ok(s)) => {
                 let _ = s.set_nodelay(true);
                 return Ok(s);
@@ -227,8 +231,12 @@ fn tls_error(host: &str, e: &std::io::Error, seen: Option<&SeenCert>, trust: &Tl
                 rustls::CertificateError::UnknownIssuer => "is signed by an unknown certificate authority".to_string(),
                 rustls::CertificateError::Expired => "has expired".into(),
                 rustls::CertificateError::NotValidYet => "is not valid yet".into(),
-                rustls::CertificateError::NotValidForName => format!("is not valid for the name {host}"),
-                rustls::CertificateError::NotValidForNameContext { .. } => format!("is not valid for the name {host}"),
+                rustls::CertificateError::NotValidForName => {
+                    format!("is not valid for the name {host}")
+                }
+                rustls::CertificateError::NotValidForNameContext { .. } => {
+                    format!("is not valid for the name {host}")
+                }
                 rustls::CertificateError::Revoked => "has been revoked".into(),
                 other => format!("was rejected ({other:?})"),
             };

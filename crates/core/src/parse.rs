@@ -40,15 +40,21 @@ pub struct Parsed {
     pub precedence: Option<String>,
     pub list_id: Option<String>,
     pub return_path: Option<String>,
+    /// The `report-type` of a multipart/report (delivery-status, disposition-notification).
+    pub report_type: Option<String>,
+    /// Other headers that mark auto-replies and bounces, as "Name: value"
+    /// (X-Autoreply, X-Autorespond, X-Failed-Recipients, an empty `Return-Path: <>`).
+    pub auto_markers: Vec<String>,
 }
+
+/// Headers whose presence marks an automatic reply or a bounce.
+const AUTO_MARKER_HEADERS: &[&str] =
+    &["X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Auto-Reply", "X-Failed-Recipients"];
 
 fn mailboxes(a: Option<&Address<'_>>) -> Vec<Mailbox> {
     let Some(a) = a else { return vec![] };
     a.iter()
-        .map(|m| Mailbox {
-            name: m.name().unwrap_or("").to_string(),
-            addr: m.address().unwrap_or("").to_lowercase(),
-        })
+        .map(|m| Mailbox { name: m.name().unwrap_or("").to_string(), addr: m.address().unwrap_or("").to_lowercase() })
         .filter(|m| !m.addr.is_empty() || !m.name.is_empty())
         .collect()
 }
@@ -71,10 +77,7 @@ fn parse_inner(raw: &[u8]) -> Option<Parsed> {
     let m = MessageParser::default().parse(raw)?;
     let mut attachments = Vec::new();
     for (i, part) in m.attachments().enumerate() {
-        let inline = part
-            .content_disposition()
-            .map(|d| d.ctype().eq_ignore_ascii_case("inline"))
-            .unwrap_or(false);
+        let inline = part.content_disposition().map(|d| d.ctype().eq_ignore_ascii_case("inline")).unwrap_or(false);
         let mime_type = part
             .content_type()
             .map(|c| match c.subtype() {
@@ -101,7 +104,11 @@ fn parse_inner(raw: &[u8]) -> Option<Parsed> {
     Some(Parsed {
         message_id: m.message_id().map(str::to_string),
         in_reply_to: m.in_reply_to().as_text_list().and_then(|l| l.first().map(|s| s.to_string())),
-        references: m.references().as_text_list().map(|l| l.iter().map(|s| s.to_string()).collect()).unwrap_or_default(),
+        references: m
+            .references()
+            .as_text_list()
+            .map(|l| l.iter().map(|s| s.to_string()).collect())
+            .unwrap_or_default(),
         subject: m.subject().unwrap_or("").to_string(),
         from: mailboxes(m.from()).into_iter().next().unwrap_or_default(),
         to: mailboxes(m.to()),
@@ -115,7 +122,18 @@ fn parse_inner(raw: &[u8]) -> Option<Parsed> {
         precedence: header_text(&m, "Precedence"),
         list_id: header_text(&m, "List-Id"),
         return_path: m.return_path().as_text().map(str::to_string),
+        report_type: m.content_type().and_then(|c| c.attribute("report-type")).map(|t| t.trim().to_ascii_lowercase()),
+        auto_markers: auto_markers(&m),
     })
+}
+
+fn auto_markers(m: &mail_parser::Message<'_>) -> Vec<String> {
+    let mut out: Vec<String> =
+        AUTO_MARKER_HEADERS.iter().filter_map(|h| header_text(m, h).map(|v| format!("{h}: {v}"))).collect();
+    if header_text(m, "Return-Path").as_deref() == Some("<>") {
+        out.push("Return-Path: <>".into());
+    }
+    out
 }
 
 /// Strip "Re:", "Fwd:", "AW:", "[tag]"-free prefixes for subject threading.

@@ -108,14 +108,21 @@ pub fn rfc3339(ts: i64) -> String {
 }
 
 /// Messages newest first, optionally of one account and/or one folder (by name or role).
-pub fn list(store: &Store, account_id: Option<i64>, folder: Option<&str>, limit: u32, offset: u32) -> Result<Vec<MessageSummary>> {
+pub fn list(
+    store: &Store,
+    account_id: Option<i64>,
+    folder: Option<&str>,
+    limit: u32,
+    offset: u32,
+) -> Result<Vec<MessageSummary>> {
     let conn = store.conn()?;
     let mut st = conn.prepare(&format!(
         "SELECT {SUMMARY_COLS} FROM messages m JOIN folders f ON f.id = m.folder_id \
          WHERE (?1 IS NULL OR m.account_id = ?1) AND (?2 IS NULL OR f.name = ?2 OR f.role = lower(?2)) \
          ORDER BY m.date DESC, m.id DESC LIMIT ?3 OFFSET ?4"
     ))?;
-    let rows = st.query_map(params![account_id, folder, limit, offset], summary)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows =
+        st.query_map(params![account_id, folder, limit, offset], summary)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -173,7 +180,8 @@ pub fn get(store: &Store, id: i64) -> Result<MessageDetail> {
             },
         )
         .optional()?;
-    let mut d = row.ok_or_else(|| Error::not_found(format!("no message with id {id} (ids come from `list --json`)")))?;
+    let mut d =
+        row.ok_or_else(|| Error::not_found(format!("no message with id {id} (ids come from `list --json`)")))?;
     let mut st = conn.prepare(
         "SELECT id, filename, mime_type, size, content_id, inline FROM attachments WHERE message_id = ?1 ORDER BY part",
     )?;
@@ -263,7 +271,11 @@ pub fn search(store: &Store, account_id: Option<i64>, q: &str, limit: u32) -> Re
     }
     for (i, f) in sq.from.iter().enumerate() {
         let _ = i;
-        sql.push_str(&format!(" AND (m.from_addr LIKE '%' || {} || '%' OR lower(m.from_name) LIKE '%' || {} || '%')", sql_lit(f), sql_lit(f)));
+        sql.push_str(&format!(
+            " AND (m.from_addr LIKE '%' || {} || '%' OR lower(m.from_name) LIKE '%' || {} || '%')",
+            sql_lit(f),
+            sql_lit(f)
+        ));
     }
     if sq.has_attachment {
         sql.push_str(" AND m.has_attachments = 1");

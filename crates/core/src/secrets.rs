@@ -51,13 +51,7 @@ impl Secrets for MemorySecrets {
         Ok(())
     }
     fn get(&self, key: &str) -> Result<Option<Sensitive<String>>> {
-        Ok(self
-            .0
-            .lock()
-            .map_err(|_| Error::internal("secret map poisoned"))?
-            .get(key)
-            .cloned()
-            .map(Sensitive::new))
+        Ok(self.0.lock().map_err(|_| Error::internal("secret map poisoned"))?.get(key).cloned().map(Sensitive::new))
     }
     fn delete(&self, key: &str) -> Result<()> {
         self.0.lock().map_err(|_| Error::internal("secret map poisoned"))?.remove(key);

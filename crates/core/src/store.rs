@@ -9,10 +9,19 @@ use crate::error::{Error, Result};
 
 /// The migrations, in order. Migration N brings the schema to `user_version` N.
 /// Append new files; never edit or reorder a released one.
+macro_rules! migration {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../migrations/", $name, ".sql")))
+    };
+}
+
+#[rustfmt::skip]
 pub const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_init", include_str!("../migrations/0001_init.sql")),
-    ("0002_remote_content", include_str!("../migrations/0002_remote_content.sql")),
-    ("0003_sync_status", include_str!("../migrations/0003_sync_status.sql")),
+    migration!("0001_init"),
+    migration!("0002_remote_content"),
+    migration!("0003_sync_status"),
+    migration!("0004_drafts"),
+    migration!("0005_crm"),
 ];
 
 /// The schema version this build writes.
@@ -42,6 +51,9 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| Error::storage(format!("cannot open the database {}: {e}", path.display())))?;
+        // Refuse a newer database before `configure`: switching it to WAL would already change the file.
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        refuse_newer(&conn)?;
         configure(&conn)?;
         let mut store = Self { conn: Mutex::new(conn), path: path.to_path_buf() };
         store.migrate(target)?;
@@ -73,14 +85,7 @@ impl Store {
 
     fn migrate(&mut self, target: i64) -> Result<()> {
         let conn = self.conn.get_mut().map_err(|_| Error::internal("database lock poisoned"))?;
-        let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if current > latest_version() {
-            return Err(Error::storage(format!(
-                "this profile's database was written by a newer Dealbox (schema version {current}; this version \
-                 understands up to {}). Update Dealbox to open it; nothing was changed.",
-                latest_version()
-            )));
-        }
+        let current = refuse_newer(conn)?;
         for (i, (name, sql)) in MIGRATIONS.iter().enumerate() {
             let version = i as i64 + 1;
             if version <= current || version > target {
@@ -97,6 +102,19 @@ impl Store {
     }
 }
 
+/// The database's schema version, or an error if a newer Dealbox wrote it.
+fn refuse_newer(conn: &Connection) -> Result<i64> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > latest_version() {
+        return Err(Error::storage(format!(
+            "this profile's database was written by a newer Dealbox (schema version {current}; this version \
+             understands up to {}). Update Dealbox to open it; nothing was changed.",
+            latest_version()
+        )));
+    }
+    Ok(current)
+}
+
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     // journal_mode returns a row, so read it rather than execute it.
@@ -107,10 +125,7 @@ fn configure(conn: &Connection) -> Result<()> {
 
 /// Seconds since the Unix epoch. Only for timestamps written to rows, never for decisions.
 pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -60,11 +60,18 @@ const HINT: &str = " Use a password command instead (`--password-command CMD`, a
 /// Turn a keyring error into a message that says why and what to do. Never includes a secret.
 fn explain(what: &str, e: &keyring_core::Error) -> Error {
     let detail = e.to_string();
-    let why = if detail.contains("Failed to connect") || detail.contains("DBUS_SESSION_BUS_ADDRESS") || detail.contains("/run/user") {
-        "there is no D-Bus session bus (are you in a desktop session? over SSH, start one with dbus-run-session)".to_string()
+    let why = if detail.contains("Failed to connect")
+        || detail.contains("DBUS_SESSION_BUS_ADDRESS")
+        || detail.contains("/run/user")
+    {
+        "there is no D-Bus session bus (are you in a desktop session? over SSH, start one with dbus-run-session)"
+            .to_string()
     } else if detail.contains("ServiceUnknown") || detail.contains("org.freedesktop.secrets") {
         "no Secret Service is running on the session bus (install and start gnome-keyring or KeePassXC's secret service)".to_string()
-    } else if matches!(e, keyring_core::Error::NoStorageAccess(_)) || detail.contains("Locked") || detail.contains("locked") {
+    } else if matches!(e, keyring_core::Error::NoStorageAccess(_))
+        || detail.contains("Locked")
+        || detail.contains("locked")
+    {
         "the keyring is locked (unlock it, e.g. by logging in to the desktop, and try again)".to_string()
     } else {
         format!("the keyring reported: {detail}")

@@ -1,0 +1,54 @@
+// The one interface the UI talks to. `tauri.ts` implements it over IPC; `memory.ts` in memory for tests.
+// Components receive a Backend; none of them imports @tauri-apps/api.
+import type {
+  AccountDto,
+  AccountInput,
+  AppInfo,
+  ConnectionReportDto,
+  FolderDto,
+  MessageSummaryDto,
+  MessageViewDto,
+  ProviderDto,
+  UiError,
+} from './types';
+
+export type * from './types';
+
+export interface MessageQuery {
+  /** null: all accounts. */
+  accountId: number | null;
+  /** A folder name or a role ("inbox"); null: every folder. */
+  folder: string | null;
+  offset: number;
+  limit: number;
+}
+
+export interface Backend {
+  appInfo(): Promise<AppInfo>;
+  listAccounts(): Promise<AccountDto[]>;
+  listFolders(accountId: number | null): Promise<FolderDto[]>;
+  listMessages(q: MessageQuery): Promise<MessageSummaryDto[]>;
+  getMessage(id: number, allowRemote: boolean): Promise<MessageViewDto>;
+  searchMessages(query: string, accountId: number | null, limit: number): Promise<MessageSummaryDto[]>;
+  discoverSettings(email: string): Promise<ProviderDto>;
+  testConnection(input: AccountInput, password: string | null): Promise<ConnectionReportDto>;
+  addAccount(input: AccountInput, password: string | null): Promise<AccountDto>;
+}
+
+/** A failed backend call: branch on `code` (the core's ErrorKind code), show `message`. */
+export class BackendError extends Error {
+  readonly code: string;
+  constructor(e: UiError) {
+    super(e.message);
+    this.name = 'BackendError';
+    this.code = e.code;
+  }
+}
+
+export function toBackendError(e: unknown): BackendError {
+  if (e instanceof BackendError) return e;
+  if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
+    return new BackendError({ code: String(e.code), message: String(e.message) });
+  }
+  return new BackendError({ code: 'internal', message: e instanceof Error ? e.message : String(e) });
+}

@@ -1,0 +1,156 @@
+// An in-memory Backend for unit tests: same contract as the Tauri one, no IPC. Not used by the app.
+import { BackendError, type Backend, type MessageQuery } from './backend';
+import type {
+  AccountDto,
+  AccountInput,
+  AppInfo,
+  ConnectionReportDto,
+  FolderDto,
+  MessageSummaryDto,
+  MessageViewDto,
+  ProviderDto,
+} from './types';
+
+export interface MemoryMessage extends MessageSummaryDto {
+  /** Folder name; `role` comes from the folder. */
+  text?: string | null;
+  html?: string | null;
+  to?: { name: string; addr: string }[];
+}
+
+export interface MemoryData {
+  accounts?: AccountDto[];
+  folders?: FolderDto[];
+  messages?: MemoryMessage[];
+}
+
+export class MemoryBackend implements Backend {
+  accounts: AccountDto[];
+  folders: FolderDto[];
+  messages: MemoryMessage[];
+  /** Calls made, for assertions ("listMessages 0 100"). */
+  calls: string[] = [];
+  /** Result the next testConnection returns. */
+  connectionReport: ConnectionReportDto = {
+    ok: true,
+    imap: { ok: true, code: null, message: 'IMAP ok' },
+    smtp: { ok: true, code: null, message: 'SMTP ok' },
+  };
+  /** When set, the next addAccount fails with it. */
+  addError: BackendError | null = null;
+
+  constructor(data: MemoryData = {}) {
+    this.accounts = data.accounts ?? [];
+    this.folders = data.folders ?? [];
+    this.messages = [...(data.messages ?? [])].sort((a, b) => b.timestamp - a.timestamp || b.id - a.id);
+  }
+
+  async appInfo(): Promise<AppInfo> {
+    return { version: 'test', profileDir: '/tmp/profile', profileError: null };
+  }
+
+  async listAccounts(): Promise<AccountDto[]> {
+    return [...this.accounts];
+  }
+
+  async listFolders(accountId: number | null): Promise<FolderDto[]> {
+    return this.folders
+      .filter((f) => accountId === null || f.accountId === accountId)
+      .map((f) => {
+        const msgs = this.messages.filter((m) => m.accountId === f.accountId && m.folder === f.name);
+        return { ...f, total: msgs.length, unread: msgs.filter((m) => m.unread).length };
+      });
+  }
+
+  private matches(m: MemoryMessage, accountId: number | null, folder: string | null): boolean {
+    if (accountId !== null && m.accountId !== accountId) return false;
+    if (folder === null) return true;
+    const f = this.folders.find((f) => f.accountId === m.accountId && f.name === m.folder);
+    return m.folder === folder || f?.role === folder.toLowerCase();
+  }
+
+  async listMessages(q: MessageQuery): Promise<MessageSummaryDto[]> {
+    this.calls.push(`listMessages ${q.offset} ${q.limit}`);
+    return this.messages
+      .filter((m) => this.matches(m, q.accountId, q.folder))
+      .slice(q.offset, q.offset + q.limit)
+      .map(summaryOf);
+  }
+
+  async getMessage(id: number, allowRemote: boolean): Promise<MessageViewDto> {
+    const m = this.messages.find((m) => m.id === id);
+    if (!m) throw new BackendError({ code: 'not_found', message: `no message with id ${id}` });
+    const remote = !allowRemote && (m.html ?? '').includes('http') ? 1 : 0;
+    return {
+      summary: summaryOf(m),
+      to: m.to ?? [],
+      cc: [],
+      messageId: `<${id}@test>`,
+      text: m.text ?? null,
+      html: m.html ?? null,
+      remoteBlocked: remote,
+      remoteAllowed: allowRemote,
+      attachments: [],
+      parseWarning: null,
+    };
+  }
+
+  async searchMessages(query: string, accountId: number | null, limit: number): Promise<MessageSummaryDto[]> {
+    const q = query.toLowerCase();
+    return this.messages
+      .filter((m) => this.matches(m, accountId, null))
+      .filter((m) => `${m.subject} ${m.fromName} ${m.from} ${m.text ?? ''}`.toLowerCase().includes(q))
+      .slice(0, limit)
+      .map(summaryOf);
+  }
+
+  async discoverSettings(email: string): Promise<ProviderDto> {
+    const domain = email.split('@')[1] ?? '';
+    return {
+      source: 'guess',
+      displayName: domain,
+      imap: { host: `imap.${domain}`, port: 993, security: 'tls' },
+      smtp: { host: `smtp.${domain}`, port: 465, security: 'tls' },
+      usernameIsEmail: true,
+      note: null,
+    };
+  }
+
+  async testConnection(_input: AccountInput, _password: string | null): Promise<ConnectionReportDto> {
+    return this.connectionReport;
+  }
+
+  async addAccount(input: AccountInput, _password: string | null): Promise<AccountDto> {
+    if (this.addError) throw this.addError;
+    const a: AccountDto = {
+      id: this.accounts.length + 1,
+      name: input.name,
+      email: input.email,
+      displayName: input.displayName,
+      username: input.username,
+      imap: input.imap,
+      smtp: input.smtp,
+      credential: input.passwordCommand ? 'command' : 'keyring',
+      fetchDays: input.fetchDays,
+      notify: true,
+    };
+    this.accounts.push(a);
+    return a;
+  }
+}
+
+function summaryOf(m: MemoryMessage): MessageSummaryDto {
+  return {
+    id: m.id,
+    accountId: m.accountId,
+    folder: m.folder,
+    subject: m.subject,
+    from: m.from,
+    fromName: m.fromName,
+    timestamp: m.timestamp,
+    unread: m.unread,
+    flagged: m.flagged,
+    hasAttachments: m.hasAttachments,
+    threadId: m.threadId,
+  };
+}
