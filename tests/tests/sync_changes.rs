@@ -4,7 +4,6 @@
 
 mod sync_common;
 
-use dealbox_core::sync::SyncOptions;
 use sync_common::*;
 
 async fn changes_converge(condstore: bool) {
@@ -15,10 +14,21 @@ async fn changes_converge(condstore: bool) {
     for (i, flags) in ["(\\Seen)", "(\\Seen)", "()", "(\\Flagged)", "()"].iter().enumerate() {
         append(&mut s, &folder, &format!("message {i} of {folder}"), flags).await;
     }
-    let (_dir, core, acc) = profile(&env, "alice");
-    let o = SyncOptions { disable_condstore: !condstore, ..opts() };
+    // Without CONDSTORE: the second Dovecot, which does not announce CONDSTORE/QRESYNC, on the same mailboxes.
+    let port = if condstore { env.imaps_port } else { env.nocondstore_imaps_port };
+    let (_dir, core, acc) = profile_on(&env, "alice", port);
+    let o = opts();
     sync_once(&core, &acc, &o).await.expect("first sync");
     assert_folder_matches(&core, &acc, &mut s, &folder).await;
+    let modseq: Option<i64> = core
+        .store
+        .conn()
+        .unwrap()
+        .query_row("SELECT highestmodseq FROM folders WHERE account_id = ?1 AND name = ?2", (acc.id, &folder), |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(modseq.is_some(), condstore, "the cursor keeps HIGHESTMODSEQ only when the server offers CONDSTORE");
 
     // Another client: new mail, flag changes, an expunge and a move.
     s.select(&folder).await.expect("select");

@@ -3,7 +3,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-#[path = "../../../tests/tests/sync_common/mod.rs"]
 mod sync_common;
 
 use std::path::PathBuf;
@@ -12,9 +11,9 @@ use std::time::Duration;
 
 use sync_common::*;
 
-/// The CLI binary, built by cargo for this test.
+/// The CLI binary (built by cargo once per test process; a no-op under tests/run-all).
 fn cli() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_dealbox-cli"))
+    dealbox_tests::cli_binary().to_path_buf()
 }
 
 #[test]
