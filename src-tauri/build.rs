@@ -10,6 +10,8 @@ const COMMANDS: &[&str] = &[
     "discover_settings",
     "test_connection",
     "add_account",
+    "sync_now",
+    "sync_status",
 ];
 
 fn main() {

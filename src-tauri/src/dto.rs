@@ -148,6 +148,8 @@ pub struct AccountInput {
     /// Use this command's output as the password instead of the OS keyring.
     pub password_command: Option<String>,
     pub fetch_days: Option<u32>,
+    /// A PEM file with a company CA to trust for this account only.
+    pub trust_ca_path: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -353,6 +355,9 @@ pub fn typescript() -> String {
         AddressDto::decl(&cfg),
         AttachmentDto::decl(&cfg),
         MessageViewDto::decl(&cfg),
+        crate::sync_cmds::SyncEventDto::decl(&cfg),
+        crate::sync_cmds::SyncResultDto::decl(&cfg),
+        crate::sync_cmds::SyncStatusDto::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by `UPDATE_TYPES=1 cargo test -p dealbox typescript_bindings`.\n\

@@ -7,6 +7,7 @@ describe('keyAction', () => {
     expect(keyAction({ key: 'k', targetTag: 'DIV' })).toBe('prev');
     expect(keyAction({ key: 'Enter', targetTag: 'BODY' })).toBe('open');
     expect(keyAction({ key: '/', targetTag: 'BODY' })).toBe('search');
+    expect(keyAction({ key: 'F5', targetTag: 'INPUT' })).toBe('sync');
   });
 
   it('stays out of the way while typing or with modifiers', () => {

@@ -9,6 +9,9 @@ import type {
   MessageSummaryDto,
   MessageViewDto,
   ProviderDto,
+  SyncEventDto,
+  SyncResultDto,
+  SyncStatusDto,
   UiError,
 } from './types';
 
@@ -33,6 +36,11 @@ export interface Backend {
   discoverSettings(email: string): Promise<ProviderDto>;
   testConnection(input: AccountInput, password: string | null): Promise<ConnectionReportDto>;
   addAccount(input: AccountInput, password: string | null): Promise<AccountDto>;
+  /** Check all accounts (or one) now; resolves when done. Presses during a check merge into it ([]). */
+  syncNow(accountId: number | null): Promise<SyncResultDto[]>;
+  syncStatus(): Promise<SyncStatusDto[]>;
+  /** Subscribe to sync events; resolves to the unsubscribe function. */
+  onSyncEvent(handler: (e: SyncEventDto) => void): Promise<() => void>;
 }
 
 /** A failed backend call: branch on `code` (the core's ErrorKind code), show `message`. */

@@ -9,6 +9,9 @@ import type {
   MessageSummaryDto,
   MessageViewDto,
   ProviderDto,
+  SyncEventDto,
+  SyncResultDto,
+  SyncStatusDto,
 } from './types';
 
 export interface MemoryMessage extends MessageSummaryDto {
@@ -38,6 +41,12 @@ export class MemoryBackend implements Backend {
   };
   /** When set, the next addAccount fails with it. */
   addError: BackendError | null = null;
+  /** Messages a sync "finds" (added to the store, with events), per call. */
+  incoming: MemoryMessage[] = [];
+  /** When set, syncs of this account fail with it. */
+  syncError: { accountId: number; code: string; message: string } | null = null;
+  statuses: SyncStatusDto[] = [];
+  private listeners = new Set<(e: SyncEventDto) => void>();
 
   constructor(data: MemoryData = {}) {
     this.accounts = data.accounts ?? [];
@@ -137,6 +146,64 @@ export class MemoryBackend implements Backend {
     this.accounts.push(a);
     return a;
   }
+
+  emit(e: SyncEventDto): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  async syncNow(accountId: number | null): Promise<SyncResultDto[]> {
+    this.calls.push(`syncNow ${accountId}`);
+    const now = Math.floor(Date.now() / 1000);
+    const results: SyncResultDto[] = [];
+    for (const a of this.accounts.filter((a) => accountId === null || a.id === accountId)) {
+      this.emit({ type: 'checkStarted', accountId: a.id });
+      const st = this.statuses.find((s) => s.accountId === a.id) ?? emptyStatus(a.id);
+      this.statuses = [...this.statuses.filter((s) => s.accountId !== a.id), st];
+      st.lastCheck = now;
+      if (this.syncError?.accountId === a.id) {
+        st.lastError = this.syncError.message;
+        st.lastErrorCode = this.syncError.code;
+        st.failures += 1;
+        this.emit({ type: 'checkFinished', accountId: a.id, error: this.syncError.message });
+        results.push({ accountId: a.id, ok: false, code: this.syncError.code, message: this.syncError.message, added: 0 });
+        continue;
+      }
+      const mine = this.incoming.filter((m) => m.accountId === a.id);
+      this.incoming = this.incoming.filter((m) => m.accountId !== a.id);
+      this.messages = [...mine, ...this.messages].sort((x, y) => y.timestamp - x.timestamp || y.id - x.id);
+      for (const f of this.folders.filter((f) => f.accountId === a.id)) {
+        if (mine.some((m) => m.folder === f.name)) this.emit({ type: 'messagesChanged', accountId: a.id, folderId: f.id });
+      }
+      st.lastSuccess = now;
+      st.lastError = null;
+      st.lastErrorCode = null;
+      st.failures = 0;
+      this.emit({ type: 'checkFinished', accountId: a.id, error: null });
+      results.push({ accountId: a.id, ok: true, code: null, message: `${mine.length} new`, added: mine.length });
+    }
+    return results;
+  }
+
+  async syncStatus(): Promise<SyncStatusDto[]> {
+    return this.statuses.map((s) => ({ ...s }));
+  }
+
+  async onSyncEvent(handler: (e: SyncEventDto) => void): Promise<() => void> {
+    this.listeners.add(handler);
+    return () => this.listeners.delete(handler);
+  }
+}
+
+export function emptyStatus(accountId: number): SyncStatusDto {
+  return {
+    accountId,
+    lastCheck: null,
+    lastSuccess: null,
+    lastError: null,
+    lastErrorCode: null,
+    failures: 0,
+    problem: null,
+  };
 }
 
 function summaryOf(m: MemoryMessage): MessageSummaryDto {

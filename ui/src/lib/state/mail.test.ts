@@ -105,4 +105,28 @@ describe('MailState', () => {
     await mail.init();
     expect(mail.fatal).toBe('written by a newer Dealbox');
   });
+
+  it('refetches after a sync that brought new mail and keeps the open message under the cursor', async () => {
+    const { backend, mail } = await ready(5);
+    await backend.onSyncEvent((e) => mail.onSyncEvent(e));
+    await mail.open(1); // message 5
+    expect(mail.message?.summary.id).toBe(5);
+    backend.incoming = [message(20_000, 1, 'INBOX', { subject: 'Brand new', unread: true, timestamp: 1_790_000_000 })];
+    await mail.syncNow();
+    expect(backend.calls).toContain('syncNow null');
+    expect(mail.total).toBe(7);
+    expect(mail.rowAt(0)?.subject).toBe('Brand new');
+    expect(mail.cursor).toBe(2);
+    expect(mail.unifiedUnread).toBe(4);
+    expect(mail.statusOf(1)?.lastSuccess).not.toBeNull();
+    expect(mail.syncing).toBe(false);
+  });
+
+  it('keeps the reason when a sync fails', async () => {
+    const { backend, mail } = await ready(2);
+    backend.syncError = { accountId: 2, code: 'auth', message: 'IMAP login to imap.example.test failed: wrong password' };
+    await mail.syncNow();
+    expect(mail.statusOf(2)?.lastErrorCode).toBe('auth');
+    expect(mail.statusOf(1)?.failures).toBe(0);
+  });
 });
