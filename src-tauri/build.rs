@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "list_folders",
     "list_messages",
     "get_message",
+    "change_message",
     "search_messages",
     "discover_settings",
     "test_connection",

@@ -75,6 +75,12 @@ pub async fn get_message(state: State<'_, AppState>, id: i64, allow_remote: bool
     .await
 }
 
+/// Read/unread, flag, delete, archive, spam: applied to the cache now, sent to the server by the next sync.
+#[tauri::command]
+pub async fn change_message(state: State<'_, AppState>, id: i64, change: ChangeDto) -> Result<(), UiError> {
+    blocking(&state, move |c| dealbox_core::sync::queue::apply(&c.store, id, &change.into())).await
+}
+
 #[tauri::command]
 pub async fn search_messages(
     state: State<'_, AppState>,

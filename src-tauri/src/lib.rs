@@ -89,6 +89,7 @@ pub fn run() {
             commands::list_folders,
             commands::list_messages,
             commands::get_message,
+            commands::change_message,
             commands::search_messages,
             commands::discover_settings,
             commands::test_connection,

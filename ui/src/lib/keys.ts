@@ -1,6 +1,6 @@
 // Keyboard shortcuts of the main window, as a pure function of the key event.
 
-export type KeyAction = 'next' | 'prev' | 'open' | 'search' | 'sync' | null;
+export type KeyAction = 'next' | 'prev' | 'open' | 'search' | 'sync' | 'archive' | 'delete' | 'flag' | null;
 
 export interface KeyLike {
   key: string;
@@ -28,6 +28,13 @@ export function keyAction(e: KeyLike): KeyAction {
       return tag === 'BUTTON' || tag === 'A' ? null : 'open';
     case '/':
       return 'search';
+    case 'e':
+      return 'archive';
+    case '#':
+    case 'Delete':
+      return 'delete';
+    case 's':
+      return 'flag';
     default:
       return null;
   }

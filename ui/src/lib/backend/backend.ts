@@ -4,6 +4,7 @@ import type {
   AccountDto,
   AccountInput,
   AppInfo,
+  ChangeDto,
   ConnectionReportDto,
   FolderDto,
   MessageSummaryDto,
@@ -32,6 +33,8 @@ export interface Backend {
   listFolders(accountId: number | null): Promise<FolderDto[]>;
   listMessages(q: MessageQuery): Promise<MessageSummaryDto[]>;
   getMessage(id: number, allowRemote: boolean): Promise<MessageViewDto>;
+  /** Read/unread, flag, delete, archive, spam; the next sync sends it to the server. */
+  changeMessage(id: number, change: ChangeDto): Promise<void>;
   searchMessages(query: string, accountId: number | null, limit: number): Promise<MessageSummaryDto[]>;
   discoverSettings(email: string): Promise<ProviderDto>;
   testConnection(input: AccountInput, password: string | null): Promise<ConnectionReportDto>;

@@ -4,6 +4,7 @@ import type {
   AccountDto,
   AccountInput,
   AppInfo,
+  ChangeDto,
   ConnectionReportDto,
   FolderDto,
   MessageSummaryDto,
@@ -102,6 +103,21 @@ export class MemoryBackend implements Backend {
       attachments: [],
       parseWarning: null,
     };
+  }
+
+  async changeMessage(id: number, change: ChangeDto): Promise<void> {
+    this.calls.push(`changeMessage ${id} ${change.kind}`);
+    const i = this.messages.findIndex((m) => m.id === id);
+    if (i < 0) throw new BackendError({ code: 'not_found', message: `no message with id ${id}` });
+    const m = this.messages[i];
+    if (change.kind === 'seen') this.messages[i] = { ...m, unread: !change.value };
+    else if (change.kind === 'flagged') this.messages[i] = { ...m, flagged: change.value };
+    else {
+      const role = change.kind === 'delete' ? 'trash' : change.kind === 'archive' ? 'archive' : 'junk';
+      const f = this.folders.find((f) => f.accountId === m.accountId && f.role === role);
+      if (!f) throw new BackendError({ code: 'not_found', message: `this account has no '${role}' folder` });
+      this.messages[i] = { ...m, folder: f.name };
+    }
   }
 
   async searchMessages(query: string, accountId: number | null, limit: number): Promise<MessageSummaryDto[]> {

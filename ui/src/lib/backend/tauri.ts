@@ -23,6 +23,7 @@ export function createTauriBackend(): Backend {
     listFolders: (accountId) => call('list_folders', { accountId }),
     listMessages: (q) => call('list_messages', { ...q }),
     getMessage: (id, allowRemote) => call('get_message', { id, allowRemote }),
+    changeMessage: (id, change) => call('change_message', { id, change }),
     searchMessages: (query, accountId, limit) => call('search_messages', { query, accountId, limit }),
     discoverSettings: (email) => call('discover_settings', { email }),
     testConnection: (input, password) => call('test_connection', { input, password }),

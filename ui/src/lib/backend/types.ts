@@ -57,6 +57,8 @@ export type MessageViewDto = { summary: MessageSummaryDto, to: Array<AddressDto>
  */
 remoteBlocked: number, remoteAllowed: boolean, attachments: Array<AttachmentDto>, parseWarning: string | null, };
 
+export type ChangeDto = { "kind": "seen", value: boolean, } | { "kind": "flagged", value: boolean, } | { "kind": "delete" } | { "kind": "archive" } | { "kind": "spam" };
+
 export type SyncEventDto = { "type": "progress", accountId: number, folder: string, done: number, total: number, } | { "type": "messagesChanged", accountId: number, folderId: number, } | { "type": "foldersChanged", accountId: number, } | { "type": "checkStarted", accountId: number, } | { "type": "checkFinished", accountId: number, error: string | null, } | { "type": "idle", accountId: number, connected: boolean, };
 
 export type SyncResultDto = { accountId: number, ok: boolean, code: string | null, message: string, added: number, };

@@ -3,6 +3,7 @@
 import { toBackendError, type Backend } from '../backend/backend';
 import type {
   AccountDto,
+  ChangeDto,
   AppInfo,
   FolderDto,
   MessageSummaryDto,
@@ -296,6 +297,7 @@ export class MailState {
       if (seq !== this.#openSeq) return;
       this.message = m;
       this.messageError = null;
+      if (m.summary.unread) void this.markRead(index, m.summary.id);
     } catch (e) {
       if (seq === this.#openSeq) {
         this.message = null;
@@ -310,6 +312,68 @@ export class MailState {
     if (n === 0) return;
     const next = this.cursor < 0 ? 0 : Math.min(n - 1, Math.max(0, this.cursor + delta));
     if (next !== this.cursor || !this.message) await this.open(next);
+  }
+
+  private patchRow(index: number, patch: Partial<MessageSummaryDto>): void {
+    if (this.results) {
+      const next = [...this.results];
+      if (next[index]) next[index] = { ...next[index], ...patch };
+      this.results = next;
+      return;
+    }
+    const p = Math.floor(index / PAGE_SIZE);
+    const rows = this.pages.get(p);
+    if (!rows?.[index % PAGE_SIZE]) return;
+    const copy = [...rows];
+    copy[index % PAGE_SIZE] = { ...copy[index % PAGE_SIZE], ...patch };
+    const next = new Map(this.pages);
+    next.set(p, copy);
+    this.pages = next;
+  }
+
+  private async markRead(index: number, id: number): Promise<void> {
+    try {
+      await this.backend.changeMessage(id, { kind: 'seen', value: true });
+      if (this.rowAt(index)?.id === id) this.patchRow(index, { unread: false });
+      this.folders = await this.backend.listFolders(null);
+    } catch (e) {
+      this.listError = toBackendError(e).message;
+    }
+  }
+
+  /** s: flag or unflag the message under the cursor. */
+  async toggleFlag(): Promise<void> {
+    const i = this.cursor;
+    const row = this.rowAt(i);
+    if (!row) return;
+    await this.apply(row.id, { kind: 'flagged', value: !row.flagged });
+    this.patchRow(i, { flagged: !row.flagged });
+  }
+
+  /** e / #: archive or delete the message under the cursor, then show the next one. */
+  async remove(kind: 'archive' | 'delete'): Promise<void> {
+    const i = this.cursor;
+    const row = this.rowAt(i);
+    if (!row) return;
+    if (!(await this.apply(row.id, { kind }))) return;
+    this.message = null;
+    if (this.results) {
+      this.results = this.results.filter((r) => r.id !== row.id);
+    } else {
+      await this.refresh();
+    }
+    if (this.total > 0) await this.open(Math.min(i, this.total - 1));
+    else this.cursor = -1;
+  }
+
+  private async apply(id: number, change: ChangeDto): Promise<boolean> {
+    try {
+      await this.backend.changeMessage(id, change);
+      return true;
+    } catch (e) {
+      this.listError = toBackendError(e).message;
+      return false;
+    }
   }
 
   /** "Load images" for the open message. */
