@@ -24,26 +24,23 @@ fn seed(store: &Store, account: i64) {
     let mut conn = store.conn().unwrap();
     let tx = conn.transaction().unwrap();
     {
-        let mut co = tx.prepare("INSERT INTO crm_companies (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)").unwrap();
-        let mut dom = tx
-            .prepare("INSERT INTO crm_company_domains (domain, company_id) VALUES (?1, ?2)")
-            .unwrap();
+        let mut co =
+            tx.prepare("INSERT INTO crm_companies (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)").unwrap();
+        let mut dom = tx.prepare("INSERT INTO crm_company_domains (domain, company_id) VALUES (?1, ?2)").unwrap();
         for i in 1..=COMPANIES {
             co.execute(params![i, format!("Company {i}"), NOW]).unwrap();
             dom.execute(params![format!("company{i}.test"), i]).unwrap();
         }
         let mut c = tx
-            .prepare("INSERT INTO crm_contacts (id, name, company_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)")
+            .prepare(
+                "INSERT INTO crm_contacts (id, name, company_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+            )
             .unwrap();
-        let mut a = tx.prepare("INSERT INTO crm_contact_addresses (address, contact_id, position) VALUES (?1, ?2, 0)").unwrap();
+        let mut a =
+            tx.prepare("INSERT INTO crm_contact_addresses (address, contact_id, position) VALUES (?1, ?2, 0)").unwrap();
         for i in 1..=CONTACTS {
-            c.execute(params![i, format!("Person {i}"), i % COMPANIES + 1, NOW])
-                .unwrap();
-            a.execute(params![
-                format!("p{i}@company{}.test", i % COMPANIES + 1),
-                i
-            ])
-            .unwrap();
+            c.execute(params![i, format!("Person {i}"), i % COMPANIES + 1, NOW]).unwrap();
+            a.execute(params![format!("p{i}@company{}.test", i % COMPANIES + 1), i]).unwrap();
         }
         let mut d = tx
             .prepare(
@@ -52,15 +49,8 @@ fn seed(store: &Store, account: i64) {
             )
             .unwrap();
         for i in 1..=DEALS {
-            d.execute(params![
-                format!("Deal {i}"),
-                i % 6 + 1,
-                i * 100,
-                i * 3 % CONTACTS + 1,
-                i % COMPANIES + 1,
-                NOW
-            ])
-            .unwrap();
+            d.execute(params![format!("Deal {i}"), i % 6 + 1, i * 100, i * 3 % CONTACTS + 1, i % COMPANIES + 1, NOW])
+                .unwrap();
         }
         let mut act = tx
             .prepare(
@@ -68,8 +58,11 @@ fn seed(store: &Store, account: i64) {
                  created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?6)",
             )
             .unwrap();
-        let mut link =
-            tx.prepare("INSERT INTO crm_activity_links (entity_kind, entity_id, date, activity_id) VALUES (?1, ?2, ?3, ?4)").unwrap();
+        let mut link = tx
+            .prepare(
+                "INSERT INTO crm_activity_links (entity_kind, entity_id, date, activity_id) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .unwrap();
         let mut x: u64 = 0x2545_F491_4F6C_DD1D;
         for i in 1..=ACTIVITIES {
             x ^= x << 13;
@@ -89,8 +82,7 @@ fn seed(store: &Store, account: i64) {
             ])
             .unwrap();
             link.execute(params!["contact", contact, date, i]).unwrap();
-            link.execute(params!["company", contact % COMPANIES + 1, date, i])
-                .unwrap();
+            link.execute(params!["company", contact % COMPANIES + 1, date, i]).unwrap();
         }
     }
     tx.commit().unwrap();
@@ -104,18 +96,13 @@ fn sidebar_query_with_100k_contacts_20k_companies_1m_activities() {
     env.settings(|s| s.process_days = 0);
     let t = Instant::now();
     seed(&env.store, env.account);
-    println!("seeded {CONTACTS} contacts, {COMPANIES} companies, {DEALS} deals, {ACTIVITIES} activities in {:.1?}", t.elapsed());
+    println!(
+        "seeded {CONTACTS} contacts, {COMPANIES} companies, {DEALS} deals, {ACTIVITIES} activities in {:.1?}",
+        t.elapsed()
+    );
 
     // 500 real messages from existing contacts (and a few unknown senders), stored and processed as a sync does.
-    let folder = cache::upsert_folder(
-        &env.store,
-        env.account,
-        "INBOX",
-        "Inbox",
-        Some("/"),
-        Some("inbox"),
-    )
-    .unwrap();
+    let folder = cache::upsert_folder(&env.store, env.account, "INBOX", "Inbox", Some("/"), Some("inbox")).unwrap();
     let mails: Vec<Vec<u8>> = (0..500)
         .map(|i| {
             let c = i * 197 % CONTACTS + 1;
@@ -124,10 +111,7 @@ fn sidebar_query_with_100k_contacts_20k_companies_1m_activities() {
             } else {
                 format!("p{c}@company{}.test", c % COMPANIES + 1)
             };
-            Mail::incoming(&from)
-                .cc(&[&format!("p{}@company7.test", c % 50 + 1)])
-                .subject(&format!("Order {i}"))
-                .raw()
+            Mail::incoming(&from).cc(&[&format!("p{}@company7.test", c % 50 + 1)]).subject(&format!("Order {i}")).raw()
         })
         .collect();
     let batch: Vec<Fetched<'_>> = mails

@@ -17,22 +17,11 @@ use dealbox_core::store::Store;
 
 fn corpus() -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut candidates: Vec<PathBuf> = std::env::var_os("DEALBOX_CORPUS")
-        .map(PathBuf::from)
-        .into_iter()
-        .collect();
-    candidates.extend([
-        root.join("../shared/corpus"),
-        root.join("../../shared/corpus"),
-        "/work/shared/corpus".into(),
-    ]);
-    let found = candidates
-        .into_iter()
-        .find(|p| p.join("MANIFEST.tsv").is_file());
+    let mut candidates: Vec<PathBuf> = std::env::var_os("DEALBOX_CORPUS").map(PathBuf::from).into_iter().collect();
+    candidates.extend([root.join("../shared/corpus"), root.join("../../shared/corpus"), "/work/shared/corpus".into()]);
+    let found = candidates.into_iter().find(|p| p.join("MANIFEST.tsv").is_file());
     if found.is_none() {
-        eprintln!(
-            "NOTICE: the mail corpus (../shared/corpus) is absent: skipping this corpus test"
-        );
+        eprintln!("NOTICE: the mail corpus (../shared/corpus) is absent: skipping this corpus test");
     }
     found
 }
@@ -44,11 +33,7 @@ fn split_mbox(data: &[u8]) -> Vec<Vec<u8>> {
     let mut at_line_start = true;
     let mut i = 0;
     while i < data.len() {
-        let end = data[i..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map(|p| i + p + 1)
-            .unwrap_or(data.len());
+        let end = data[i..].iter().position(|&b| b == b'\n').map(|p| i + p + 1).unwrap_or(data.len());
         let line = &data[i..end];
         if at_line_start && line.starts_with(b"From ") {
             if let Some(m) = cur.take() {
@@ -57,20 +42,14 @@ fn split_mbox(data: &[u8]) -> Vec<Vec<u8>> {
             cur = Some(Vec::new());
         } else if let Some(m) = cur.as_mut() {
             // Undo mboxrd quoting of body lines starting with ">From ".
-            let l = if line.starts_with(b">From ") {
-                &line[1..]
-            } else {
-                line
-            };
+            let l = if line.starts_with(b">From ") { &line[1..] } else { line };
             m.extend_from_slice(l);
         }
         at_line_start = true;
         i = end;
     }
     out.extend(cur);
-    out.into_iter()
-        .filter(|m| !m.iter().all(|b| b.is_ascii_whitespace()))
-        .collect()
+    out.into_iter().filter(|m| !m.iter().all(|b| b.is_ascii_whitespace())).collect()
 }
 
 struct Row {
@@ -86,11 +65,7 @@ fn manifest(dir: &Path) -> Vec<Row> {
         .skip(1)
         .filter_map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
-            Some(Row {
-                file: f.first()?.to_string(),
-                primary: f.get(7)?.to_string(),
-                nmsgs: f.get(9)?.parse().ok()?,
-            })
+            Some(Row { file: f.first()?.to_string(), primary: f.get(7)?.to_string(), nmsgs: f.get(9)?.parse().ok()? })
         })
         .collect()
 }
@@ -106,8 +81,7 @@ fn messages_of(path: &Path) -> Vec<Vec<u8>> {
 
 /// Store messages in one INBOX; returns (cached id, corpus file) pairs.
 fn store_all(store: &Store, account: i64, files: &[(String, Vec<Vec<u8>>)]) -> Vec<(i64, String)> {
-    let folder =
-        cache::upsert_folder(store, account, "INBOX", "Inbox", Some("/"), Some("inbox")).unwrap();
+    let folder = cache::upsert_folder(store, account, "INBOX", "Inbox", Some("/"), Some("inbox")).unwrap();
     let mut uid = 0u32;
     let mut out = Vec::new();
     for (file, msgs) in files {
@@ -151,59 +125,31 @@ fn every_corpus_message_gets_an_outcome_and_automated_mail_never_creates_a_lead(
         .collect();
     let traffic: Vec<&Row> = rows
         .iter()
-        .filter(|r| {
-            r.file.starts_with("ponymail/")
-                || r.file.starts_with("notmuch/")
-                || automated.contains(&r.file)
-        })
+        .filter(|r| r.file.starts_with("ponymail/") || r.file.starts_with("notmuch/") || automated.contains(&r.file))
         .collect();
-    let files: Vec<(String, Vec<Vec<u8>>)> = traffic
-        .iter()
-        .map(|r| (r.file.clone(), messages_of(&dir.join(&r.file))))
-        .collect();
+    let files: Vec<(String, Vec<Vec<u8>>)> =
+        traffic.iter().map(|r| (r.file.clone(), messages_of(&dir.join(&r.file)))).collect();
     let tmp = tempfile::tempdir().unwrap();
     let env = Env::on(Store::open(&tmp.path().join("db.sqlite3")).unwrap());
     env.settings(|s| s.process_days = 0); // old archives: no age limit
                                           // Companies whose people write on the LKML set, and one wrongly configured with a free-mail domain.
     let (suse, wolfson, free) = env.with(|r| {
         let add = |name: &str, domain: &str| {
-            r.add_company(
-                &NewCompany {
-                    name: name.into(),
-                    domains: vec![domain.into()],
-                    ..Default::default()
-                },
-                NOW,
-            )
-            .unwrap()
+            r.add_company(&NewCompany { name: name.into(), domains: vec![domain.into()], ..Default::default() }, NOW)
+                .unwrap()
         };
-        (
-            add("SUSE", "suse.de"),
-            add("Wolfson", "wolfsonmicro.com"),
-            add("Not a company", "gmail.com"),
-        )
+        (add("SUSE", "suse.de"), add("Wolfson", "wolfsonmicro.com"), add("Not a company", "gmail.com"))
     });
     let stored = store_all(&env.store, env.account, &files);
-    assert!(
-        stored.len() > 500,
-        "expected the corpus's real traffic, got {} messages",
-        stored.len()
-    );
+    assert!(stored.len() > 500, "expected the corpus's real traffic, got {} messages", stored.len());
 
     let report = cached::process_account(&env.store, env.account, NOW).unwrap();
-    assert!(
-        report.errors.is_empty(),
-        "messages failed: {:?}",
-        report.errors
-    );
+    assert!(report.errors.is_empty(), "messages failed: {:?}", report.errors);
     // Processing again (a resync) creates nothing new.
     let leads = env.count("crm_leads");
     let activities = env.count("crm_activities");
     cached::process_account(&env.store, env.account, NOW).unwrap();
-    assert_eq!(
-        (env.count("crm_leads"), env.count("crm_activities")),
-        (leads, activities)
-    );
+    assert_eq!((env.count("crm_leads"), env.count("crm_activities")), (leads, activities));
 
     let mut missing = Vec::new();
     let mut lead_from_automated = Vec::new();
@@ -218,13 +164,7 @@ fn every_corpus_message_gets_an_outcome_and_automated_mail_never_creates_a_lead(
                 let short: String = o
                     .reason
                     .split_whitespace()
-                    .map(|w| {
-                        if w.contains('@') || w.contains('"') {
-                            "…"
-                        } else {
-                            w
-                        }
-                    })
+                    .map(|w| if w.contains('@') || w.contains('"') { "…" } else { w })
                     .collect::<Vec<_>>()
                     .join(" ");
                 *reasons.entry(short).or_default() += 1;
@@ -237,21 +177,13 @@ fn every_corpus_message_gets_an_outcome_and_automated_mail_never_creates_a_lead(
             }
         }
     }
-    println!(
-        "{} messages from {} files: {by_kind:?}",
-        stored.len(),
-        files.len()
-    );
+    println!("{} messages from {} files: {by_kind:?}", stored.len(), files.len());
     let mut reasons: Vec<_> = reasons.into_iter().collect();
     reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
     for (r, n) in reasons {
         println!("  {n:>5}  {r}");
     }
-    assert!(
-        missing.is_empty(),
-        "{} messages have no outcome: {missing:?}",
-        missing.len()
-    );
+    assert!(missing.is_empty(), "{} messages have no outcome: {missing:?}", missing.len());
     assert!(
         lead_from_automated.is_empty(),
         "{} bounces/auto-replies/receipts created a lead:\n{}",
@@ -259,42 +191,18 @@ fn every_corpus_message_gets_an_outcome_and_automated_mail_never_creates_a_lead(
         lead_from_automated.join("\n")
     );
     // Shared domains link to their company (a subdomain to its parent); free-mail never does.
-    assert!(
-        company_links.get(&suse).copied().unwrap_or(0) > 0,
-        "suse.de senders link to SUSE: {company_links:?}"
-    );
-    assert!(
-        company_links.get(&wolfson).copied().unwrap_or(0) > 0,
-        "opensource.wolfsonmicro.com links to Wolfson"
-    );
-    assert_eq!(
-        company_links.get(&free),
-        None,
-        "gmail.com senders never match a company"
-    );
+    assert!(company_links.get(&suse).copied().unwrap_or(0) > 0, "suse.de senders link to SUSE: {company_links:?}");
+    assert!(company_links.get(&wolfson).copied().unwrap_or(0) > 0, "opensource.wolfsonmicro.com links to Wolfson");
+    assert_eq!(company_links.get(&free), None, "gmail.com senders never match a company");
     // At most one open lead per sender address, and none for people whose company is known.
     let leads = env.with(|r| r.leads(100_000, 0).unwrap());
     let mut seen = HashSet::new();
     for l in &leads {
-        assert!(
-            seen.insert(l.address.clone()),
-            "two leads for {}",
-            l.address
-        );
-        assert!(
-            !l.address.ends_with("suse.de") && !l.address.ends_with("wolfsonmicro.com"),
-            "lead for {}",
-            l.address
-        );
+        assert!(seen.insert(l.address.clone()), "two leads for {}", l.address);
+        assert!(!l.address.ends_with("suse.de") && !l.address.ends_with("wolfsonmicro.com"), "lead for {}", l.address);
     }
-    assert!(
-        !leads.is_empty() && by_kind.get("linked").copied().unwrap_or(0) > 0,
-        "real traffic links and creates"
-    );
-    assert!(
-        env.with(|r| r.warnings(None).unwrap()).is_empty(),
-        "the queue has an active user"
-    );
+    assert!(!leads.is_empty() && by_kind.get("linked").copied().unwrap_or(0) > 0, "real traffic links and creates");
+    assert!(env.with(|r| r.warnings(None).unwrap()).is_empty(), "the queue has an active user");
 }
 
 #[test]
@@ -304,26 +212,16 @@ fn a_real_vcard_attachment_from_the_corpus_imports_as_a_contact() {
     for raw in messages_of(&dir.join("mimekit/mbox/content-length.mbox")) {
         cards.extend(dealbox_core::crm::vcard::attachments_of(&raw));
     }
-    assert_eq!(
-        cards.len(),
-        1,
-        "the mbox has one vCard attachment (MJOSEPH.VCF, vCard 2.0 by Emissary)"
-    );
+    assert_eq!(cards.len(), 1, "the mbox has one vCard attachment (MJOSEPH.VCF, vCard 2.0 by Emissary)");
     let env = Env::new();
     let report = env.with(|r| dealbox_core::crm::import::import_vcf(r, &cards[0], NOW).unwrap());
     assert_eq!(report.contacts_created, 1, "{report:?}");
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     env.with(|r| {
-        let id = r
-            .contact_by_address("izzy@scr.atm.com")
-            .unwrap()
-            .expect("contact by its address");
+        let id = r.contact_by_address("izzy@scr.atm.com").unwrap().expect("contact by its address");
         let c = r.contact(id).unwrap().unwrap();
         assert_eq!(c.name, "Mark K. Joseph, Ph.D.");
-        assert_eq!(
-            c.phones,
-            vec!["(408) 471 - 3016", "(408) 471 - 3010", "(408) 475 - 8805"]
-        );
+        assert_eq!(c.phones, vec!["(408) 471 - 3016", "(408) 471 - 3010", "(408) 475 - 8805"]);
         assert_eq!(c.company_name.as_deref(), Some("Attachmate Corporation"));
     });
 }

@@ -50,12 +50,9 @@ fn vcards_from_common_exporters_import_correctly() {
     let env = Env::new();
     let dir = tempfile::tempdir().unwrap();
     let mut total = 0;
-    for (name, text) in [
-        ("google.vcf", GOOGLE),
-        ("apple.vcf", APPLE),
-        ("outlook.vcf", OUTLOOK),
-        ("tb.vcf", THUNDERBIRD),
-    ] {
+    for (name, text) in
+        [("google.vcf", GOOGLE), ("apple.vcf", APPLE), ("outlook.vcf", OUTLOOK), ("tb.vcf", THUNDERBIRD)]
+    {
         let r = import::import_file(&env.store, &file(&dir, name, text), None, NOW).unwrap();
         assert!(r.errors.is_empty(), "{name}: {:?}", r.errors);
         total += r.contacts_created;
@@ -63,36 +60,26 @@ fn vcards_from_common_exporters_import_correctly() {
     assert_eq!(total, 5);
     let get = |addr: &str| {
         env.with(|r| {
-            let id = r
-                .contact_by_address(addr)
-                .unwrap()
-                .unwrap_or_else(|| panic!("no contact for {addr}"));
+            let id = r.contact_by_address(addr).unwrap().unwrap_or_else(|| panic!("no contact for {addr}"));
             r.contact(id).unwrap().unwrap()
         })
     };
     let jane = get("jane.roe@acme.test");
-    assert_eq!(
-        (jane.name.as_str(), jane.company_name.as_deref()),
-        ("Jane Roe", Some("Acme Ltd."))
-    );
+    assert_eq!((jane.name.as_str(), jane.company_name.as_deref()), ("Jane Roe", Some("Acme Ltd.")));
     assert_eq!(jane.addresses, vec!["jane.roe@acme.test", "jane@gmail.com"]);
     assert_eq!(jane.phones, vec!["+44 20 7946 0018"]);
     let joerg = get("joerg@mueller.test");
     assert_eq!(joerg.name, "Jörg Müller");
     assert_eq!(joerg.company_name.as_deref(), Some("Müller, Söhne & Co."));
     let francois = get("francois.gruesse@contoso.test");
-    assert_eq!(
-        francois.name, "François Grüße",
-        "Windows-1252 quoted-printable"
-    );
+    assert_eq!(francois.name, "François Grüße", "Windows-1252 quoted-printable");
     assert_eq!(francois.phones, vec!["+49 30 555 0100", "+49 151 555 0101"]);
     assert_eq!(francois.company_name.as_deref(), Some("Contoso GmbH"));
     let ana = get("ana@souza.test");
     assert_eq!(ana.phones, vec!["+55-11-5555-0100"]);
     assert_eq!(ana.addresses, vec!["ana@souza.test", "ana.souza@proton.me"]);
     // Importing the same file again adds nobody.
-    let again =
-        import::import_file(&env.store, &file(&dir, "again.vcf", GOOGLE), None, NOW).unwrap();
+    let again = import::import_file(&env.store, &file(&dir, "again.vcf", GOOGLE), None, NOW).unwrap();
     assert_eq!((again.contacts_created, again.duplicates.len()), (0, 2));
 }
 
@@ -114,49 +101,24 @@ fn a_malformed_csv_reports_bad_rows_by_line_and_imports_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let path = file(&dir, "contacts.csv", MALFORMED);
     let preview = import::preview_csv(MALFORMED, None, 10).unwrap();
-    assert_eq!(
-        preview.mapping,
-        vec![Field::Name, Field::Email, Field::Company, Field::Phone]
-    );
+    assert_eq!(preview.mapping, vec![Field::Name, Field::Email, Field::Company, Field::Phone]);
     assert_eq!(env.count("crm_contacts"), 0, "a preview writes nothing");
 
     let r = import::import_file(&env.store, &path, None, NOW).unwrap();
     let lines: Vec<usize> = r.errors.iter().map(|e| e.line).collect();
     assert_eq!(lines, vec![4, 5, 6, 8, 10], "{:#?}", r.errors);
-    assert_eq!(
-        r.errors[0].to_string(),
-        "line 4: 'not-an-address' is not an email address"
-    );
-    assert_eq!(
-        r.errors[1].to_string(),
-        "line 5: 5 fields, but the header has 4"
-    );
+    assert_eq!(r.errors[0].to_string(), "line 4: 'not-an-address' is not an email address");
+    assert_eq!(r.errors[1].to_string(), "line 5: 5 fields, but the header has 4");
     assert!(r.errors[2].message.contains("quote"), "{}", r.errors[2]);
-    assert_eq!(
-        r.errors[3].to_string(),
-        "line 8: the row has no name, email address or company"
-    );
-    assert!(
-        r.errors[4].message.contains("never closed"),
-        "{}",
-        r.errors[4]
-    );
-    assert_eq!(
-        preview.errors, r.errors,
-        "the preview showed exactly the rows that were skipped"
-    );
+    assert_eq!(r.errors[3].to_string(), "line 8: the row has no name, email address or company");
+    assert!(r.errors[4].message.contains("never closed"), "{}", r.errors[4]);
+    assert_eq!(preview.errors, r.errors, "the preview showed exactly the rows that were skipped");
     assert_eq!(r.contacts_created, 3);
     env.with(|repo| {
-        let john = repo
-            .contact(repo.contact_by_address("john@smith.test").unwrap().unwrap())
-            .unwrap()
-            .unwrap();
+        let john = repo.contact(repo.contact_by_address("john@smith.test").unwrap().unwrap()).unwrap().unwrap();
         assert_eq!(john.name, "Smith, John");
         assert_eq!(john.company_name.as_deref(), Some("Smith \"&\" Sons"));
-        assert!(
-            repo.contact_by_address("mq@x.test").unwrap().is_none(),
-            "a bad row inserts nothing"
-        );
+        assert!(repo.contact_by_address("mq@x.test").unwrap().is_none(), "a bad row inserts nothing");
     });
 }
 
@@ -164,20 +126,12 @@ fn a_malformed_csv_reports_bad_rows_by_line_and_imports_the_rest() {
 fn a_mapping_names_columns_the_guess_gets_wrong() {
     let text = "Who,Addr,Firm,Web\nJane,jane@acme.test,Acme,https://www.acme.test/about\n";
     let guessed = import::preview_csv(text, None, 5).unwrap();
-    assert_eq!(
-        guessed.mapping,
-        vec![Field::Ignore, Field::Ignore, Field::Ignore, Field::Domain]
-    );
+    assert_eq!(guessed.mapping, vec![Field::Ignore, Field::Ignore, Field::Ignore, Field::Domain]);
     let p = import::preview_csv(text, Some("Who=name,Addr=email,3=company"), 5).unwrap();
-    assert_eq!(
-        p.mapping,
-        vec![Field::Name, Field::Email, Field::Company, Field::Domain]
-    );
+    assert_eq!(p.mapping, vec![Field::Name, Field::Email, Field::Company, Field::Domain]);
     assert_eq!(p.rows[0].domain, "acme.test");
     let env = Env::new();
-    let r = env.with(|repo| {
-        import::import_csv(repo, text, Some("Who=name,Addr=email,3=company"), NOW).unwrap()
-    });
+    let r = env.with(|repo| import::import_csv(repo, text, Some("Who=name,Addr=email,3=company"), NOW).unwrap());
     assert_eq!((r.contacts_created, r.companies_created), (1, 1));
     // The company now matches mail from anyone at acme.test.
     env.with(|repo| assert!(repo.company_by_domain("acme.test").unwrap().is_some()));
@@ -187,11 +141,7 @@ fn a_mapping_names_columns_the_guess_gets_wrong() {
 fn an_import_that_fails_half_way_leaves_nothing_behind() {
     let env = Env::new();
     let dir = tempfile::tempdir().unwrap();
-    let path = file(
-        &dir,
-        "c.csv",
-        "name,email\nA,a@a.test\nB,b@b.test\nBoom,boom@b.test\nD,d@d.test\n",
-    );
+    let path = file(&dir, "c.csv", "name,email\nA,a@a.test\nB,b@b.test\nBoom,boom@b.test\nD,d@d.test\n");
     // A storage failure on the third row (a trigger stands in for a full disk).
     env.store
         .conn()
@@ -203,11 +153,7 @@ fn an_import_that_fails_half_way_leaves_nothing_behind() {
         .unwrap();
     let err = import::import_file(&env.store, &path, None, NOW).unwrap_err();
     assert!(err.message.contains("disk full"), "{err}");
-    assert_eq!(
-        env.count("crm_contacts"),
-        0,
-        "rows before the failure were rolled back too"
-    );
+    assert_eq!(env.count("crm_contacts"), 0, "rows before the failure were rolled back too");
 }
 
 #[test]
@@ -218,22 +164,11 @@ fn exported_csv_imports_back_into_an_empty_crm() {
     import::import_file(&env.store, &file(&dir, "o.vcf", OUTLOOK), None, NOW).unwrap();
     env.with(|r| {
         let c = r.contact_by_address("li.wei@example.cn").unwrap().unwrap();
-        r.conn()
-            .execute(
-                "UPDATE crm_contacts SET name = '=cmd|calc' WHERE id = ?1",
-                [c],
-            )
-            .unwrap();
+        r.conn().execute("UPDATE crm_contacts SET name = '=cmd|calc' WHERE id = ?1", [c]).unwrap();
     });
     let csv = env.with(|r| import::export_contacts_csv(r).unwrap());
-    assert!(
-        csv.starts_with("name,email,other emails,phones,company,responsible\r\n"),
-        "{csv}"
-    );
-    assert!(
-        csv.contains("\"'=cmd|calc\"") || csv.contains("'=cmd|calc"),
-        "formulas are defused: {csv}"
-    );
+    assert!(csv.starts_with("name,email,other emails,phones,company,responsible\r\n"), "{csv}");
+    assert!(csv.contains("\"'=cmd|calc\"") || csv.contains("'=cmd|calc"), "formulas are defused: {csv}");
 
     let fresh = Env::new();
     let r = import::import_file(&fresh.store, &file(&dir, "export.csv", &csv), None, NOW).unwrap();

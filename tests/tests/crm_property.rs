@@ -43,25 +43,12 @@ struct World {
 impl World {
     fn new() -> World {
         let env = Env::new();
-        let f = |acc, name: &str, role| {
-            cache::upsert_folder(&env.store, acc, name, name, Some("/"), Some(role)).unwrap()
-        };
-        let (inbox, sent, archive) = (
-            f(env.account, "INBOX", "inbox"),
-            f(env.account, "Sent", "sent"),
-            f(env.account, "Archive", "archive"),
-        );
+        let f =
+            |acc, name: &str, role| cache::upsert_folder(&env.store, acc, name, name, Some("/"), Some(role)).unwrap();
+        let (inbox, sent, archive) =
+            (f(env.account, "INBOX", "inbox"), f(env.account, "Sent", "sent"), f(env.account, "Archive", "archive"));
         let support_inbox = f(env.other_account, "INBOX", "inbox");
-        World {
-            env,
-            inbox,
-            sent,
-            archive,
-            support_inbox,
-            uid: 0,
-            sent_mail: vec![],
-            cached: vec![],
-        }
+        World { env, inbox, sent, archive, support_inbox, uid: 0, sent_mail: vec![], cached: vec![] }
     }
 
     /// Store a message in a folder as a sync would, then run the CRM on the new message.
@@ -92,9 +79,7 @@ fn run(seed: u64, steps: usize) {
             // New mail from a client, sometimes copied to the support mailbox too.
             0..=34 => {
                 let from = SENDERS[rng.below(SENDERS.len())];
-                let mut m = Mail::incoming(from)
-                    .date(t)
-                    .subject(&format!("Request {}", rng.below(1000)));
+                let mut m = Mail::incoming(from).date(t).subject(&format!("Request {}", rng.below(1000)));
                 let both = rng.chance(20);
                 if both {
                     m = m.cc(&[SUPPORT]);
@@ -108,11 +93,8 @@ fn run(seed: u64, steps: usize) {
             // A client replies in an earlier thread (maybe from a colleague's address).
             35..=54 if !w.sent_mail.is_empty() => {
                 let parent = w.sent_mail[rng.below(w.sent_mail.len())].clone();
-                let from = if rng.chance(70) {
-                    parent.from.clone()
-                } else {
-                    SENDERS[rng.below(SENDERS.len())].to_string()
-                };
+                let from =
+                    if rng.chance(70) { parent.from.clone() } else { SENDERS[rng.below(SENDERS.len())].to_string() };
                 let m = Mail::incoming(&from).date(t).reply_to(&parent);
                 w.deliver(w.env.account, w.inbox, &m);
                 w.sent_mail.push(m);
@@ -120,11 +102,7 @@ fn run(seed: u64, steps: usize) {
             // We reply.
             55..=69 if !w.sent_mail.is_empty() => {
                 let parent = w.sent_mail[rng.below(w.sent_mail.len())].clone();
-                let to = if parent.from.contains(SALES) {
-                    parent.to[0].clone()
-                } else {
-                    parent.from.clone()
-                };
+                let to = if parent.from.contains(SALES) { parent.to[0].clone() } else { parent.from.clone() };
                 let m = Mail::outgoing(&to).date(t).reply_to(&parent);
                 w.deliver(w.env.account, w.sent, &m);
                 w.sent_mail.push(m);
@@ -137,11 +115,7 @@ fn run(seed: u64, steps: usize) {
             }
             // A whole resync of a mailbox.
             85..=92 => {
-                let acc = if rng.chance(80) {
-                    w.env.account
-                } else {
-                    w.env.other_account
-                };
+                let acc = if rng.chance(80) { w.env.account } else { w.env.other_account };
                 let r = cached::process_account(&w.env.store, acc, NOW).unwrap();
                 assert!(r.errors.is_empty(), "seed {seed}: {:?}", r.errors);
             }
@@ -169,11 +143,7 @@ fn check(seed: u64, w: &World) {
     }
     for (a, n) in &per_address {
         assert!(*n <= 1, "seed {seed}: {n} leads for {a}");
-        assert_eq!(
-            a,
-            &a.to_lowercase(),
-            "seed {seed}: addresses are stored lower-case"
-        );
+        assert_eq!(a, &a.to_lowercase(), "seed {seed}: addresses are stored lower-case");
     }
     // One activity per message and mailbox; every linked or created outcome has exactly its activity.
     let conn = env.store.conn().unwrap();
@@ -193,10 +163,7 @@ fn check(seed: u64, w: &World) {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!(
-        acts, linked,
-        "seed {seed}: activities and linked outcomes differ"
-    );
+    assert_eq!(acts, linked, "seed {seed}: activities and linked outcomes differ");
     drop(conn);
     // Every cached message has an outcome, and messages that share a Message-ID share it.
     let mut seen: HashMap<String, String> = HashMap::new();
@@ -209,9 +176,7 @@ fn check(seed: u64, w: &World) {
             .store
             .conn()
             .unwrap()
-            .query_row("SELECT account_id FROM messages WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
+            .query_row("SELECT account_id FROM messages WHERE id = ?1", [id], |r| r.get(0))
             .unwrap();
         let k = format!("{acc}/{mid}");
         let v = format!("{:?}/{:?}", o.kind, o.activity_id);
@@ -227,9 +192,7 @@ fn check(seed: u64, w: &World) {
 fn random_streams_never_duplicate_leads_or_activities() {
     let seeds: Vec<u64> = match std::env::var("CRM_SEED") {
         Ok(s) => vec![s.parse().expect("CRM_SEED is a number")],
-        Err(_) => (1..=12)
-            .map(|i| 0x9E37_79B9_7F4A_7C15u64.wrapping_mul(i))
-            .collect(),
+        Err(_) => (1..=12).map(|i| 0x9E37_79B9_7F4A_7C15u64.wrapping_mul(i)).collect(),
     };
     for seed in seeds {
         println!("seed {seed}");

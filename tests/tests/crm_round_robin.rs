@@ -23,10 +23,7 @@ fn assignees(env: &Env, range: std::ops::Range<usize>) -> Vec<Option<i64>> {
             assert_eq!(o.kind, OutcomeKind::Created, "{}", o.reason);
             let lead = env.with(|r| r.lead(o.entities[0].id).unwrap().unwrap());
             let act = env.with(|r| r.activity(o.activity_id.unwrap()).unwrap().unwrap());
-            assert_eq!(
-                act.responsible_id, lead.responsible_id,
-                "the email goes to whoever got the lead"
-            );
+            assert_eq!(act.responsible_id, lead.responsible_id, "the email goes to whoever got the lead");
             lead.responsible_id
         })
         .collect()
@@ -37,15 +34,9 @@ fn a_thousand_new_senders_are_shared_fairly_among_active_users_of_the_queue() {
     let env = Env::new();
     let (dave, erin, frank) = env.with(|r| {
         (
-            r.add_user(&user("Dave", &["dave@ourco.test"], true, false), NOW)
-                .unwrap()
-                .id,
-            r.add_user(&user("Erin", &["erin@ourco.test"], false, false), NOW)
-                .unwrap()
-                .id,
-            r.add_user(&user("Frank", &["frank@ourco.test"], true, false), NOW)
-                .unwrap()
-                .id,
+            r.add_user(&user("Dave", &["dave@ourco.test"], true, false), NOW).unwrap().id,
+            r.add_user(&user("Erin", &["erin@ourco.test"], false, false), NOW).unwrap().id,
+            r.add_user(&user("Frank", &["frank@ourco.test"], true, false), NOW).unwrap().id,
         )
     });
     // Carol and Erin are inactive: they are skipped, in place.
@@ -55,17 +46,7 @@ fn a_thousand_new_senders_are_shared_fairly_among_active_users_of_the_queue() {
     for batch in 0..10 {
         got.extend(assignees(&env, batch * 100..batch * 100 + 100));
     }
-    assert_eq!(
-        &got[..6],
-        &[
-            Some(env.bob),
-            Some(dave),
-            Some(frank),
-            Some(env.bob),
-            Some(dave),
-            Some(frank)
-        ]
-    );
+    assert_eq!(&got[..6], &[Some(env.bob), Some(dave), Some(frank), Some(env.bob), Some(dave), Some(frank)]);
     let mut count: HashMap<Option<i64>, usize> = HashMap::new();
     for g in &got {
         *count.entry(*g).or_default() += 1;
@@ -73,16 +54,9 @@ fn a_thousand_new_senders_are_shared_fairly_among_active_users_of_the_queue() {
     assert_eq!(count.get(&Some(env.bob)), Some(&334));
     assert_eq!(count.get(&Some(dave)), Some(&333));
     assert_eq!(count.get(&Some(frank)), Some(&333));
-    assert_eq!(
-        count.get(&Some(env.carol)),
-        None,
-        "inactive users get nothing"
-    );
+    assert_eq!(count.get(&Some(env.carol)), None, "inactive users get nothing");
     assert_eq!(count.get(&Some(erin)), None);
-    assert!(
-        env.with(|r| r.warnings(None).unwrap()).is_empty(),
-        "a working queue raises no warning"
-    );
+    assert!(env.with(|r| r.warnings(None).unwrap()).is_empty(), "a working queue raises no warning");
     // A user who becomes inactive mid-way is skipped from then on; back to active, they are in again.
     env.with(|r| r.set_user_flags(dave, Some(false), None).unwrap());
     let next = assignees(&env, 1000..1004);
@@ -93,26 +67,14 @@ fn a_thousand_new_senders_are_shared_fairly_among_active_users_of_the_queue() {
 #[test]
 fn a_queue_of_inactive_users_falls_back_to_admins_and_says_the_queue_is_broken() {
     let env = Env::new();
-    let admin2 = env.with(|r| {
-        r.add_user(&user("Zoe", &["zoe@ourco.test"], true, true), NOW)
-            .unwrap()
-            .id
-    });
+    let admin2 = env.with(|r| r.add_user(&user("Zoe", &["zoe@ourco.test"], true, true), NOW).unwrap().id);
     env.settings(|s| s.queue = vec![env.carol]);
     let got = assignees(&env, 0..4);
-    assert_eq!(
-        got,
-        vec![Some(env.alice), Some(admin2), Some(env.alice), Some(admin2)],
-        "admins take turns"
-    );
+    assert_eq!(got, vec![Some(env.alice), Some(admin2), Some(env.alice), Some(admin2)], "admins take turns");
     let want = "queue is broken: every user in the responsible queue of this mailbox is inactive; new records go \
                 to the admins until the queue is fixed in this mailbox's CRM settings";
     let o = env.run(&new_sender(99), None, Mode::Sync).unwrap();
-    assert_eq!(
-        o.warning.as_deref(),
-        Some(want),
-        "the outcome carries the warning"
-    );
+    assert_eq!(o.warning.as_deref(), Some(want), "the outcome carries the warning");
     let warnings = env.with(|r| r.warnings(Some(env.account)).unwrap());
     assert_eq!(warnings.len(), 1);
     assert_eq!(warnings[0].message, want);
@@ -123,8 +85,7 @@ fn a_queue_of_inactive_users_falls_back_to_admins_and_says_the_queue_is_broken()
     env.run(&new_sender(100), None, Mode::Sync).unwrap();
     let w = env.with(|r| r.warnings(Some(env.account)).unwrap());
     assert!(
-        w[0].message
-            .starts_with("queue is broken: the responsible queue of this mailbox is empty;"),
+        w[0].message.starts_with("queue is broken: the responsible queue of this mailbox is empty;"),
         "{}",
         w[0].message
     );
@@ -142,12 +103,6 @@ fn no_active_admin_leaves_the_record_unassigned_and_says_so() {
     env.settings(|s| s.queue.clear());
     let o = env.run(&new_sender(1), None, Mode::Sync).unwrap();
     assert_eq!(o.kind, OutcomeKind::Created, "the lead is still created");
-    assert_eq!(
-        env.with(|r| r.lead(o.entities[0].id).unwrap().unwrap().responsible_id),
-        None
-    );
-    assert!(o
-        .warning
-        .unwrap()
-        .contains("there is no active admin, so new records have no responsible user"));
+    assert_eq!(env.with(|r| r.lead(o.entities[0].id).unwrap().unwrap().responsible_id), None);
+    assert!(o.warning.unwrap().contains("there is no active admin, so new records have no responsible user"));
 }

@@ -6,8 +6,8 @@ mod crm_common;
 
 use crm_common::*;
 use dealbox_core::crm::{
-    ActivityRepo, EntityKind, EntityRef, Mode, NewCompany, NewContact, NewDeal, NewLead,
-    NewSenderAction, OutcomeKind, RecordRepo, Status, TeamRepo,
+    ActivityRepo, EntityKind, EntityRef, Mode, NewCompany, NewContact, NewDeal, NewLead, NewSenderAction, OutcomeKind,
+    RecordRepo, Status, TeamRepo,
 };
 
 struct Case {
@@ -23,13 +23,7 @@ struct Case {
 
 fn nothing(_: &Env) {}
 
-fn contact(
-    env: &Env,
-    name: &str,
-    addr: &str,
-    company: Option<i64>,
-    responsible: Option<i64>,
-) -> i64 {
+fn contact(env: &Env, name: &str, addr: &str, company: Option<i64>, responsible: Option<i64>) -> i64 {
     env.with(|r| {
         r.add_contact(
             &NewContact {
@@ -463,9 +457,7 @@ fn every_rule_and_skip_reason_gives_its_exact_outcome() {
         let env = Env::new();
         (case.setup)(&env);
         let mail = (case.mail)();
-        let o = env
-            .run(&mail, case.role, Mode::Sync)
-            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let o = env.run(&mail, case.role, Mode::Sync).unwrap_or_else(|e| panic!("{}: {e}", case.name));
         let mut bound: Vec<EntityKind> = o.entities.iter().map(|e| e.kind).collect();
         bound.sort();
         let mut want = case.bound.to_vec();
@@ -477,23 +469,11 @@ fn every_rule_and_skip_reason_gives_its_exact_outcome() {
             ));
         }
         // Every outcome is stored, and a skipped message leaves no activity behind.
-        let stored = env
-            .with(|r| r.outcome(env.account, &o.message_key).unwrap())
-            .expect("outcome stored");
+        let stored = env.with(|r| r.outcome(env.account, &o.message_key).unwrap()).expect("outcome stored");
         assert_eq!(stored, o, "{}", case.name);
-        assert_eq!(
-            env.count("crm_activities"),
-            if o.kind == OutcomeKind::Skipped { 0 } else { 1 },
-            "{}",
-            case.name
-        );
+        assert_eq!(env.count("crm_activities"), if o.kind == OutcomeKind::Skipped { 0 } else { 1 }, "{}", case.name);
     }
-    assert!(
-        failures.is_empty(),
-        "{} case(s) failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -507,23 +487,13 @@ fn a_reply_joins_the_earlier_emails_lead_while_it_is_in_progress() {
     let reply = Mail::incoming("Max <max.colleague@gmail.com>").reply_to(&first);
     let o2 = env.run(&reply, Some("inbox"), Mode::Sync).unwrap();
     assert_eq!(o2.kind, OutcomeKind::Linked);
-    assert_eq!(
-        o2.reason,
-        "a reply in a thread already in the CRM: joined the lead of the earlier email"
-    );
+    assert_eq!(o2.reason, "a reply in a thread already in the CRM: joined the lead of the earlier email");
     assert_eq!(o2.entities, vec![lead]);
     assert_eq!(env.count("crm_leads"), 1);
     let (a1, a2) = env.with(|r| {
-        (
-            r.activity(o1.activity_id.unwrap()).unwrap().unwrap(),
-            r.activity(o2.activity_id.unwrap()).unwrap().unwrap(),
-        )
+        (r.activity(o1.activity_id.unwrap()).unwrap().unwrap(), r.activity(o2.activity_id.unwrap()).unwrap().unwrap())
     });
-    assert_eq!(
-        a2.previous_id,
-        Some(a1.id),
-        "the reply points at the thread's earlier activity"
-    );
+    assert_eq!(a2.previous_id, Some(a1.id), "the reply points at the thread's earlier activity");
     assert_eq!(a2.thread_key, a1.thread_key);
 
     // Once the lead is lost, a further reply is matched afresh: Max gets his own lead.
@@ -531,10 +501,7 @@ fn a_reply_joins_the_earlier_emails_lead_while_it_is_in_progress() {
     let again = Mail::incoming("Max <max.colleague@gmail.com>").reply_to(&reply);
     let o3 = env.run(&again, Some("inbox"), Mode::Sync).unwrap();
     assert_eq!(o3.kind, OutcomeKind::Created);
-    assert_eq!(
-        o3.reason,
-        "no CRM record matches max.colleague@gmail.com: created a lead"
-    );
+    assert_eq!(o3.reason, "no CRM record matches max.colleague@gmail.com: created a lead");
 }
 
 #[test]
@@ -546,10 +513,7 @@ fn a_reply_joins_the_deal_of_the_earlier_email() {
     assert_eq!(env.run(&first, None, Mode::Sync).unwrap().entities.len(), 2);
     let ours = Mail::outgoing(JANE).reply_to(&first);
     let o = env.run(&ours, Some("sent"), Mode::Sync).unwrap();
-    assert_eq!(
-        o.reason,
-        "a reply in a thread already in the CRM: joined the deal of the earlier email"
-    );
+    assert_eq!(o.reason, "a reply in a thread already in the CRM: joined the deal of the earlier email");
     assert!(o.entities.contains(&EntityRef::new(EntityKind::Deal, d)));
     assert!(o.entities.contains(&EntityRef::new(EntityKind::Contact, c)));
 }
@@ -563,27 +527,12 @@ fn several_deals_are_ranked_by_thread_then_subject_then_recency() {
     let newest = deal(&env, "Hardware", Some(c), None);
     env.with(|r| {
         for (id, age) in [(old, 1000), (renewal, 500), (newest, 10)] {
-            r.conn()
-                .execute(
-                    "UPDATE crm_deals SET updated_at = ?1 WHERE id = ?2",
-                    [NOW - age, id],
-                )
-                .unwrap();
+            r.conn().execute("UPDATE crm_deals SET updated_at = ?1 WHERE id = ?2", [NOW - age, id]).unwrap();
         }
     });
-    let o = env
-        .run(
-            &Mail::incoming(JANE).subject("Re: renewal 2027 questions"),
-            None,
-            Mode::Sync,
-        )
-        .unwrap();
+    let o = env.run(&Mail::incoming(JANE).subject("Re: renewal 2027 questions"), None, Mode::Sync).unwrap();
     assert!(o.choose_deal);
-    assert_eq!(
-        o.deal_candidates,
-        vec![renewal, newest, old],
-        "subject match first, then the most recent"
-    );
+    assert_eq!(o.deal_candidates, vec![renewal, newest, old], "subject match first, then the most recent");
 }
 
 #[test]
@@ -592,20 +541,12 @@ fn routing_sends_a_known_client_to_their_manager_or_to_the_mailbox_owner() {
     contact(&env, "Jane", "jane@acme.test", None, Some(env.bob));
     let o = env.run(&Mail::incoming(JANE), None, Mode::Sync).unwrap();
     let a = env.with(|r| r.activity(o.activity_id.unwrap()).unwrap().unwrap());
-    assert_eq!(
-        a.responsible_id,
-        Some(env.bob),
-        "route on: the client's manager"
-    );
+    assert_eq!(a.responsible_id, Some(env.bob), "route on: the client's manager");
 
     env.settings(|s| s.route_to_manager = false);
     let o = env.run(&Mail::incoming(JANE), None, Mode::Sync).unwrap();
     let a = env.with(|r| r.activity(o.activity_id.unwrap()).unwrap().unwrap());
-    assert_eq!(
-        a.responsible_id,
-        Some(env.alice),
-        "route off: the owner of the sales mailbox"
-    );
+    assert_eq!(a.responsible_id, Some(env.alice), "route off: the owner of the sales mailbox");
 }
 
 #[test]
@@ -620,14 +561,7 @@ fn processing_the_same_message_again_changes_nothing() {
     assert_eq!(o1, o2);
     assert_eq!(o1, o3);
     assert_eq!(o1, o4);
-    assert_eq!(
-        (
-            env.count("crm_leads"),
-            env.count("crm_activities"),
-            env.count("crm_outcomes")
-        ),
-        (1, 1, 1)
-    );
+    assert_eq!((env.count("crm_leads"), env.count("crm_activities"), env.count("crm_outcomes")), (1, 1, 1));
 }
 
 #[test]
@@ -642,9 +576,7 @@ fn save_to_crm_forces_past_age_folder_and_exception_list() {
     assert!(saved.forced);
     // Even with "create nothing", a manual save creates the lead it was asked for.
     env.settings(|s| s.new_incoming = NewSenderAction::Nothing);
-    let saved = env
-        .run(&Mail::incoming("Pat <pat@pat.test>"), None, Mode::Manual)
-        .unwrap();
+    let saved = env.run(&Mail::incoming("Pat <pat@pat.test>"), None, Mode::Manual).unwrap();
     assert_eq!(saved.kind, OutcomeKind::Created);
     assert_eq!(saved.entities[0].kind, EntityKind::Lead);
 }
@@ -652,49 +584,20 @@ fn save_to_crm_forces_past_age_folder_and_exception_list() {
 #[test]
 fn save_to_crm_still_refuses_mail_from_our_own_users() {
     let env = Env::new();
-    let e = env
-        .run(
-            &Mail::incoming("Bob <bob@ourco.test>"),
-            Some("inbox"),
-            Mode::Manual,
-        )
-        .unwrap_err();
-    assert_eq!(
-        e.message,
-        "The email does not match CRM rules: sent by a user of this account"
-    );
+    let e = env.run(&Mail::incoming("Bob <bob@ourco.test>"), Some("inbox"), Mode::Manual).unwrap_err();
+    assert_eq!(e.message, "The email does not match CRM rules: sent by a user of this account");
     assert_eq!(e.kind, dealbox_core::ErrorKind::Config);
-    assert_eq!(
-        env.count("crm_outcomes"),
-        0,
-        "a refused manual save writes nothing"
-    );
+    assert_eq!(env.count("crm_outcomes"), 0, "a refused manual save writes nothing");
 }
 
 #[test]
 fn an_unread_incoming_email_is_an_open_activity_and_a_sent_one_is_done() {
     let env = Env::new();
     let o = env.run(&Mail::incoming(JANE), None, Mode::Sync).unwrap();
-    let sent = env
-        .run(
-            &Mail::outgoing("Pat <pat@pat.test>"),
-            Some("sent"),
-            Mode::Sync,
-        )
-        .unwrap();
+    let sent = env.run(&Mail::outgoing("Pat <pat@pat.test>"), Some("sent"), Mode::Sync).unwrap();
     env.with(|r| {
-        assert!(
-            !r.activity(o.activity_id.unwrap())
-                .unwrap()
-                .unwrap()
-                .completed
-        );
-        assert!(
-            r.activity(sent.activity_id.unwrap())
-                .unwrap()
-                .unwrap()
-                .completed
-        );
+        assert!(!r.activity(o.activity_id.unwrap()).unwrap().unwrap().completed);
+        assert!(r.activity(sent.activity_id.unwrap()).unwrap().unwrap().completed);
     });
 }
 
@@ -721,19 +624,10 @@ fn vcard_attachments_become_contacts_when_the_mailbox_asks_for_it() {
     let raw = m.raw();
     let vcards = dealbox_core::crm::vcard::attachments_of(&raw);
     assert_eq!(vcards.len(), 1);
-    let o = env
-        .run_parsed(&m.parsed(), None, Mode::Sync, false, &vcards)
-        .unwrap();
-    assert!(
-        o.what.contains("1 contact from vCard attachments"),
-        "{}",
-        o.what
-    );
+    let o = env.run_parsed(&m.parsed(), None, Mode::Sync, false, &vcards).unwrap();
+    assert!(o.what.contains("1 contact from vCard attachments"), "{}", o.what);
     env.with(|r| {
-        let id = r
-            .contact_by_address("max@muster.test")
-            .unwrap()
-            .expect("contact from the vCard");
+        let id = r.contact_by_address("max@muster.test").unwrap().expect("contact from the vCard");
         let c = r.contact(id).unwrap().unwrap();
         assert_eq!(c.name, "Max Mustermann");
         assert_eq!(c.phones, vec!["+49 30 1234"]);

@@ -132,11 +132,10 @@ fn parse_fetch(s: &str) -> anyhow::Result<Option<u32>> {
     if s.eq_ignore_ascii_case("all") {
         return Ok(None);
     }
-    let n: u32 = s.trim_end_matches('d').parse().map_err(|_| {
-        Error::config(format!(
-            "--fetch takes a number of days or 'all', not '{s}'"
-        ))
-    })?;
+    let n: u32 = s
+        .trim_end_matches('d')
+        .parse()
+        .map_err(|_| Error::config(format!("--fetch takes a number of days or 'all', not '{s}'")))?;
     if n == 0 {
         return Err(Error::config("--fetch must be at least 1 day").into());
     }
@@ -145,9 +144,7 @@ fn parse_fetch(s: &str) -> anyhow::Result<Option<u32>> {
 
 fn read_password_stdin() -> anyhow::Result<Sensitive<String>> {
     let mut s = String::new();
-    std::io::stdin()
-        .read_to_string(&mut s)
-        .context("reading the password from standard input")?;
+    std::io::stdin().read_to_string(&mut s).context("reading the password from standard input")?;
     let first = s.lines().next().unwrap_or("").to_string();
     if first.is_empty() {
         return Err(Error::config("--password-stdin: standard input was empty").into());
@@ -158,9 +155,10 @@ fn read_password_stdin() -> anyhow::Result<Sensitive<String>> {
 fn read_ca(p: &Option<PathBuf>) -> anyhow::Result<Option<String>> {
     match p {
         None => Ok(None),
-        Some(p) => Ok(Some(std::fs::read_to_string(p).map_err(|e| {
-            Error::config(format!("cannot read --trust-ca {}: {e}", p.display()))
-        })?)),
+        Some(p) => Ok(Some(
+            std::fs::read_to_string(p)
+                .map_err(|e| Error::config(format!("cannot read --trust-ca {}: {e}", p.display())))?,
+        )),
     }
 }
 
@@ -182,16 +180,8 @@ pub fn run(core: &Core, cmd: AccountCmd) -> anyhow::Result<()> {
             println!("Removed account {} and its cached mail.", acc.name);
             Ok(())
         }
-        AccountCmd::Test {
-            account,
-            json,
-            timeout,
-        } => test(core, &account, json, timeout),
-        AccountCmd::TrustCert {
-            account,
-            sha256,
-            clear,
-        } => {
+        AccountCmd::Test { account, json, timeout } => test(core, &account, json, timeout),
+        AccountCmd::TrustCert { account, sha256, clear } => {
             let acc = core.accounts().find(&account)?;
             if clear {
                 core.accounts().pin_certificate(acc.id, None)?;
@@ -199,22 +189,25 @@ pub fn run(core: &Core, cmd: AccountCmd) -> anyhow::Result<()> {
                 return Ok(());
             }
             let Some(fp) = sha256 else {
-                return Err(Error::config("give --sha256 FINGERPRINT (from the certificate error) to accept that certificate").into());
+                return Err(Error::config(
+                    "give --sha256 FINGERPRINT (from the certificate error) to accept that certificate",
+                )
+                .into());
             };
             let fp = fp.replace(':', "").to_ascii_lowercase();
             if fp.len() != 64 || !fp.chars().all(|c| c.is_ascii_hexdigit()) {
                 return Err(Error::config("--sha256 must be 64 hex digits").into());
             }
             core.accounts().pin_certificate(acc.id, Some(&fp))?;
-            println!("Accepted the certificate with SHA-256 {fp} for {}. A different certificate will be refused.", acc.name);
+            println!(
+                "Accepted the certificate with SHA-256 {fp} for {}. A different certificate will be refused.",
+                acc.name
+            );
             Ok(())
         }
         AccountCmd::Discover { email, json } => {
             let rt = crate::runtime()?;
-            let p = rt.block_on(dealbox_core::autoconfig::discover(
-                &email,
-                Duration::from_secs(8),
-            ))?;
+            let p = rt.block_on(dealbox_core::autoconfig::discover(&email, Duration::from_secs(8)))?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&p)?);
             } else {
@@ -240,55 +233,38 @@ pub fn run(core: &Core, cmd: AccountCmd) -> anyhow::Result<()> {
 fn add(core: &Core, a: AddArgs) -> anyhow::Result<()> {
     let s = &a.servers;
     if s.password_stdin && s.password_command.is_some() {
-        return Err(
-            Error::config("give either --password-stdin or --password-command, not both").into(),
-        );
+        return Err(Error::config("give either --password-stdin or --password-command, not both").into());
     }
     let discovered = if let Some(p) = &a.preset {
         Some(dealbox_core::presets::by_id(p).ok_or_else(|| {
-            Error::config(format!(
-                "unknown preset '{p}'; known: {}",
-                dealbox_core::presets::ids().join(", ")
-            ))
+            Error::config(format!("unknown preset '{p}'; known: {}", dealbox_core::presets::ids().join(", ")))
         })?)
     } else if (s.imap.is_none() || s.smtp.is_none()) && !a.no_discover {
         let rt = crate::runtime()?;
-        Some(rt.block_on(dealbox_core::autoconfig::discover(
-            &a.email,
-            Duration::from_secs(8),
-        ))?)
+        Some(rt.block_on(dealbox_core::autoconfig::discover(&a.email, Duration::from_secs(8)))?)
     } else {
         None
     };
     let imap = match (&s.imap, &discovered) {
         (Some(hp), _) => Endpoint::parse(hp, sec(&s.imap_security, Security::Tls)?, 993, 143)?,
-        (None, Some(d)) => Endpoint {
-            host: d.imap.host.clone(),
-            port: d.imap.port,
-            security: d.imap.security,
-        },
+        (None, Some(d)) => Endpoint { host: d.imap.host.clone(), port: d.imap.port, security: d.imap.security },
         (None, None) => return Err(Error::config("give --imap HOST[:PORT] (or a --preset)").into()),
     };
     let smtp = match (&s.smtp, &discovered) {
         (Some(hp), _) => Endpoint::parse(hp, sec(&s.smtp_security, Security::Tls)?, 465, 587)?,
-        (None, Some(d)) => Endpoint {
-            host: d.smtp.host.clone(),
-            port: d.smtp.port,
-            security: d.smtp.security,
-        },
+        (None, Some(d)) => Endpoint { host: d.smtp.host.clone(), port: d.smtp.port, security: d.smtp.security },
         (None, None) => return Err(Error::config("give --smtp HOST[:PORT] (or a --preset)").into()),
     };
     let credential = match &s.password_command {
         Some(c) => Credential::Command(c.clone()),
         None => Credential::Keyring,
     };
-    let password = if s.password_stdin {
-        Some(read_password_stdin()?)
-    } else {
-        None
-    };
+    let password = if s.password_stdin { Some(read_password_stdin()?) } else { None };
     if credential == Credential::Keyring && password.is_none() {
-        return Err(Error::config("give the password with --password-stdin (it goes to the OS keyring), or use --password-command CMD").into());
+        return Err(Error::config(
+            "give the password with --password-stdin (it goes to the OS keyring), or use --password-command CMD",
+        )
+        .into());
     }
     let new = NewAccount {
         name: a.name.clone(),
@@ -306,10 +282,7 @@ fn add(core: &Core, a: AddArgs) -> anyhow::Result<()> {
             Some(f) => parse_fetch(f)?,
             None => Some(30),
         },
-        save_sent_copy: !discovered
-            .as_ref()
-            .map(|d| d.server_saves_sent)
-            .unwrap_or(false),
+        save_sent_copy: !discovered.as_ref().map(|d| d.server_saves_sent).unwrap_or(false),
         notify: true,
     };
     let acc = core.accounts().add(&new, password.as_ref())?;
@@ -432,9 +405,7 @@ fn list(core: &Core, json: bool) -> anyhow::Result<()> {
             a.smtp.host,
             a.smtp.port,
             a.smtp.security.to_string(),
-            a.fetch_days
-                .map(|d| format!("{d} days"))
-                .unwrap_or_else(|| "all".into())
+            a.fetch_days.map(|d| format!("{d} days")).unwrap_or_else(|| "all".into())
         );
     }
     Ok(())
@@ -444,31 +415,20 @@ fn test(core: &Core, account: &str, json: bool, timeout: u64) -> anyhow::Result<
     let acc = core.accounts().find(account)?;
     let password = acc.password(core.secrets.as_ref())?;
     let rt = crate::runtime()?;
-    let t = Timeouts {
-        connect: Duration::from_secs(timeout),
-        io: Duration::from_secs(timeout),
-    };
+    let t = Timeouts { connect: Duration::from_secs(timeout), io: Duration::from_secs(timeout) };
     let report = rt.block_on(conntest::test_account(&acc, &password, t));
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         for (label, r) in [("IMAP", &report.imap), ("SMTP", &report.smtp)] {
-            println!(
-                "{} {label}: {}",
-                if r.ok { "ok  " } else { "FAIL" },
-                r.message
-            );
+            println!("{} {label}: {}", if r.ok { "ok  " } else { "FAIL" }, r.message);
         }
     }
     if report.ok() {
         return Ok(());
     }
     // Exit with the kind of the first failure so scripts can branch.
-    let first = if !report.imap.ok {
-        &report.imap
-    } else {
-        &report.smtp
-    };
+    let first = if !report.imap.ok { &report.imap } else { &report.smtp };
     let kind = match first.code.as_deref() {
         Some("auth") => dealbox_core::ErrorKind::Auth,
         Some("config") => dealbox_core::ErrorKind::Config,

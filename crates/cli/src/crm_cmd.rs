@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use dealbox_core::crm::{
-    actions, import, model, sidebar, triage, EntityKind, EntityRef, NewCompany, NewContact,
-    NewDeal, RecordRepo, SqliteCrm, Status, TeamRepo,
+    actions, import, model, sidebar, triage, EntityKind, EntityRef, NewCompany, NewContact, NewDeal, RecordRepo,
+    SqliteCrm, Status, TeamRepo,
 };
 use dealbox_core::store::unix_now;
 use dealbox_core::{Core, Error};
@@ -188,8 +188,7 @@ fn record(s: &str) -> anyhow::Result<EntityRef> {
 
 fn day(s: &str) -> anyhow::Result<i64> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let d = time::Date::parse(s, &fmt)
-        .map_err(|_| Error::config(format!("'{s}' is not a date: write YYYY-MM-DD")))?;
+    let d = time::Date::parse(s, &fmt).map_err(|_| Error::config(format!("'{s}' is not a date: write YYYY-MM-DD")))?;
     Ok(d.midnight().assume_utc().unix_timestamp())
 }
 
@@ -204,23 +203,15 @@ pub(super) fn with_repo<T>(
 pub fn run(core: &Core, cmd: CrmCmd) -> anyhow::Result<()> {
     let now = unix_now();
     match cmd {
-        CrmCmd::Import {
-            file,
-            map,
-            preview,
-            json,
-        } => import_cmd(core, &file, map.as_deref(), preview, json, now),
+        CrmCmd::Import { file, map, preview, json } => import_cmd(core, &file, map.as_deref(), preview, json, now),
         CrmCmd::Export { what, output } => {
             let text = with_repo(core, |r| match what.as_str() {
                 "contacts" => import::export_contacts_csv(r),
                 "companies" => import::export_companies_csv(r),
-                other => Err(Error::config(format!(
-                    "cannot export '{other}': use contacts or companies"
-                ))),
+                other => Err(Error::config(format!("cannot export '{other}': use contacts or companies"))),
             })?;
             match output {
-                Some(p) => std::fs::write(&p, text)
-                    .with_context(|| format!("cannot write {}", p.display()))?,
+                Some(p) => std::fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))?,
                 None => print!("{text}"),
             }
             Ok(())
@@ -232,12 +223,7 @@ pub fn run(core: &Core, cmd: CrmCmd) -> anyhow::Result<()> {
                 if a.json {
                     println!("{}", serde_json::to_string(&c)?);
                 } else {
-                    println!(
-                        "{:>6}  {:<30} {}",
-                        c.id,
-                        clean(&c.name),
-                        c.domains.join(", ")
-                    );
+                    println!("{:>6}  {:<30} {}", c.id, clean(&c.name), c.domains.join(", "));
                 }
             }
             Ok(())
@@ -248,18 +234,8 @@ pub fn run(core: &Core, cmd: CrmCmd) -> anyhow::Result<()> {
                 if a.json {
                     println!("{}", serde_json::to_string(&l)?);
                 } else {
-                    let ret = if l.returning_customer {
-                        " (returning customer)"
-                    } else {
-                        ""
-                    };
-                    println!(
-                        "{:>6}  {:<11} {:<32} {}{ret}",
-                        l.id,
-                        l.status,
-                        clean(&l.address),
-                        clean(&l.title)
-                    );
+                    let ret = if l.returning_customer { " (returning customer)" } else { "" };
+                    println!("{:>6}  {:<11} {:<32} {}{ret}", l.id, l.status, clean(&l.address), clean(&l.title));
                 }
             }
             Ok(())
@@ -270,13 +246,7 @@ pub fn run(core: &Core, cmd: CrmCmd) -> anyhow::Result<()> {
                 if a.json {
                     println!("{}", serde_json::to_string(&d)?);
                 } else {
-                    println!(
-                        "{:>6}  {:<12} {:>16}  {}",
-                        d.id,
-                        d.stage,
-                        d.amount_display(),
-                        clean(&d.title)
-                    );
+                    println!("{:>6}  {:<12} {:>16}  {}", d.id, d.stage, d.amount_display(), clean(&d.title));
                 }
             }
             Ok(())
@@ -299,16 +269,10 @@ pub fn run(core: &Core, cmd: CrmCmd) -> anyhow::Result<()> {
                 println!("No client email has waited more than {hours} hours for a reply.");
             }
             for g in groups {
-                let who = g
-                    .responsible
-                    .map(|u| u.name)
-                    .unwrap_or_else(|| "(nobody responsible)".into());
+                let who = g.responsible.map(|u| u.name).unwrap_or_else(|| "(nobody responsible)".into());
                 println!("{} — {} waiting", clean(&who), g.items.len());
                 for i in g.items {
-                    let id = i
-                        .message_id
-                        .map(|m| m.to_string())
-                        .unwrap_or_else(|| "-".into());
+                    let id = i.message_id.map(|m| m.to_string()).unwrap_or_else(|| "-".into());
                     println!(
                         "  {:>7} {:>5} h  {}  [{}]",
                         id,
@@ -321,27 +285,15 @@ pub fn run(core: &Core, cmd: CrmCmd) -> anyhow::Result<()> {
             Ok(())
         }
         CrmCmd::Process { account, json } => process_cmd(core, account.as_deref(), json, now),
-        CrmCmd::Save { message } => {
-            print_outcome(&actions::save_to_crm(&core.store, message, now)?)
-        }
+        CrmCmd::Save { message } => print_outcome(&actions::save_to_crm(&core.store, message, now)?),
         CrmCmd::Create { message, kind } => {
             let kind: EntityKind = kind.parse()?;
-            print_outcome(&actions::create_from_sender(
-                &core.store,
-                message,
-                kind,
-                now,
-            )?)
+            print_outcome(&actions::create_from_sender(&core.store, message, kind, now)?)
         }
-        CrmCmd::Link { message, record: r } => print_outcome(&actions::link_to_record(
-            &core.store,
-            message,
-            record(&r)?,
-            now,
-        )?),
-        CrmCmd::ChooseDeal { message, deal } => {
-            print_outcome(&actions::choose_deal(&core.store, message, deal, now)?)
+        CrmCmd::Link { message, record: r } => {
+            print_outcome(&actions::link_to_record(&core.store, message, record(&r)?, now)?)
         }
+        CrmCmd::ChooseDeal { message, deal } => print_outcome(&actions::choose_deal(&core.store, message, deal, now)?),
         CrmCmd::Exclude { message, domain } => {
             let e = actions::exclude_sender(&core.store, message, domain, now)?;
             println!("added {} {} to the exception list", e.kind, e.entry);
@@ -349,11 +301,7 @@ pub fn run(core: &Core, cmd: CrmCmd) -> anyhow::Result<()> {
         }
         CrmCmd::Search { query } => {
             for h in with_repo(core, |r| r.search_records(&query, 50))? {
-                println!(
-                    "{:<14} {}",
-                    h.entity.to_string().replace(" #", ":"),
-                    clean(&h.label)
-                );
+                println!("{:<14} {}", h.entity.to_string().replace(" #", ":"), clean(&h.label));
             }
             Ok(())
         }
@@ -362,80 +310,37 @@ pub fn run(core: &Core, cmd: CrmCmd) -> anyhow::Result<()> {
             println!("note #{id} added");
             Ok(())
         }
-        CrmCmd::Task {
-            record: r,
-            title,
-            due,
-        } => {
+        CrmCmd::Task { record: r, title, due } => {
             let due = due.as_deref().map(day).transpose()?;
             let id = actions::add_task(&core.store, record(&r)?, &title, due, None, now)?;
             println!("task #{id} added");
             Ok(())
         }
-        CrmCmd::AddContact {
-            name,
-            emails,
-            phones,
-            company,
-            responsible,
-        } => {
+        CrmCmd::AddContact { name, emails, phones, company, responsible } => {
             let id = with_repo(core, |r| {
                 let company_id = match company.as_deref() {
                     Some(c) => Some(match r.company_by_name(c)? {
                         Some(id) => id,
-                        None => r.add_company(
-                            &NewCompany {
-                                name: c.into(),
-                                ..Default::default()
-                            },
-                            now,
-                        )?,
+                        None => r.add_company(&NewCompany { name: c.into(), ..Default::default() }, now)?,
                     }),
                     None => None,
                 };
                 r.add_contact(
-                    &NewContact {
-                        name,
-                        addresses: emails,
-                        phones,
-                        company_id,
-                        responsible_id: responsible,
-                    },
+                    &NewContact { name, addresses: emails, phones, company_id, responsible_id: responsible },
                     now,
                 )
             })?;
             println!("contact #{id} added");
             Ok(())
         }
-        CrmCmd::AddCompany {
-            name,
-            domains,
-            emails,
-            responsible,
-        } => {
+        CrmCmd::AddCompany { name, domains, emails, responsible } => {
             let id = with_repo(core, |r| {
-                r.add_company(
-                    &NewCompany {
-                        name,
-                        domains,
-                        addresses: emails,
-                        responsible_id: responsible,
-                    },
-                    now,
-                )
+                r.add_company(&NewCompany { name, domains, addresses: emails, responsible_id: responsible }, now)
             })?;
             println!("company #{id} added");
             Ok(())
         }
-        CrmCmd::AddDeal {
-            title,
-            amount,
-            currency,
-            contact,
-            company,
-            stage,
-            responsible,
-        } => {
+        CrmCmd::AddDeal { title, amount, currency, contact, company, stage, responsible } => {
             let amount_minor = model::parse_amount(&amount)?;
             let id = with_repo(core, |r| {
                 let stages = r.stages()?;
@@ -447,12 +352,7 @@ pub fn run(core: &Core, cmd: CrmCmd) -> anyhow::Result<()> {
                             .ok_or_else(|| Error::config(format!("no deal stage '{s}'")))?
                             .id
                     }
-                    None => {
-                        stages
-                            .first()
-                            .ok_or_else(|| Error::config("no deal stages are defined"))?
-                            .id
-                    }
+                    None => stages.first().ok_or_else(|| Error::config("no deal stages are defined"))?.id,
                 };
                 r.add_deal(
                     &NewDeal {
@@ -491,10 +391,7 @@ pub fn run(core: &Core, cmd: CrmCmd) -> anyhow::Result<()> {
                 return print_json(&ws);
             }
             for w in ws {
-                println!(
-                    "mailbox #{}: {} (seen {} times)",
-                    w.account_id, w.message, w.count
-                );
+                println!("mailbox #{}: {} (seen {} times)", w.account_id, w.message, w.count);
             }
             Ok(())
         }

@@ -57,9 +57,7 @@ fn account_id(core: &Core, a: &Option<String>) -> anyhow::Result<Option<i64>> {
 
 /// Remove control characters so a hostile subject cannot drive the terminal.
 pub fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 pub fn folders(core: &Core, a: FoldersArgs) -> anyhow::Result<()> {
@@ -86,11 +84,7 @@ fn print_rows(rows: &[query::MessageSummary], json: bool) -> anyhow::Result<()> 
         if json {
             println!("{}", serde_json::to_string(m)?);
         } else {
-            let who = if m.from_name.is_empty() {
-                &m.from
-            } else {
-                &m.from_name
-            };
+            let who = if m.from_name.is_empty() { &m.from } else { &m.from_name };
             println!(
                 "{:>7} {} {}{} {:<24.24} {}",
                 m.id,
@@ -106,23 +100,12 @@ fn print_rows(rows: &[query::MessageSummary], json: bool) -> anyhow::Result<()> 
 }
 
 pub fn list(core: &Core, a: ListArgs) -> anyhow::Result<()> {
-    let rows = query::list(
-        &core.store,
-        account_id(core, &a.account)?,
-        a.folder.as_deref(),
-        a.limit,
-        a.offset,
-    )?;
+    let rows = query::list(&core.store, account_id(core, &a.account)?, a.folder.as_deref(), a.limit, a.offset)?;
     print_rows(&rows, a.json)
 }
 
 pub fn search(core: &Core, a: SearchArgs) -> anyhow::Result<()> {
-    let rows = query::search(
-        &core.store,
-        account_id(core, &a.account)?,
-        &a.query.join(" "),
-        a.limit,
-    )?;
+    let rows = query::search(&core.store, account_id(core, &a.account)?, &a.query.join(" "), a.limit)?;
     print_rows(&rows, a.json)
 }
 
@@ -139,23 +122,14 @@ pub fn show(core: &Core, a: ShowArgs) -> anyhow::Result<()> {
     }
     let s = &m.summary;
     println!("From:    {} <{}>", clean(&s.from_name), clean(&s.from));
-    let fmt = |v: &Vec<dealbox_core::parse::Mailbox>| {
-        v.iter()
-            .map(|b| clean(&b.addr))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let fmt = |v: &Vec<dealbox_core::parse::Mailbox>| v.iter().map(|b| clean(&b.addr)).collect::<Vec<_>>().join(", ");
     println!("To:      {}", fmt(&m.to));
     if !m.cc.is_empty() {
         println!("Cc:      {}", fmt(&m.cc));
     }
     println!("Date:    {}", s.date);
     println!("Subject: {}", clean(&s.subject));
-    println!(
-        "Folder:  {}   Flags: {}",
-        clean(&s.folder),
-        s.flags.join(" ")
-    );
+    println!("Folder:  {}   Flags: {}", clean(&s.folder), s.flags.join(" "));
     for att in &m.attachments {
         println!(
             "Attachment: {} ({}, {} bytes)",
@@ -168,17 +142,9 @@ pub fn show(core: &Core, a: ShowArgs) -> anyhow::Result<()> {
         println!("Warning: {w}");
     }
     println!();
-    let body = m
-        .text
-        .clone()
-        .unwrap_or_else(|| "(no plain-text part; open it in the app to see the HTML)".into());
+    let body = m.text.clone().unwrap_or_else(|| "(no plain-text part; open it in the app to see the HTML)".into());
     for line in body.lines() {
-        println!(
-            "{}",
-            line.chars()
-                .filter(|c| !c.is_control() || *c == '\t')
-                .collect::<String>()
-        );
+        println!("{}", line.chars().filter(|c| !c.is_control() || *c == '\t').collect::<String>());
     }
     Ok(())
 }

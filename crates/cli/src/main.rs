@@ -3,6 +3,8 @@
 mod account_cmd;
 mod crm_cmd;
 mod mail_cmd;
+mod send_cmd;
+mod sync_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -13,11 +15,7 @@ use clap::{Parser, Subcommand};
 use dealbox_core::{Core, Error};
 
 #[derive(Parser)]
-#[command(
-    name = "dealbox-cli",
-    version,
-    about = "Dealbox mail + CRM from the command line"
-)]
+#[command(name = "dealbox-cli", version, about = "Dealbox mail + CRM from the command line")]
 pub struct Cli {
     /// Profile directory (default: the platform's data dir, e.g. ~/.local/share/dealbox).
     #[arg(long, global = true, env = "DEALBOX_PROFILE")]
@@ -27,6 +25,7 @@ pub struct Cli {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 enum Command {
     /// Add, edit, remove, list and test mail accounts.
     #[command(subcommand)]
@@ -39,18 +38,30 @@ enum Command {
     Show(mail_cmd::ShowArgs),
     /// Search the local index (from:, to:, subject:, has:attachment, is:unread, before:, after:).
     Search(mail_cmd::SearchArgs),
+    /// Send a message through the account's SMTP server (via the outbox).
+    Send(Box<send_cmd::SendArgs>),
+    /// Show the outbox (queued, parked with the reason); --flush sends what is due.
+    Outbox(send_cmd::OutboxArgs),
+    /// Save, list, upload, send and discard drafts.
+    #[command(subcommand)]
+    Draft(send_cmd::DraftCmd),
+    /// Sync mail from the server into the local cache (and upload queued local changes).
+    Sync(sync_cmd::SyncArgs),
+    /// Each mailbox's sync state: last check, next check and why, problems.
+    Status(sync_cmd::StatusArgs),
     /// The CRM: contacts, companies, leads, deals, the team, rules and what happened to each message.
     #[command(subcommand)]
     Crm(Box<crm_cmd::CrmCmd>),
 }
 
 fn main() -> ExitCode {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("DEALBOX_LOG")
-        .unwrap_or_else(|_| "warn".into());
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("DEALBOX_LOG").unwrap_or_else(|_| "warn".into());
+    for d in dealbox_core::LOG_REDACTIONS {
+        if let Ok(d) = d.parse() {
+            filter = filter.add_directive(d);
+        }
+    }
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -73,20 +84,12 @@ fn exit_code(e: &anyhow::Error) -> u8 {
 }
 
 pub fn open_core(profile: &Option<PathBuf>) -> anyhow::Result<Core> {
-    let dir = profile
-        .clone()
-        .unwrap_or_else(dealbox_core::default_profile_dir);
-    Ok(Core::open(
-        &dir,
-        Arc::new(dealbox_platform::OsKeyring::new()),
-    )?)
+    let dir = profile.clone().unwrap_or_else(dealbox_core::default_profile_dir);
+    Ok(Core::open(&dir, Arc::new(dealbox_platform::OsKeyring::new()))?)
 }
 
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
 }
 
 pub fn stdout_is_tty() -> bool {
@@ -101,6 +104,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::List(a) => mail_cmd::list(&core, a),
         Command::Show(a) => mail_cmd::show(&core, a),
         Command::Search(a) => mail_cmd::search(&core, a),
+        Command::Send(a) => send_cmd::send(&core, *a),
+        Command::Outbox(a) => send_cmd::outbox_cmd(&core, a),
+        Command::Draft(c) => send_cmd::draft_cmd(&core, c),
+        Command::Sync(a) => sync_cmd::sync(&core, a),
+        Command::Status(a) => sync_cmd::status(&core, a),
         Command::Crm(cmd) => crm_cmd::run(&core, *cmd),
     }
 }

@@ -39,9 +39,7 @@ impl FromStr for Security {
             "tls" | "ssl" | "implicit" => Ok(Security::Tls),
             "starttls" => Ok(Security::Starttls),
             "none" | "plain" => Ok(Security::None),
-            other => Err(Error::config(format!(
-                "unknown security '{other}': use tls, starttls or none"
-            ))),
+            other => Err(Error::config(format!("unknown security '{other}': use tls, starttls or none"))),
         }
     }
 }
@@ -56,31 +54,15 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// Parse `host:port` (or `[v6]:port`); the port defaults from the security.
-    pub fn parse(
-        hostport: &str,
-        security: Security,
-        default_tls: u16,
-        default_plain: u16,
-    ) -> Result<Self> {
-        let default = if security == Security::Tls {
-            default_tls
-        } else {
-            default_plain
-        };
+    pub fn parse(hostport: &str, security: Security, default_tls: u16, default_plain: u16) -> Result<Self> {
+        let default = if security == Security::Tls { default_tls } else { default_plain };
         let (host, port) = split_host_port(hostport, default)?;
-        Ok(Endpoint {
-            host,
-            port,
-            security,
-        })
+        Ok(Endpoint { host, port, security })
     }
 
     pub fn is_loopback(&self) -> bool {
         let h = self.host.trim_start_matches('[').trim_end_matches(']');
-        h.eq_ignore_ascii_case("localhost")
-            || h.parse::<std::net::IpAddr>()
-                .map(|ip| ip.is_loopback())
-                .unwrap_or(false)
+        h.eq_ignore_ascii_case("localhost") || h.parse::<std::net::IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
     }
 }
 
@@ -90,9 +72,7 @@ fn split_host_port(s: &str, default_port: u16) -> Result<(String, u16)> {
         return Err(Error::config("a server address is empty"));
     }
     let (host, port) = if let Some(rest) = s.strip_prefix('[') {
-        let (h, after) = rest
-            .split_once(']')
-            .ok_or_else(|| Error::config(format!("bad address '{s}'")))?;
+        let (h, after) = rest.split_once(']').ok_or_else(|| Error::config(format!("bad address '{s}'")))?;
         (h.to_string(), after.strip_prefix(':'))
     } else if s.matches(':').count() == 1 {
         let (h, p) = s.split_once(':').unwrap_or((s, ""));
@@ -101,9 +81,7 @@ fn split_host_port(s: &str, default_port: u16) -> Result<(String, u16)> {
         (s.to_string(), None)
     };
     let port = match port {
-        Some(p) => p
-            .parse::<u16>()
-            .map_err(|_| Error::config(format!("bad port in '{s}'")))?,
+        Some(p) => p.parse::<u16>().map_err(|_| Error::config(format!("bad port in '{s}'")))?,
         None => default_port,
     };
     if host.is_empty() || host.contains(char::is_whitespace) {
@@ -218,41 +196,30 @@ pub const MAX_MAILBOXES_KEY: &str = "max_mailboxes";
 pub const DEFAULT_MAX_MAILBOXES: i64 = 10;
 
 pub fn validate_email(addr: &str) -> Result<()> {
-    let bad_char = addr
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c));
+    let bad_char = addr.chars().any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c));
     let ok = match addr.rsplit_once('@') {
         Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.is_empty()
-                && (domain.contains('.') || domain == "localhost")
+            !local.is_empty() && !domain.is_empty() && (domain.contains('.') || domain == "localhost")
         }
         None => false,
     };
     if ok && !bad_char && addr.len() <= 254 {
         Ok(())
     } else {
-        Err(Error::config(format!(
-            "'{}' is not an email address",
-            addr.escape_debug()
-        )))
+        Err(Error::config(format!("'{}' is not an email address", addr.escape_debug())))
     }
 }
 
 fn validate(a: &NewAccount) -> Result<()> {
     if a.name.trim().is_empty() || a.name.chars().any(|c| c.is_control()) {
-        return Err(Error::config(
-            "the account needs a name (letters, digits, no control characters)",
-        ));
+        return Err(Error::config("the account needs a name (letters, digits, no control characters)"));
     }
     validate_email(&a.email)?;
     for extra in &a.addresses {
         validate_email(extra)?;
     }
     if a.username.is_empty() {
-        return Err(Error::config(
-            "the account needs a user name for the server",
-        ));
+        return Err(Error::config("the account needs a user name for the server"));
     }
     if let Credential::Command(c) = &a.credential {
         if c.trim().is_empty() {
@@ -265,8 +232,7 @@ fn validate(a: &NewAccount) -> Result<()> {
     Ok(())
 }
 
-const COLUMNS: &str =
-    "id, name, email, display_name, addresses, username, imap_host, imap_port, imap_security, \
+const COLUMNS: &str = "id, name, email, display_name, addresses, username, imap_host, imap_port, imap_security, \
     smtp_host, smtp_port, smtp_security, credential, secret_ref, password_command, trust_ca_pem, \
     pinned_cert_sha256, insecure, signature, fetch_days, save_sent_copy, notify";
 
@@ -283,16 +249,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
         display_name: r.get(3)?,
         addresses: serde_json::from_str(&addresses).unwrap_or_default(),
         username: r.get(5)?,
-        imap: Endpoint {
-            host: r.get(6)?,
-            port: r.get(7)?,
-            security: sec(r.get(8)?),
-        },
-        smtp: Endpoint {
-            host: r.get(9)?,
-            port: r.get(10)?,
-            security: sec(r.get(11)?),
-        },
+        imap: Endpoint { host: r.get(6)?, port: r.get(7)?, security: sec(r.get(8)?) },
+        smtp: Endpoint { host: r.get(9)?, port: r.get(10)?, security: sec(r.get(11)?) },
         credential: if credential == "command" {
             Credential::Command(command.unwrap_or_default())
         } else {
@@ -315,10 +273,7 @@ fn new_secret_ref() -> String {
     let mut h = Sha256::new();
     h.update(unix_now().to_le_bytes());
     h.update(std::process::id().to_le_bytes());
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
     h.update(t.to_le_bytes());
     let stack = 0u8;
     h.update(format!("{:p}", &stack).as_bytes());
@@ -335,21 +290,15 @@ impl Accounts<'_> {
     pub fn list(&self) -> Result<Vec<Account>> {
         let conn = self.store.conn()?;
         let mut st = conn.prepare(&format!("SELECT {COLUMNS} FROM accounts ORDER BY id"))?;
-        let rows = st
-            .query_map([], from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = st.query_map([], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
     pub fn get(&self, id: i64) -> Result<Account> {
         let conn = self.store.conn()?;
-        conn.query_row(
-            &format!("SELECT {COLUMNS} FROM accounts WHERE id = ?1"),
-            [id],
-            from_row,
-        )
-        .optional()?
-        .ok_or_else(|| Error::not_found(format!("no account with id {id}")))
+        conn.query_row(&format!("SELECT {COLUMNS} FROM accounts WHERE id = ?1"), [id], from_row)
+            .optional()?
+            .ok_or_else(|| Error::not_found(format!("no account with id {id}")))
     }
 
     /// Find by name (or by numeric id, or by email address).
@@ -363,23 +312,16 @@ impl Accounts<'_> {
             )
             .optional()?;
         found.ok_or_else(|| {
-            Error::not_found(format!(
-                "no account named '{name_or_id}' (see `dealbox-cli account list`)"
-            ))
+            Error::not_found(format!("no account named '{name_or_id}' (see `dealbox-cli account list`)"))
         })
     }
 
     pub fn max_mailboxes(&self) -> Result<i64> {
         let conn = self.store.conn()?;
         let v: Option<String> = conn
-            .query_row(
-                "SELECT value FROM settings WHERE key = ?1",
-                [MAX_MAILBOXES_KEY],
-                |r| r.get(0),
-            )
+            .query_row("SELECT value FROM settings WHERE key = ?1", [MAX_MAILBOXES_KEY], |r| r.get(0))
             .optional()?;
-        Ok(v.and_then(|v| v.parse().ok())
-            .unwrap_or(DEFAULT_MAX_MAILBOXES))
+        Ok(v.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_MAX_MAILBOXES))
     }
 
     pub fn set_max_mailboxes(&self, n: i64) -> Result<()> {
@@ -398,10 +340,7 @@ impl Accounts<'_> {
     pub fn add(&self, a: &NewAccount, password: Option<&Sensitive<String>>) -> Result<Account> {
         validate(a)?;
         let limit = self.max_mailboxes()?;
-        let count: i64 =
-            self.store
-                .conn()?
-                .query_row("SELECT COUNT(*) FROM accounts", [], |r| r.get(0))?;
+        let count: i64 = self.store.conn()?.query_row("SELECT COUNT(*) FROM accounts", [], |r| r.get(0))?;
         if count >= limit {
             return Err(Error::new(
                 ErrorKind::Limit,
@@ -412,21 +351,14 @@ impl Accounts<'_> {
             ));
         }
         if self.find(&a.name).is_ok() {
-            return Err(Error::config(format!(
-                "an account named '{}' already exists",
-                a.name
-            )));
+            return Err(Error::config(format!("an account named '{}' already exists", a.name)));
         }
         let secret_ref = new_secret_ref();
         if a.credential == Credential::Keyring {
             let pw = password.ok_or_else(|| {
-                Error::config(
-                    "a password is needed: give --password-stdin, or --password-command CMD",
-                )
+                Error::config("a password is needed: give --password-stdin, or --password-command CMD")
             })?;
-            self.secrets
-                .status()
-                .map_err(|e| e.context("cannot store the password in the OS keyring"))?;
+            self.secrets.status().map_err(|e| e.context("cannot store the password in the OS keyring"))?;
             self.secrets.set(&secret_ref, pw)?;
         }
         let insert = self.insert(a, &secret_ref);
@@ -476,27 +408,17 @@ impl Accounts<'_> {
     }
 
     /// Replace an account's settings; a new password (if given) replaces the keyring entry.
-    pub fn update(
-        &self,
-        id: i64,
-        a: &NewAccount,
-        password: Option<&Sensitive<String>>,
-    ) -> Result<Account> {
+    pub fn update(&self, id: i64, a: &NewAccount, password: Option<&Sensitive<String>>) -> Result<Account> {
         validate(a)?;
         let old = self.get(id)?;
         if old.name != a.name && self.find(&a.name).map(|o| o.id != id).unwrap_or(false) {
-            return Err(Error::config(format!(
-                "an account named '{}' already exists",
-                a.name
-            )));
+            return Err(Error::config(format!("an account named '{}' already exists", a.name)));
         }
         if a.credential == Credential::Keyring {
             match password {
                 Some(pw) => self.secrets.set(&old.secret_ref, pw)?,
                 None if old.credential != Credential::Keyring => {
-                    return Err(Error::config(
-                        "switching to the keyring needs the password: give --password-stdin",
-                    ))
+                    return Err(Error::config("switching to the keyring needs the password: give --password-stdin"))
                 }
                 None => {}
             }
@@ -553,11 +475,10 @@ impl Accounts<'_> {
         let acc = self.get(id)?;
         {
             let mut conn = self.store.conn()?;
-            let unsent: i64 = conn.query_row(
-                "SELECT COUNT(*) FROM outbox WHERE account_id = ?1 AND state != 'sent'",
-                [id],
-                |r| r.get(0),
-            )?;
+            let unsent: i64 =
+                conn.query_row("SELECT COUNT(*) FROM outbox WHERE account_id = ?1 AND state != 'sent'", [id], |r| {
+                    r.get(0)
+                })?;
             if unsent > 0 && !force {
                 return Err(Error::config(format!(
                     "account {} still has {unsent} unsent message(s) in the outbox; send or delete them first, or \
@@ -566,7 +487,10 @@ impl Accounts<'_> {
                 )));
             }
             let tx = conn.transaction()?;
-            tx.execute("DELETE FROM messages_fts WHERE rowid IN (SELECT id FROM messages WHERE account_id = ?1)", [id])?;
+            tx.execute(
+                "DELETE FROM messages_fts WHERE rowid IN (SELECT id FROM messages WHERE account_id = ?1)",
+                [id],
+            )?;
             tx.execute("DELETE FROM outbox WHERE account_id = ?1", [id])?;
             tx.execute("DELETE FROM accounts WHERE id = ?1", [id])?;
             tx.commit()?;
@@ -614,16 +538,8 @@ mod tests {
             display_name: "Alice Example".into(),
             addresses: vec![],
             username: name.into(),
-            imap: Endpoint {
-                host: "127.0.0.1".into(),
-                port: 10993,
-                security: Security::Tls,
-            },
-            smtp: Endpoint {
-                host: "127.0.0.1".into(),
-                port: 10465,
-                security: Security::Tls,
-            },
+            imap: Endpoint { host: "127.0.0.1".into(), port: 10993, security: Security::Tls },
+            smtp: Endpoint { host: "127.0.0.1".into(), port: 10465, security: Security::Tls },
             credential: Credential::Keyring,
             trust_ca_pem: None,
             insecure: false,
@@ -638,24 +554,12 @@ mod tests {
     fn password_goes_to_secrets_not_to_sqlite() {
         let store = Store::open_in_memory().unwrap();
         let secrets = MemorySecrets::default();
-        let accs = Accounts {
-            store: &store,
-            secrets: &secrets,
-        };
-        let a = accs
-            .add(
-                &sample("alice"),
-                Some(&Sensitive::new("canary-pw-123".into())),
-            )
-            .unwrap();
+        let accs = Accounts { store: &store, secrets: &secrets };
+        let a = accs.add(&sample("alice"), Some(&Sensitive::new("canary-pw-123".into()))).unwrap();
         assert_eq!(a.password(&secrets).unwrap().expose(), "canary-pw-123");
         let conn = store.conn().unwrap();
         let dump: String = conn
-            .query_row(
-                "SELECT group_concat(quote(accounts.*)) FROM accounts",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT group_concat(quote(accounts.*)) FROM accounts", [], |r| r.get(0))
             .unwrap_or_default();
         assert!(!dump.contains("canary-pw-123"));
     }
@@ -664,16 +568,10 @@ mod tests {
     fn mailbox_limit_is_enforced_with_a_clear_error() {
         let store = Store::open_in_memory().unwrap();
         let secrets = MemorySecrets::default();
-        let accs = Accounts {
-            store: &store,
-            secrets: &secrets,
-        };
+        let accs = Accounts { store: &store, secrets: &secrets };
         accs.set_max_mailboxes(1).unwrap();
-        accs.add(&sample("alice"), Some(&Sensitive::new("x".into())))
-            .unwrap();
-        let err = accs
-            .add(&sample("bob"), Some(&Sensitive::new("x".into())))
-            .unwrap_err();
+        accs.add(&sample("alice"), Some(&Sensitive::new("x".into()))).unwrap();
+        let err = accs.add(&sample("bob"), Some(&Sensitive::new("x".into()))).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Limit);
         assert!(err.message.contains("1 of 1 mailboxes"), "{err}");
     }
@@ -682,13 +580,8 @@ mod tests {
     fn removing_an_account_deletes_its_keyring_entry() {
         let store = Store::open_in_memory().unwrap();
         let secrets = MemorySecrets::default();
-        let accs = Accounts {
-            store: &store,
-            secrets: &secrets,
-        };
-        let a = accs
-            .add(&sample("alice"), Some(&Sensitive::new("x".into())))
-            .unwrap();
+        let accs = Accounts { store: &store, secrets: &secrets };
+        let a = accs.add(&sample("alice"), Some(&Sensitive::new("x".into()))).unwrap();
         accs.remove(a.id, false).unwrap();
         assert!(secrets.get(&a.secret_ref).unwrap().is_none());
         assert!(accs.list().unwrap().is_empty());
@@ -710,24 +603,13 @@ mod tests {
     fn cleartext_is_refused_off_loopback() {
         let store = Store::open_in_memory().unwrap();
         let secrets = MemorySecrets::default();
-        let accs = Accounts {
-            store: &store,
-            secrets: &secrets,
-        };
+        let accs = Accounts { store: &store, secrets: &secrets };
         let mut n = sample("alice");
-        n.imap = Endpoint {
-            host: "imap.example.com".into(),
-            port: 143,
-            security: Security::None,
-        };
+        n.imap = Endpoint { host: "imap.example.com".into(), port: 143, security: Security::None };
         let a = accs.add(&n, Some(&Sensitive::new("x".into()))).unwrap();
         assert!(a.check_cleartext_allowed(&a.imap).is_err());
         assert!(a
-            .check_cleartext_allowed(&Endpoint {
-                host: "127.0.0.1".into(),
-                port: 1,
-                security: Security::None
-            })
+            .check_cleartext_allowed(&Endpoint { host: "127.0.0.1".into(), port: 1, security: Security::None })
             .is_ok());
     }
 }

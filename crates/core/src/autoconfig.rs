@@ -28,11 +28,7 @@ pub fn parse_config(xml: &str, source: &str) -> Result<ProviderSettings> {
     let mut path: Vec<String> = Vec::new();
     loop {
         match reader.read_event() {
-            Err(e) => {
-                return Err(Error::config(format!(
-                    "autoconfig XML from {source} is malformed: {e}"
-                )))
-            }
+            Err(e) => return Err(Error::config(format!("autoconfig XML from {source} is malformed: {e}"))),
             Ok(Event::Eof) => break,
             Ok(Event::Start(e)) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).to_string();
@@ -44,12 +40,8 @@ pub fn parse_config(xml: &str, source: &str) -> Result<ProviderSettings> {
                         .map(|a| String::from_utf8_lossy(&a.value).to_ascii_lowercase())
                         .unwrap_or_default();
                     current = match (name.as_str(), ty.as_str()) {
-                        ("incomingServer", "imap") if imap.is_none() => {
-                            Some(("imap", Srv::default()))
-                        }
-                        ("outgoingServer", "smtp") if smtp.is_none() => {
-                            Some(("smtp", Srv::default()))
-                        }
+                        ("incomingServer", "imap") if imap.is_none() => Some(("imap", Srv::default())),
+                        ("outgoingServer", "smtp") if smtp.is_none() => Some(("smtp", Srv::default())),
                         _ => None,
                     };
                 }
@@ -92,28 +84,16 @@ pub fn parse_config(xml: &str, source: &str) -> Result<ProviderSettings> {
         _ => Security::None,
     };
     let (Some(i), Some(s)) = (imap, smtp) else {
-        return Err(Error::config(format!(
-            "autoconfig from {source} has no IMAP and SMTP server"
-        )));
+        return Err(Error::config(format!("autoconfig from {source} has no IMAP and SMTP server")));
     };
     if i.host.is_empty() || s.host.is_empty() || i.port == 0 || s.port == 0 {
-        return Err(Error::config(format!(
-            "autoconfig from {source} is incomplete"
-        )));
+        return Err(Error::config(format!("autoconfig from {source} is incomplete")));
     }
     Ok(ProviderSettings {
         source: format!("autoconfig:{source}"),
         display_name,
-        imap: ServerSettings {
-            host: i.host,
-            port: i.port,
-            security: sec(&i.socket),
-        },
-        smtp: ServerSettings {
-            host: s.host,
-            port: s.port,
-            security: sec(&s.socket),
-        },
+        imap: ServerSettings { host: i.host, port: i.port, security: sec(&i.socket) },
+        smtp: ServerSettings { host: s.host, port: s.port, security: sec(&s.socket) },
         username_is_email: i.username.contains("%EMAILADDRESS%"),
         server_saves_sent: false,
         note: None,
@@ -125,17 +105,8 @@ pub fn candidate_urls(email: &str) -> Result<Vec<String>> {
     let domain = email
         .rsplit_once('@')
         .map(|(_, d)| d.to_ascii_lowercase())
-        .filter(|d| {
-            !d.is_empty()
-                && d.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-        })
-        .ok_or_else(|| {
-            Error::config(format!(
-                "'{}' is not an email address",
-                email.escape_debug()
-            ))
-        })?;
+        .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+        .ok_or_else(|| Error::config(format!("'{}' is not an email address", email.escape_debug())))?;
     let enc: String = email
         .bytes()
         .map(|b| {
@@ -156,10 +127,7 @@ pub fn candidate_urls(email: &str) -> Result<Vec<String>> {
 /// Find settings for `email`: a preset for well-known providers, else autoconfig over HTTPS, else a guess
 /// (`imap.<domain>` / `smtp.<domain>`) that the connection test will confirm or reject.
 pub async fn discover(email: &str, timeout: Duration) -> Result<ProviderSettings> {
-    let domain = email
-        .rsplit_once('@')
-        .map(|(_, d)| d.to_string())
-        .unwrap_or_default();
+    let domain = email.rsplit_once('@').map(|(_, d)| d.to_string()).unwrap_or_default();
     if let Some(p) = presets::by_domain(&domain) {
         return Ok(p);
     }
@@ -184,16 +152,9 @@ pub async fn discover(email: &str, timeout: Duration) -> Result<ProviderSettings
 }
 
 fn fetch(url: &str, timeout: Duration) -> std::result::Result<String, String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .build()
-        .into();
+    let agent: ureq::Agent = ureq::Agent::config_builder().timeout_global(Some(timeout)).build().into();
     let mut resp = agent.get(url).call().map_err(|e| e.to_string())?;
-    resp.body_mut()
-        .with_config()
-        .limit(256 * 1024)
-        .read_to_string()
-        .map_err(|e| e.to_string())
+    resp.body_mut().with_config().limit(256 * 1024).read_to_string().map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -221,14 +182,8 @@ mod tests {
     fn autoconfig_xml_gives_imap_and_smtp() {
         let p = parse_config(SAMPLE, "test").unwrap();
         assert_eq!(p.display_name, "Example Mail");
-        assert_eq!(
-            (p.imap.host.as_str(), p.imap.port, p.imap.security),
-            ("imap.example.com", 993, Security::Tls)
-        );
-        assert_eq!(
-            (p.smtp.host.as_str(), p.smtp.port, p.smtp.security),
-            ("smtp.example.com", 587, Security::Starttls)
-        );
+        assert_eq!((p.imap.host.as_str(), p.imap.port, p.imap.security), ("imap.example.com", 993, Security::Tls));
+        assert_eq!((p.smtp.host.as_str(), p.smtp.port, p.smtp.security), ("smtp.example.com", 587, Security::Starttls));
         assert!(p.username_is_email);
     }
 
@@ -249,9 +204,7 @@ mod tests {
 
     #[tokio::test]
     async fn known_provider_uses_the_preset_without_network() {
-        let p = discover("someone@gmail.com", Duration::from_millis(1))
-            .await
-            .unwrap();
+        let p = discover("someone@gmail.com", Duration::from_millis(1)).await.unwrap();
         assert_eq!(p.source, "preset:gmail");
     }
 }

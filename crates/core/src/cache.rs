@@ -46,12 +46,7 @@ pub struct Fetched<'a> {
 }
 
 /// Store a batch of fetched messages in one transaction. Re-storing a UID replaces its row (same id).
-pub fn store_messages(
-    store: &Store,
-    account_id: i64,
-    folder_id: i64,
-    batch: &[Fetched<'_>],
-) -> Result<Vec<i64>> {
+pub fn store_messages(store: &Store, account_id: i64, folder_id: i64, batch: &[Fetched<'_>]) -> Result<Vec<i64>> {
     let mut conn = store.conn()?;
     let tx = conn.transaction()?;
     let mut ids = Vec::with_capacity(batch.len());
@@ -62,12 +57,24 @@ pub fn store_messages(
     Ok(ids)
 }
 
+/// Store headers only (`body_state` 'headers'), so a large folder is listable before its bodies arrive.
+/// Storing the full message later replaces the row in place (same id).
+pub fn store_headers(store: &Store, account_id: i64, folder_id: i64, batch: &[Fetched<'_>]) -> Result<Vec<i64>> {
+    let mut conn = store.conn()?;
+    let tx = conn.transaction()?;
+    let mut ids = Vec::with_capacity(batch.len());
+    for m in batch {
+        let id = store_one(&tx, account_id, folder_id, m)?;
+        tx.execute("UPDATE messages SET body_state = 'headers' WHERE id = ?1", [id])?;
+        ids.push(id);
+    }
+    tx.commit()?;
+    Ok(ids)
+}
+
 fn addresses_text(p: &Parsed) -> String {
     let mut s = String::new();
-    for m in std::iter::once(&p.from)
-        .chain(p.to.iter())
-        .chain(p.cc.iter())
-    {
+    for m in std::iter::once(&p.from).chain(p.to.iter()).chain(p.cc.iter()) {
         s.push_str(&m.name);
         s.push(' ');
         s.push_str(&m.addr);
@@ -76,56 +83,54 @@ fn addresses_text(p: &Parsed) -> String {
     s
 }
 
-fn store_one(
-    tx: &Transaction<'_>,
-    account_id: i64,
-    folder_id: i64,
-    m: &Fetched<'_>,
-) -> Result<i64> {
+fn store_one(tx: &Transaction<'_>, account_id: i64, folder_id: i64, m: &Fetched<'_>) -> Result<i64> {
     let (parsed, warning) = match parse::parse(m.raw) {
         Ok(p) => (p, None),
         Err(w) => (Parsed::default(), Some(w)),
     };
     let date = parsed.date.or(m.internal_date).unwrap_or(0);
     let flags = m.flags.join(" ");
-    let has_att = parsed
-        .attachments
-        .iter()
-        .any(|a| !a.inline || a.filename.is_some());
+    let has_att = parsed.attachments.iter().any(|a| !a.inline || a.filename.is_some());
     let existing: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM messages WHERE folder_id = ?1 AND uid = ?2",
-            params![folder_id, m.uid],
-            |r| r.get(0),
-        )
+        .query_row("SELECT id FROM messages WHERE folder_id = ?1 AND uid = ?2", params![folder_id, m.uid], |r| r.get(0))
         .optional()?;
     let thread_id = thread_for(tx, account_id, &parsed)?;
     let refs = parsed.references.join(" ");
     let to_json = serde_json::to_string(&parsed.to)?;
     let cc_json = serde_json::to_string(&parsed.cc)?;
-    let body_state = if warning.is_some() {
-        "unparseable"
-    } else {
-        "fetched"
-    };
-    let id = match existing {
-        Some(id) => {
-            tx.execute(
-                "UPDATE messages SET message_id = ?1, in_reply_to = ?2, refs = ?3, subject = ?4, from_name = ?5, \
+    let body_state = if warning.is_some() { "unparseable" } else { "fetched" };
+    let id =
+        match existing {
+            Some(id) => {
+                tx.execute(
+                    "UPDATE messages SET message_id = ?1, in_reply_to = ?2, refs = ?3, subject = ?4, from_name = ?5, \
                  from_addr = ?6, to_json = ?7, cc_json = ?8, date = ?9, size = ?10, flags = ?11, modseq = ?12, \
                  has_attachments = ?13, body_state = ?14, parse_warning = ?15 WHERE id = ?16",
-                params![
-                    parsed.message_id, parsed.in_reply_to, refs, parsed.subject, parsed.from.name, parsed.from.addr,
-                    to_json, cc_json, date, m.size as i64, flags, m.modseq.map(|v| v as i64), has_att, body_state,
-                    warning, id
-                ],
-            )?;
-            tx.execute("DELETE FROM attachments WHERE message_id = ?1", [id])?;
-            tx.execute("DELETE FROM messages_fts WHERE rowid = ?1", [id])?;
-            id
-        }
-        None => {
-            tx.execute(
+                    params![
+                        parsed.message_id,
+                        parsed.in_reply_to,
+                        refs,
+                        parsed.subject,
+                        parsed.from.name,
+                        parsed.from.addr,
+                        to_json,
+                        cc_json,
+                        date,
+                        m.size as i64,
+                        flags,
+                        m.modseq.map(|v| v as i64),
+                        has_att,
+                        body_state,
+                        warning,
+                        id
+                    ],
+                )?;
+                tx.execute("DELETE FROM attachments WHERE message_id = ?1", [id])?;
+                tx.execute("DELETE FROM messages_fts WHERE rowid = ?1", [id])?;
+                id
+            }
+            None => {
+                tx.execute(
                 "INSERT INTO messages (account_id, folder_id, uid, message_id, in_reply_to, refs, subject, from_name, \
                  from_addr, to_json, cc_json, date, size, flags, modseq, has_attachments, body_state, parse_warning) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
@@ -135,14 +140,11 @@ fn store_one(
                     m.modseq.map(|v| v as i64), has_att, body_state, warning
                 ],
             )?;
-            tx.last_insert_rowid()
-        }
-    };
+                tx.last_insert_rowid()
+            }
+        };
     let thread_id = thread_id.unwrap_or(id);
-    tx.execute(
-        "UPDATE messages SET thread_id = ?1 WHERE id = ?2",
-        params![thread_id, id],
-    )?;
+    tx.execute("UPDATE messages SET thread_id = ?1 WHERE id = ?2", params![thread_id, id])?;
     tx.execute(
         "INSERT INTO bodies (message_id, raw, text, html) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT(message_id) DO UPDATE SET raw = excluded.raw, text = excluded.text, html = excluded.html",
@@ -157,12 +159,7 @@ fn store_one(
     }
     tx.execute(
         "INSERT INTO messages_fts (rowid, subject, addresses, body) VALUES (?1, ?2, ?3, ?4)",
-        params![
-            id,
-            parsed.subject,
-            addresses_text(&parsed),
-            parse::index_text(&parsed)
-        ],
+        params![id, parsed.subject, addresses_text(&parsed), parse::index_text(&parsed)],
     )?;
     Ok(id)
 }
@@ -227,10 +224,7 @@ pub fn remove_uids(store: &Store, folder_id: i64, uids: &[u32]) -> Result<usize>
             "DELETE FROM messages_fts WHERE rowid = (SELECT id FROM messages WHERE folder_id = ?1 AND uid = ?2)",
             params![folder_id, uid],
         )?;
-        n += tx.execute(
-            "DELETE FROM messages WHERE folder_id = ?1 AND uid = ?2",
-            params![folder_id, uid],
-        )?;
+        n += tx.execute("DELETE FROM messages WHERE folder_id = ?1 AND uid = ?2", params![folder_id, uid])?;
     }
     tx.commit()?;
     Ok(n)

@@ -31,41 +31,19 @@ impl ConnectionReport {
 
 fn result(r: Result<String>) -> ProbeResult {
     match r {
-        Ok(m) => ProbeResult {
-            ok: true,
-            code: None,
-            message: m,
-        },
-        Err(e) => ProbeResult {
-            ok: false,
-            code: Some(e.kind.code().into()),
-            message: e.message,
-        },
+        Ok(m) => ProbeResult { ok: true, code: None, message: m },
+        Err(e) => ProbeResult { ok: false, code: Some(e.kind.code().into()), message: e.message },
     }
 }
 
-pub async fn test_imap(
-    account: &Account,
-    password: &Sensitive<String>,
-    t: Timeouts,
-) -> Result<String> {
+pub async fn test_imap(account: &Account, password: &Sensitive<String>, t: Timeouts) -> Result<String> {
     let mut session = imap::connect(account, password, t).await?;
     let caps = imap::capabilities(&mut session, &account.imap.host, t).await?;
     let _ = tokio::time::timeout(t.io, session.logout()).await;
     let notable: Vec<&str> = caps
         .iter()
         .map(String::as_str)
-        .filter(|c| {
-            [
-                "IDLE",
-                "CONDSTORE",
-                "QRESYNC",
-                "MOVE",
-                "UIDPLUS",
-                "SPECIAL-USE",
-            ]
-            .contains(c)
-        })
+        .filter(|c| ["IDLE", "CONDSTORE", "QRESYNC", "MOVE", "UIDPLUS", "SPECIAL-USE"].contains(c))
         .collect();
     Ok(format!(
         "IMAP {}:{} ({}): logged in as {}; server supports {}",
@@ -73,19 +51,11 @@ pub async fn test_imap(
         account.imap.port,
         account.imap.security,
         account.username,
-        if notable.is_empty() {
-            "basic IMAP".to_string()
-        } else {
-            notable.join(", ")
-        }
+        if notable.is_empty() { "basic IMAP".to_string() } else { notable.join(", ") }
     ))
 }
 
-pub async fn test_smtp(
-    account: &Account,
-    password: &Sensitive<String>,
-    t: Timeouts,
-) -> Result<String> {
+pub async fn test_smtp(account: &Account, password: &Sensitive<String>, t: Timeouts) -> Result<String> {
     let mechs = smtp_probe::test_login(account, password, t).await?;
     Ok(format!(
         "SMTP {}:{} ({}): logged in as {} (AUTH {})",
@@ -98,19 +68,9 @@ pub async fn test_smtp(
 }
 
 /// Test both servers; each side reports its own precise outcome.
-pub async fn test_account(
-    account: &Account,
-    password: &Sensitive<String>,
-    t: Timeouts,
-) -> ConnectionReport {
-    let (i, s) = tokio::join!(
-        test_imap(account, password, t),
-        test_smtp(account, password, t)
-    );
-    ConnectionReport {
-        imap: result(i),
-        smtp: result(s),
-    }
+pub async fn test_account(account: &Account, password: &Sensitive<String>, t: Timeouts) -> ConnectionReport {
+    let (i, s) = tokio::join!(test_imap(account, password, t), test_smtp(account, password, t));
+    ConnectionReport { imap: result(i), smtp: result(s) }
 }
 
 /// For callers that want the first failure as an error.

@@ -37,10 +37,7 @@ pub enum ErrorKind {
 impl ErrorKind {
     /// True when trying again later may succeed without the user changing anything.
     pub fn is_recoverable(self) -> bool {
-        matches!(
-            self,
-            ErrorKind::Dns | ErrorKind::Refused | ErrorKind::Timeout | ErrorKind::Network
-        )
+        matches!(self, ErrorKind::Dns | ErrorKind::Refused | ErrorKind::Timeout | ErrorKind::Network)
     }
 
     pub fn code(self) -> &'static str {
@@ -71,10 +68,7 @@ pub struct Error {
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-        }
+        Self { kind, message: message.into() }
     }
     pub fn config(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Config, message)

@@ -19,27 +19,18 @@ pub struct Timeouts {
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Self {
-            connect: net::CONNECT_TIMEOUT,
-            io: net::IO_TIMEOUT,
-        }
+        Self { connect: net::CONNECT_TIMEOUT, io: net::IO_TIMEOUT }
     }
 }
 
 pub fn trust_for(account: &Account) -> TlsTrust {
-    TlsTrust {
-        extra_ca_pem: account.trust_ca_pem.clone(),
-        pinned_sha256: account.pinned_cert_sha256.clone(),
-    }
+    TlsTrust { extra_ca_pem: account.trust_ca_pem.clone(), pinned_sha256: account.pinned_cert_sha256.clone() }
 }
 
 /// async-imap renders NO/BAD texts as `code: None, info: Some("…")`; keep only the server's words.
 fn server_text(t: &str) -> String {
     match t.split_once("info: Some(\"") {
-        Some((_, rest)) => rest
-            .trim_end_matches(")")
-            .trim_end_matches('"')
-            .replace("\\\"", "\""),
+        Some((_, rest)) => rest.trim_end_matches(")").trim_end_matches('"').replace("\\\"", "\""),
         None => t.trim().to_string(),
     }
 }
@@ -48,37 +39,20 @@ fn imap_err(host: &str, what: &str, e: async_imap::error::Error) -> Error {
     use async_imap::error::Error as E;
     match e {
         E::Io(io) => net::io_error(host, what, &io),
-        E::ConnectionLost => Error::new(
-            ErrorKind::Network,
-            format!("{host}: the connection was lost during {what}"),
-        ),
-        E::No(t) => Error::new(
-            ErrorKind::Protocol,
-            format!(
-                "{host}: {what} was refused by the server: {}",
-                server_text(&t)
-            ),
-        ),
+        E::ConnectionLost => Error::new(ErrorKind::Network, format!("{host}: the connection was lost during {what}")),
+        E::No(t) => {
+            Error::new(ErrorKind::Protocol, format!("{host}: {what} was refused by the server: {}", server_text(&t)))
+        }
         E::Bad(t) => Error::new(
             ErrorKind::Protocol,
-            format!(
-                "{host}: the server called {what} a bad command: {}",
-                server_text(&t)
-            ),
+            format!("{host}: the server called {what} a bad command: {}", server_text(&t)),
         ),
-        other => Error::new(
-            ErrorKind::Protocol,
-            format!("{host}: {what} failed: {other}"),
-        ),
+        other => Error::new(ErrorKind::Protocol, format!("{host}: {what} failed: {other}")),
     }
 }
 
 /// Connect and log in. The password is only sent over TLS, or in clear to loopback / an insecure account.
-pub async fn connect(
-    account: &Account,
-    password: &Sensitive<String>,
-    t: Timeouts,
-) -> Result<ImapSession> {
+pub async fn connect(account: &Account, password: &Sensitive<String>, t: Timeouts) -> Result<ImapSession> {
     let ep = &account.imap;
     account.check_cleartext_allowed(ep)?;
     let host = ep.host.as_str();
@@ -108,10 +82,11 @@ pub async fn connect(
     if ep.security != Security::Starttls {
         read_greeting(&mut client, host, t).await?;
     }
-    let login =
-        tokio::time::timeout(t.io, client.login(&account.username, password.expose())).await;
+    let login = tokio::time::timeout(t.io, client.login(&account.username, password.expose())).await;
     match login {
-        Err(_) => Err(Error::new(ErrorKind::Timeout, format!("{host}: LOGIN got no answer within {} s", t.io.as_secs()))),
+        Err(_) => {
+            Err(Error::new(ErrorKind::Timeout, format!("{host}: LOGIN got no answer within {} s", t.io.as_secs())))
+        }
         Ok(Ok(session)) => Ok(session),
         Ok(Err((async_imap::error::Error::No(text), _))) => Err(Error::new(
             ErrorKind::Auth,
@@ -133,16 +108,11 @@ where
     match tokio::time::timeout(t.io, client.read_response()).await {
         Err(_) => Err(Error::new(
             ErrorKind::Timeout,
-            format!(
-                "{host} sent no IMAP greeting within {} s (is this an IMAP port?)",
-                t.io.as_secs()
-            ),
+            format!("{host} sent no IMAP greeting within {} s (is this an IMAP port?)", t.io.as_secs()),
         )),
         Ok(Ok(None)) => Err(Error::new(
             ErrorKind::Protocol,
-            format!(
-                "{host} closed the connection before the IMAP greeting (is this an IMAP port?)"
-            ),
+            format!("{host} closed the connection before the IMAP greeting (is this an IMAP port?)"),
         )),
         Ok(Err(e)) => Err(net::io_error(host, "reading the greeting", &e)),
         Ok(Ok(Some(_))) => Ok(()),
@@ -150,16 +120,9 @@ where
 }
 
 /// Capabilities, read again after LOGIN (servers announce more once authenticated).
-pub async fn capabilities(
-    session: &mut ImapSession,
-    host: &str,
-    t: Timeouts,
-) -> Result<Vec<String>> {
+pub async fn capabilities(session: &mut ImapSession, host: &str, t: Timeouts) -> Result<Vec<String>> {
     let caps = net::with_timeout(t.io, host, "CAPABILITY", async {
-        session
-            .capabilities()
-            .await
-            .map_err(|e| imap_err(host, "CAPABILITY", e))
+        session.capabilities().await.map_err(|e| imap_err(host, "CAPABILITY", e))
     })
     .await?;
     let mut out: Vec<String> = caps

@@ -16,8 +16,10 @@ pub mod parse;
 pub mod presets;
 pub mod query;
 pub mod secrets;
+pub mod send;
 pub mod smtp_probe;
 pub mod store;
+pub mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -38,23 +40,15 @@ pub struct Core {
 impl Core {
     /// Open (creating if needed) the profile in `dir`.
     pub fn open(dir: &Path, secrets: Arc<dyn Secrets>) -> Result<Self> {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            Error::storage(format!(
-                "cannot create the profile directory {}: {e}",
-                dir.display()
-            ))
-        })?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::storage(format!("cannot create the profile directory {}: {e}", dir.display())))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
         }
         let store = Store::open(&dir.join(store::DB_FILE))?;
-        Ok(Self {
-            dir: dir.to_path_buf(),
-            store: Arc::new(store),
-            secrets,
-        })
+        Ok(Self { dir: dir.to_path_buf(), store: Arc::new(store), secrets })
     }
 
     pub fn dir(&self) -> &Path {
@@ -62,16 +56,15 @@ impl Core {
     }
 
     pub fn accounts(&self) -> Accounts<'_> {
-        Accounts {
-            store: &self.store,
-            secrets: self.secrets.as_ref(),
-        }
+        Accounts { store: &self.store, secrets: self.secrets.as_ref() }
     }
 }
 
+/// Log filter directives every log subscriber (CLI, desktop app) must add after the user's filter: these
+/// targets print secrets at trace level (async-imap logs each command it sends, LOGIN with the password).
+pub const LOG_REDACTIONS: &[&str] = &["async_imap=debug"];
+
 /// The platform's default profile directory (e.g. `~/.local/share/dealbox` on Linux).
 pub fn default_profile_dir() -> PathBuf {
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("dealbox")
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("dealbox")
 }

@@ -45,9 +45,7 @@ pub fn parse_pem_certs(pem: &str) -> Result<Vec<CertificateDer<'static>>> {
         .collect::<std::result::Result<_, _>>()
         .map_err(|e| Error::config(format!("the CA file is not valid PEM: {e}")))?;
     if certs.is_empty() {
-        return Err(Error::config(
-            "the CA file holds no certificate (expected PEM, -----BEGIN CERTIFICATE-----)",
-        ));
+        return Err(Error::config("the CA file holds no certificate (expected PEM, -----BEGIN CERTIFICATE-----)"));
     }
     Ok(certs)
 }
@@ -66,9 +64,7 @@ fn roots(trust: &TlsTrust) -> Result<rustls::RootCertStore> {
     }
     if let Some(pem) = &trust.extra_ca_pem {
         for c in parse_pem_certs(pem)? {
-            roots
-                .add(c)
-                .map_err(|e| Error::config(format!("the CA certificate cannot be used: {e}")))?;
+            roots.add(c).map_err(|e| Error::config(format!("the CA certificate cannot be used: {e}")))?;
         }
     }
     Ok(roots)
@@ -93,15 +89,9 @@ impl ServerCertVerifier for RecordingVerifier {
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
         let sha = hex::encode(Sha256::digest(end_entity.as_ref()));
         if let Ok(mut seen) = self.seen.lock() {
-            *seen = Some(SeenCert {
-                sha256: sha.clone(),
-                subject: cert_subject(end_entity.as_ref()),
-            });
+            *seen = Some(SeenCert { sha256: sha.clone(), subject: cert_subject(end_entity.as_ref()) });
         }
-        match self
-            .inner
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
-        {
+        match self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
             Ok(v) => Ok(v),
             Err(e) => match &self.pinned {
                 Some(pin) if pin.eq_ignore_ascii_case(&sha) => Ok(ServerCertVerified::assertion()),
@@ -149,25 +139,17 @@ pub fn cert_subject(der: &[u8]) -> String {
         }
         i += 1;
     }
-    found
-        .map(|s| format!("CN={s}"))
-        .unwrap_or_else(|| "(no common name)".into())
+    found.map(|s| format!("CN={s}")).unwrap_or_else(|| "(no common name)".into())
 }
 
 /// A TLS connector for one connection plus a handle to the certificate it saw.
-pub fn tls_connector(
-    trust: &TlsTrust,
-) -> Result<(tokio_rustls::TlsConnector, Arc<Mutex<Option<SeenCert>>>)> {
+pub fn tls_connector(trust: &TlsTrust) -> Result<(tokio_rustls::TlsConnector, Arc<Mutex<Option<SeenCert>>>)> {
     let roots = Arc::new(roots(trust)?);
     let inner = rustls::client::WebPkiServerVerifier::builder_with_provider(roots, provider())
         .build()
         .map_err(|e| Error::internal(format!("TLS setup failed: {e}")))?;
     let seen = Arc::new(Mutex::new(None));
-    let verifier = RecordingVerifier {
-        inner,
-        pinned: trust.pinned_sha256.clone(),
-        seen: seen.clone(),
-    };
+    let verifier = RecordingVerifier { inner, pinned: trust.pinned_sha256.clone(), seen: seen.clone() };
     let config = rustls::ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::internal(format!("TLS setup failed: {e}")))?
@@ -179,29 +161,18 @@ pub fn tls_connector(
 
 /// Resolve and connect over TCP, each step with a timeout and a precise error.
 pub async fn connect_tcp(host: &str, port: u16, timeout: Duration) -> Result<TcpStream> {
-    let addrs: Vec<_> =
-        match tokio::time::timeout(timeout, tokio::net::lookup_host((host, port))).await {
-            Err(_) => {
-                return Err(Error::new(
-                    ErrorKind::Timeout,
-                    format!("looking up {host} timed out"),
-                ))
-            }
-            Ok(Err(e)) => {
-                return Err(Error::new(
-                    ErrorKind::Dns,
-                    format!(
-                "cannot resolve the host name {host}: {e} (check the server name and your network)"
-            ),
-                ))
-            }
-            Ok(Ok(a)) => a.collect(),
-        };
+    let addrs: Vec<_> = match tokio::time::timeout(timeout, tokio::net::lookup_host((host, port))).await {
+        Err(_) => return Err(Error::new(ErrorKind::Timeout, format!("looking up {host} timed out"))),
+        Ok(Err(e)) => {
+            return Err(Error::new(
+                ErrorKind::Dns,
+                format!("cannot resolve the host name {host}: {e} (check the server name and your network)"),
+            ))
+        }
+        Ok(Ok(a)) => a.collect(),
+    };
     if addrs.is_empty() {
-        return Err(Error::new(
-            ErrorKind::Dns,
-            format!("the host name {host} has no address"),
-        ));
+        return Err(Error::new(ErrorKind::Dns, format!("the host name {host} has no address")));
     }
     let mut last = None;
     for addr in addrs {
@@ -209,7 +180,10 @@ pub async fn connect_tcp(host: &str, port: u16, timeout: Duration) -> Result<Tcp
             Err(_) => {
                 last = Some(Error::new(
                     ErrorKind::Timeout,
-                    format!("connecting to {host}:{port} timed out after {} s (a firewall, or the wrong port?)", timeout.as_secs()),
+                    format!(
+                        "connecting to {host}:{port} timed out after {} s (a firewall, or the wrong port?)",
+                        timeout.as_secs()
+                    ),
                 ))
             }
             Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
@@ -218,30 +192,18 @@ pub async fn connect_tcp(host: &str, port: u16, timeout: Duration) -> Result<Tcp
                     format!("{host}:{port} refused the connection (is the port right, and the server running?)"),
                 ))
             }
-            Ok(Err(e)) => {
-                last = Some(Error::new(ErrorKind::Network, format!("cannot connect to {host}:{port}: {e}")))
-            }
+            Ok(Err(e)) => last = Some(Error::new(ErrorKind::Network, format!("cannot connect to {host}:{port}: {e}"))),
             Ok(Ok(s)) => {
                 let _ = s.set_nodelay(true);
                 return Ok(s);
             }
         }
     }
-    Err(last.unwrap_or_else(|| {
-        Error::new(
-            ErrorKind::Network,
-            format!("cannot connect to {host}:{port}"),
-        )
-    }))
+    Err(last.unwrap_or_else(|| Error::new(ErrorKind::Network, format!("cannot connect to {host}:{port}"))))
 }
 
 /// Run the TLS handshake on `stream`; a certificate failure names the host, subject and fingerprint.
-pub async fn tls_handshake<S>(
-    stream: S,
-    host: &str,
-    trust: &TlsTrust,
-    timeout: Duration,
-) -> Result<TlsStream<S>>
+pub async fn tls_handshake<S>(stream: S, host: &str, trust: &TlsTrust, timeout: Duration) -> Result<TlsStream<S>>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -249,10 +211,7 @@ where
     let name = ServerName::try_from(host.to_string())
         .map_err(|_| Error::config(format!("'{host}' is not a valid server name for TLS")))?;
     match tokio::time::timeout(timeout, connector.connect(name, stream)).await {
-        Err(_) => Err(Error::new(
-            ErrorKind::Timeout,
-            format!("the TLS handshake with {host} timed out"),
-        )),
+        Err(_) => Err(Error::new(ErrorKind::Timeout, format!("the TLS handshake with {host} timed out"))),
         Ok(Ok(s)) => Ok(s),
         Ok(Err(e)) => {
             let seen = seen.lock().ok().and_then(|s| s.clone());
@@ -264,19 +223,12 @@ where
 fn tls_error(host: &str, e: &std::io::Error, seen: Option<&SeenCert>, trust: &TlsTrust) -> Error {
     let inner = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>());
     let cert_desc = seen
-        .map(|c| {
-            format!(
-                " (certificate subject {}, SHA-256 fingerprint {})",
-                c.subject, c.sha256
-            )
-        })
+        .map(|c| format!(" (certificate subject {}, SHA-256 fingerprint {})", c.subject, c.sha256))
         .unwrap_or_default();
     match inner {
         Some(rustls::Error::InvalidCertificate(reason)) => {
             let why = match reason {
-                rustls::CertificateError::UnknownIssuer => {
-                    "is signed by an unknown certificate authority".to_string()
-                }
+                rustls::CertificateError::UnknownIssuer => "is signed by an unknown certificate authority".to_string(),
                 rustls::CertificateError::Expired => "has expired".into(),
                 rustls::CertificateError::NotValidYet => "is not valid yet".into(),
                 rustls::CertificateError::NotValidForName => {
@@ -295,15 +247,9 @@ fn tls_error(host: &str, e: &std::io::Error, seen: Option<&SeenCert>, trust: &Tl
                 " If you trust this server, accept this exact certificate (`dealbox-cli account trust-cert`) or add \
                  your company's CA with --trust-ca."
             };
-            Error::new(
-                ErrorKind::Tls,
-                format!("the TLS certificate of {host} {why}{cert_desc}.{changed}"),
-            )
+            Error::new(ErrorKind::Tls, format!("the TLS certificate of {host} {why}{cert_desc}.{changed}"))
         }
-        Some(other) => Error::new(
-            ErrorKind::Tls,
-            format!("TLS with {host} failed: {other}{cert_desc}"),
-        ),
+        Some(other) => Error::new(ErrorKind::Tls, format!("TLS with {host} failed: {other}{cert_desc}")),
         None => Error::new(ErrorKind::Tls, format!("TLS with {host} failed: {e}")),
     }
 }
@@ -311,9 +257,7 @@ fn tls_error(host: &str, e: &std::io::Error, seen: Option<&SeenCert>, trust: &Tl
 /// Map an I/O error during a protocol step to a kind and message.
 pub fn io_error(host: &str, what: &str, e: &std::io::Error) -> Error {
     match e.kind() {
-        std::io::ErrorKind::TimedOut => {
-            Error::new(ErrorKind::Timeout, format!("{host}: {what} timed out"))
-        }
+        std::io::ErrorKind::TimedOut => Error::new(ErrorKind::Timeout, format!("{host}: {what} timed out")),
         _ => Error::new(ErrorKind::Network, format!("{host}: {what} failed: {e}")),
     }
 }
@@ -327,10 +271,7 @@ where
         Ok(r) => r,
         Err(_) => Err(Error::new(
             ErrorKind::Timeout,
-            format!(
-                "{host}: {what} got no answer within {} s; the connection was dropped",
-                d.as_secs()
-            ),
+            format!("{host}: {what} got no answer within {} s; the connection was dropped", d.as_secs()),
         )),
     }
 }

@@ -61,18 +61,13 @@ const AUTO_MARKER_HEADERS: &[&str] = &[
 fn mailboxes(a: Option<&Address<'_>>) -> Vec<Mailbox> {
     let Some(a) = a else { return vec![] };
     a.iter()
-        .map(|m| Mailbox {
-            name: m.name().unwrap_or("").to_string(),
-            addr: m.address().unwrap_or("").to_lowercase(),
-        })
+        .map(|m| Mailbox { name: m.name().unwrap_or("").to_string(), addr: m.address().unwrap_or("").to_lowercase() })
         .filter(|m| !m.addr.is_empty() || !m.name.is_empty())
         .collect()
 }
 
 fn header_text(m: &mail_parser::Message<'_>, name: &str) -> Option<String> {
-    m.header_raw(name)
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
+    m.header_raw(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
 /// Parse `raw`. `Err` carries a warning for the user; the raw message is still kept by the caller.
@@ -89,10 +84,7 @@ fn parse_inner(raw: &[u8]) -> Option<Parsed> {
     let m = MessageParser::default().parse(raw)?;
     let mut attachments = Vec::new();
     for (i, part) in m.attachments().enumerate() {
-        let inline = part
-            .content_disposition()
-            .map(|d| d.ctype().eq_ignore_ascii_case("inline"))
-            .unwrap_or(false);
+        let inline = part.content_disposition().map(|d| d.ctype().eq_ignore_ascii_case("inline")).unwrap_or(false);
         let mime_type = part
             .content_type()
             .map(|c| match c.subtype() {
@@ -111,20 +103,14 @@ fn parse_inner(raw: &[u8]) -> Option<Parsed> {
         });
     }
     let text = m.body_text(0).map(|t| t.into_owned());
-    let html = m
-        .body_html(0)
-        .map(|t| t.into_owned())
-        .filter(|_| m.html_body_count() > 0);
+    let html = m.body_html(0).map(|t| t.into_owned()).filter(|_| m.html_body_count() > 0);
     let content_type = m
         .content_type()
         .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or("")).to_ascii_lowercase())
         .unwrap_or_else(|| "text/plain".into());
     Some(Parsed {
         message_id: m.message_id().map(str::to_string),
-        in_reply_to: m
-            .in_reply_to()
-            .as_text_list()
-            .and_then(|l| l.first().map(|s| s.to_string())),
+        in_reply_to: m.in_reply_to().as_text_list().and_then(|l| l.first().map(|s| s.to_string())),
         references: m
             .references()
             .as_text_list()
@@ -143,19 +129,14 @@ fn parse_inner(raw: &[u8]) -> Option<Parsed> {
         precedence: header_text(&m, "Precedence"),
         list_id: header_text(&m, "List-Id"),
         return_path: m.return_path().as_text().map(str::to_string),
-        report_type: m
-            .content_type()
-            .and_then(|c| c.attribute("report-type"))
-            .map(|t| t.trim().to_ascii_lowercase()),
+        report_type: m.content_type().and_then(|c| c.attribute("report-type")).map(|t| t.trim().to_ascii_lowercase()),
         auto_markers: auto_markers(&m),
     })
 }
 
 fn auto_markers(m: &mail_parser::Message<'_>) -> Vec<String> {
-    let mut out: Vec<String> = AUTO_MARKER_HEADERS
-        .iter()
-        .filter_map(|h| header_text(m, h).map(|v| format!("{h}: {v}")))
-        .collect();
+    let mut out: Vec<String> =
+        AUTO_MARKER_HEADERS.iter().filter_map(|h| header_text(m, h).map(|v| format!("{h}: {v}"))).collect();
     if header_text(m, "Return-Path").as_deref() == Some("<>") {
         out.push("Return-Path: <>".into());
     }
@@ -168,9 +149,7 @@ pub fn base_subject(s: &str) -> String {
     loop {
         let lower = s.to_ascii_lowercase();
         let mut cut = None;
-        for p in [
-            "re:", "fw:", "fwd:", "aw:", "wg:", "r:", "i:", "sv:", "vs:", "antw:", "rif:",
-        ] {
+        for p in ["re:", "fw:", "fwd:", "aw:", "wg:", "r:", "i:", "sv:", "vs:", "antw:", "rif:"] {
             if lower.starts_with(p) {
                 cut = Some(p.len());
                 break;
@@ -230,13 +209,7 @@ Message-ID: <m1@x>\r\nIn-Reply-To: <m0@x>\r\nReferences: <a@x> <m0@x>\r\nDate: T
 MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\nhello\r\n\
 --XX\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"q.pdf\"\r\n\r\nPDFDATA\r\n--XX--\r\n";
         let p = parse(raw).unwrap();
-        assert_eq!(
-            p.from,
-            Mailbox {
-                name: "Jörg".into(),
-                addr: "joerg@example.com".into()
-            }
-        );
+        assert_eq!(p.from, Mailbox { name: "Jörg".into(), addr: "joerg@example.com".into() });
         assert_eq!(p.to.len(), 2);
         assert_eq!(p.message_id.as_deref(), Some("m1@x"));
         assert_eq!(p.in_reply_to.as_deref(), Some("m0@x"));
@@ -255,11 +228,7 @@ MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\nC
 
     #[test]
     fn garbage_does_not_panic() {
-        for raw in [
-            &b""[..],
-            b"\xff\xfe\x00",
-            b"Content-Type: multipart/mixed; boundary=\"\r\n\r\n--\r\n",
-        ] {
+        for raw in [&b""[..], b"\xff\xfe\x00", b"Content-Type: multipart/mixed; boundary=\"\r\n\r\n--\r\n"] {
             let _ = parse(raw);
         }
     }

@@ -99,16 +99,8 @@ fn to_settings(p: &Preset) -> ProviderSettings {
     ProviderSettings {
         source: format!("preset:{}", p.id),
         display_name: p.name.to_string(),
-        imap: ServerSettings {
-            host: p.imap.0.into(),
-            port: p.imap.1,
-            security: p.imap.2,
-        },
-        smtp: ServerSettings {
-            host: p.smtp.0.into(),
-            port: p.smtp.1,
-            security: p.smtp.2,
-        },
+        imap: ServerSettings { host: p.imap.0.into(), port: p.imap.1, security: p.imap.2 },
+        smtp: ServerSettings { host: p.smtp.0.into(), port: p.smtp.1, security: p.smtp.2 },
         username_is_email: true,
         server_saves_sent: p.server_saves_sent,
         note: p.note.map(str::to_string),
@@ -117,19 +109,13 @@ fn to_settings(p: &Preset) -> ProviderSettings {
 
 /// The preset for a provider id (`gmail`, `outlook`, …).
 pub fn by_id(id: &str) -> Option<ProviderSettings> {
-    PRESETS
-        .iter()
-        .find(|p| p.id.eq_ignore_ascii_case(id))
-        .map(to_settings)
+    PRESETS.iter().find(|p| p.id.eq_ignore_ascii_case(id)).map(to_settings)
 }
 
 /// The preset for an address's domain, if it is a known provider.
 pub fn by_domain(domain: &str) -> Option<ProviderSettings> {
     let d = domain.to_ascii_lowercase();
-    PRESETS
-        .iter()
-        .find(|p| p.domains.contains(&d.as_str()))
-        .map(to_settings)
+    PRESETS.iter().find(|p| p.domains.contains(&d.as_str())).map(to_settings)
 }
 
 pub fn ids() -> Vec<&'static str> {
@@ -143,10 +129,7 @@ mod tests {
     #[test]
     fn known_domains_map_to_presets() {
         assert_eq!(by_domain("GMAIL.com").unwrap().imap.host, "imap.gmail.com");
-        assert_eq!(
-            by_domain("hotmail.com").unwrap().smtp.security,
-            Security::Starttls
-        );
+        assert_eq!(by_domain("hotmail.com").unwrap().smtp.security, Security::Starttls);
         assert!(by_domain("example.test").is_none());
         for id in ids() {
             assert!(by_id(id).is_some());

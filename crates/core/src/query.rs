@@ -74,8 +74,7 @@ pub struct MessageSummary {
     pub size: i64,
 }
 
-const SUMMARY_COLS: &str =
-    "m.id, m.uid, m.account_id, f.name, m.subject, m.from_addr, m.from_name, m.date, m.flags, \
+const SUMMARY_COLS: &str = "m.id, m.uid, m.account_id, f.name, m.subject, m.from_addr, m.from_name, m.date, m.flags, \
     m.has_attachments, m.thread_id, m.size";
 
 fn summary(r: &Row<'_>) -> rusqlite::Result<MessageSummary> {
@@ -104,10 +103,7 @@ fn summary(r: &Row<'_>) -> rusqlite::Result<MessageSummary> {
 pub fn rfc3339(ts: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ts)
         .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
         .unwrap_or_default()
 }
 
@@ -125,9 +121,8 @@ pub fn list(
          WHERE (?1 IS NULL OR m.account_id = ?1) AND (?2 IS NULL OR f.name = ?2 OR f.role = lower(?2)) \
          ORDER BY m.date DESC, m.id DESC LIMIT ?3 OFFSET ?4"
     ))?;
-    let rows = st
-        .query_map(params![account_id, folder, limit, offset], summary)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows =
+        st.query_map(params![account_id, folder, limit, offset], summary)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -185,11 +180,8 @@ pub fn get(store: &Store, id: i64) -> Result<MessageDetail> {
             },
         )
         .optional()?;
-    let mut d = row.ok_or_else(|| {
-        Error::not_found(format!(
-            "no message with id {id} (ids come from `list --json`)"
-        ))
-    })?;
+    let mut d =
+        row.ok_or_else(|| Error::not_found(format!("no message with id {id} (ids come from `list --json`)")))?;
     let mut st = conn.prepare(
         "SELECT id, filename, mime_type, size, content_id, inline FROM attachments WHERE message_id = ?1 ORDER BY part",
     )?;
@@ -211,11 +203,9 @@ pub fn get(store: &Store, id: i64) -> Result<MessageDetail> {
 /// The raw message as received.
 pub fn raw(store: &Store, id: i64) -> Result<Vec<u8>> {
     let conn = store.conn()?;
-    conn.query_row("SELECT raw FROM bodies WHERE message_id = ?1", [id], |r| {
-        r.get(0)
-    })
-    .optional()?
-    .ok_or_else(|| Error::not_found(format!("message {id} has no cached body yet")))
+    conn.query_row("SELECT raw FROM bodies WHERE message_id = ?1", [id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::not_found(format!("message {id} has no cached body yet")))
 }
 
 /// Search terms understood by the search box.
@@ -238,9 +228,7 @@ fn fts_quote(s: &str) -> String {
 
 fn parse_day(s: &str) -> Option<i64> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s, &fmt)
-        .ok()
-        .map(|d| d.midnight().assume_utc().unix_timestamp())
+    time::Date::parse(s, &fmt).ok().map(|d| d.midnight().assume_utc().unix_timestamp())
 }
 
 /// Parse `from:x to:y subject:z has:attachment is:unread before:2026-01-01 after:… words`.
@@ -264,29 +252,16 @@ pub fn parse_query(q: &str) -> SearchQuery {
 }
 
 /// Full-text search over subject, addresses and body, newest first.
-pub fn search(
-    store: &Store,
-    account_id: Option<i64>,
-    q: &str,
-    limit: u32,
-) -> Result<Vec<MessageSummary>> {
+pub fn search(store: &Store, account_id: Option<i64>, q: &str, limit: u32) -> Result<Vec<MessageSummary>> {
     let sq = parse_query(q);
-    let mut match_terms: Vec<String> = sq
-        .fts
-        .iter()
-        .map(|t| format!("{}*", fts_quote(t)))
-        .collect();
+    let mut match_terms: Vec<String> = sq.fts.iter().map(|t| format!("{}*", fts_quote(t))).collect();
     for s in &sq.subject {
         match_terms.push(format!("subject : {}", fts_quote(s)));
     }
     for a in sq.from.iter().chain(sq.to.iter()) {
         match_terms.push(format!("addresses : {}", fts_quote(a)));
     }
-    let fts = if match_terms.is_empty() {
-        None
-    } else {
-        Some(match_terms.join(" AND "))
-    };
+    let fts = if match_terms.is_empty() { None } else { Some(match_terms.join(" AND ")) };
     let conn = store.conn()?;
     let mut sql = format!("SELECT {SUMMARY_COLS} FROM messages m JOIN folders f ON f.id = m.folder_id WHERE (?1 IS NULL OR m.account_id = ?1)");
     if fts.is_some() {
@@ -319,9 +294,7 @@ pub fn search(
     }
     sql.push_str(" ORDER BY m.date DESC, m.id DESC LIMIT ?3");
     let mut st = conn.prepare(&sql)?;
-    let rows = st
-        .query_map(params![account_id, fts, limit], summary)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = st.query_map(params![account_id, fts, limit], summary)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -336,9 +309,7 @@ mod tests {
 
     #[test]
     fn query_syntax() {
-        let q = parse_query(
-            "from:Jane subject:renewal has:attachment is:unread after:2026-01-01 budget",
-        );
+        let q = parse_query("from:Jane subject:renewal has:attachment is:unread after:2026-01-01 budget");
         assert_eq!(q.from, vec!["jane"]);
         assert_eq!(q.subject, vec!["renewal"]);
         assert!(q.has_attachment && q.unread);

@@ -51,30 +51,17 @@ impl Secrets for MemorySecrets {
         Ok(())
     }
     fn get(&self, key: &str) -> Result<Option<Sensitive<String>>> {
-        Ok(self
-            .0
-            .lock()
-            .map_err(|_| Error::internal("secret map poisoned"))?
-            .get(key)
-            .cloned()
-            .map(Sensitive::new))
+        Ok(self.0.lock().map_err(|_| Error::internal("secret map poisoned"))?.get(key).cloned().map(Sensitive::new))
     }
     fn delete(&self, key: &str) -> Result<()> {
-        self.0
-            .lock()
-            .map_err(|_| Error::internal("secret map poisoned"))?
-            .remove(key);
+        self.0.lock().map_err(|_| Error::internal("secret map poisoned"))?.remove(key);
         Ok(())
     }
 }
 
 /// Run a `password_command` (like mbsync's PassCmd) and take the first line of its output.
 pub fn run_password_command(cmd: &str) -> Result<Sensitive<String>> {
-    let shell = if cfg!(windows) {
-        ("cmd", "/C")
-    } else {
-        ("sh", "-c")
-    };
+    let shell = if cfg!(windows) { ("cmd", "/C") } else { ("sh", "-c") };
     let out = std::process::Command::new(shell.0)
         .arg(shell.1)
         .arg(cmd)
@@ -88,11 +75,7 @@ pub fn run_password_command(cmd: &str) -> Result<Sensitive<String>> {
         return Err(Error::config(format!(
             "the password command failed ({}){}",
             out.status,
-            if err.is_empty() {
-                String::new()
-            } else {
-                format!(": {err}")
-            }
+            if err.is_empty() { String::new() } else { format!(": {err}") }
         )));
     }
     let text = String::from_utf8(out.stdout)

@@ -9,13 +9,19 @@ use crate::error::{Error, Result};
 
 /// The migrations, in order. Migration N brings the schema to `user_version` N.
 /// Append new files; never edit or reorder a released one.
+macro_rules! migration {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../migrations/", $name, ".sql")))
+    };
+}
+
+#[rustfmt::skip]
 pub const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_init", include_str!("../migrations/0001_init.sql")),
-    (
-        "0002_remote_content",
-        include_str!("../migrations/0002_remote_content.sql"),
-    ),
-    ("0003_crm", include_str!("../migrations/0003_crm.sql")),
+    migration!("0001_init"),
+    migration!("0002_remote_content"),
+    migration!("0003_sync_status"),
+    migration!("0004_drafts"),
+    migration!("0005_crm"),
 ];
 
 /// The schema version this build writes.
@@ -42,16 +48,14 @@ impl Store {
     pub fn open_upto(path: &Path, target: i64) -> Result<Self> {
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| Error::storage(format!("cannot open the database {}: {e}", path.display())))?;
+        // Refuse a newer database before `configure`: switching it to WAL would already change the file.
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        refuse_newer(&conn)?;
         configure(&conn)?;
-        let mut store = Self {
-            conn: Mutex::new(conn),
-            path: path.to_path_buf(),
-        };
+        let mut store = Self { conn: Mutex::new(conn), path: path.to_path_buf() };
         store.migrate(target)?;
         Ok(store)
     }
@@ -60,10 +64,7 @@ impl Store {
     pub fn open_in_memory() -> Result<Self> {
         let conn = Connection::open_in_memory()?;
         configure(&conn)?;
-        let mut store = Self {
-            conn: Mutex::new(conn),
-            path: PathBuf::from(":memory:"),
-        };
+        let mut store = Self { conn: Mutex::new(conn), path: PathBuf::from(":memory:") };
         store.migrate(latest_version())?;
         Ok(store)
     }
@@ -74,48 +75,44 @@ impl Store {
 
     /// Lock the connection. Keep the guard short: never hold it across an await.
     pub fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
-        self.conn
-            .lock()
-            .map_err(|_| Error::internal("database lock poisoned by an earlier panic"))
+        self.conn.lock().map_err(|_| Error::internal("database lock poisoned by an earlier panic"))
     }
 
     /// The schema version of the open database.
     pub fn version(&self) -> Result<i64> {
-        Ok(self
-            .conn()?
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(self.conn()?.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
     fn migrate(&mut self, target: i64) -> Result<()> {
-        let conn = self
-            .conn
-            .get_mut()
-            .map_err(|_| Error::internal("database lock poisoned"))?;
-        let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if current > latest_version() {
-            return Err(Error::storage(format!(
-                "this profile's database was written by a newer Dealbox (schema version {current}; this version \
-                 understands up to {}). Update Dealbox to open it; nothing was changed.",
-                latest_version()
-            )));
-        }
+        let conn = self.conn.get_mut().map_err(|_| Error::internal("database lock poisoned"))?;
+        let current = refuse_newer(conn)?;
         for (i, (name, sql)) in MIGRATIONS.iter().enumerate() {
             let version = i as i64 + 1;
             if version <= current || version > target {
                 continue;
             }
             let tx = conn.transaction()?;
-            tx.execute_batch(sql).map_err(|e| {
-                Error::storage(format!(
-                    "database upgrade {name} failed: {e}; nothing was changed"
-                ))
-            })?;
+            tx.execute_batch(sql)
+                .map_err(|e| Error::storage(format!("database upgrade {name} failed: {e}; nothing was changed")))?;
             tx.pragma_update(None, "user_version", version)?;
             tx.commit()?;
             tracing::info!(migration = name, version, "database upgraded");
         }
         Ok(())
     }
+}
+
+/// The database's schema version, or an error if a newer Dealbox wrote it.
+fn refuse_newer(conn: &Connection) -> Result<i64> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > latest_version() {
+        return Err(Error::storage(format!(
+            "this profile's database was written by a newer Dealbox (schema version {current}; this version \
+             understands up to {}). Update Dealbox to open it; nothing was changed.",
+            latest_version()
+        )));
+    }
+    Ok(current)
 }
 
 fn configure(conn: &Connection) -> Result<()> {
@@ -128,10 +125,7 @@ fn configure(conn: &Connection) -> Result<()> {
 
 /// Seconds since the Unix epoch. Only for timestamps written to rows, never for decisions.
 pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -143,11 +137,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join(DB_FILE)).unwrap();
         assert_eq!(store.version().unwrap(), latest_version());
-        let mode: String = store
-            .conn()
-            .unwrap()
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .unwrap();
+        let mode: String = store.conn().unwrap().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal");
     }
 
@@ -157,16 +147,13 @@ mod tests {
         let path = dir.path().join(DB_FILE);
         {
             let c = Connection::open(&path).unwrap();
-            c.execute_batch("CREATE TABLE future (x INTEGER); PRAGMA user_version = 999;")
-                .unwrap();
+            c.execute_batch("CREATE TABLE future (x INTEGER); PRAGMA user_version = 999;").unwrap();
         }
         let err = Store::open(&path).err().expect("must refuse");
         assert!(err.message.contains("newer Dealbox"), "{err}");
         assert!(err.message.contains("999"), "{err}");
         let c = Connection::open(&path).unwrap();
-        let v: i64 = c
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
+        let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, 999);
     }
 

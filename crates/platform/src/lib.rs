@@ -20,15 +20,11 @@ impl OsKeyring {
     }
 
     fn store(&self) -> Result<Arc<CredentialStore>> {
-        self.store
-            .get_or_init(open_store)
-            .clone()
-            .map_err(|why| Error::new(ErrorKind::Keyring, why))
+        self.store.get_or_init(open_store).clone().map_err(|why| Error::new(ErrorKind::Keyring, why))
     }
 
     fn entry(&self, key: &str) -> Result<Entry> {
-        Entry::new_in_store(&self.store()?, KEYRING_SERVICE, key)
-            .map_err(|e| explain("open the keyring entry", &e))
+        Entry::new_in_store(&self.store()?, KEYRING_SERVICE, key).map_err(|e| explain("open the keyring entry", &e))
     }
 }
 
@@ -68,15 +64,15 @@ fn explain(what: &str, e: &keyring_core::Error) -> Error {
         || detail.contains("DBUS_SESSION_BUS_ADDRESS")
         || detail.contains("/run/user")
     {
-        "there is no D-Bus session bus (are you in a desktop session? over SSH, start one with dbus-run-session)".to_string()
+        "there is no D-Bus session bus (are you in a desktop session? over SSH, start one with dbus-run-session)"
+            .to_string()
     } else if detail.contains("ServiceUnknown") || detail.contains("org.freedesktop.secrets") {
         "no Secret Service is running on the session bus (install and start gnome-keyring or KeePassXC's secret service)".to_string()
     } else if matches!(e, keyring_core::Error::NoStorageAccess(_))
         || detail.contains("Locked")
         || detail.contains("locked")
     {
-        "the keyring is locked (unlock it, e.g. by logging in to the desktop, and try again)"
-            .to_string()
+        "the keyring is locked (unlock it, e.g. by logging in to the desktop, and try again)".to_string()
     } else {
         format!("the keyring reported: {detail}")
     };
@@ -94,9 +90,7 @@ impl Secrets for OsKeyring {
     }
 
     fn set(&self, key: &str, secret: &Sensitive<String>) -> Result<()> {
-        self.entry(key)?
-            .set_password(secret.expose())
-            .map_err(|e| explain("store the password in the keyring", &e))
+        self.entry(key)?.set_password(secret.expose()).map_err(|e| explain("store the password in the keyring", &e))
     }
 
     fn get(&self, key: &str) -> Result<Option<Sensitive<String>>> {

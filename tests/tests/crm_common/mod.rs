@@ -30,15 +30,8 @@ pub struct Env {
 
 pub fn account(store: &Store, name: &str, email: &str) -> i64 {
     let secrets = MemorySecrets::default();
-    let accounts = Accounts {
-        store,
-        secrets: &secrets,
-    };
-    let ep = |port| Endpoint {
-        host: "localhost".into(),
-        port,
-        security: Security::None,
-    };
+    let accounts = Accounts { store, secrets: &secrets };
+    let ep = |port| Endpoint { host: "localhost".into(), port, security: Security::None };
     accounts
         .add(
             &NewAccount {
@@ -75,34 +68,15 @@ impl Env {
         let (alice, bob, carol) = {
             let conn = store.conn().unwrap();
             let r = SqliteCrm::new(&conn);
-            let alice = r
-                .add_user(
-                    &user("Alice", &["alice@ourco.test", SALES], true, true),
-                    NOW,
-                )
-                .unwrap()
-                .id;
-            let bob = r
-                .add_user(&user("Bob", &["bob@ourco.test"], true, false), NOW)
-                .unwrap()
-                .id;
-            let carol = r
-                .add_user(&user("Carol", &["carol@ourco.test"], false, false), NOW)
-                .unwrap()
-                .id;
+            let alice = r.add_user(&user("Alice", &["alice@ourco.test", SALES], true, true), NOW).unwrap().id;
+            let bob = r.add_user(&user("Bob", &["bob@ourco.test"], true, false), NOW).unwrap().id;
+            let carol = r.add_user(&user("Carol", &["carol@ourco.test"], false, false), NOW).unwrap().id;
             let mut s = r.mailbox_settings(account).unwrap();
             s.queue = vec![bob];
             r.save_mailbox_settings(&s, NOW).unwrap();
             (alice, bob, carol)
         };
-        Env {
-            store,
-            account,
-            other_account,
-            alice,
-            bob,
-            carol,
-        }
+        Env { store, account, other_account, alice, bob, carol }
     }
 
     pub fn with<R>(&self, f: impl FnOnce(&SqliteCrm<'_>) -> R) -> R {
@@ -119,12 +93,7 @@ impl Env {
     }
 
     /// Process `mail` as it sits in a folder with `role`.
-    pub fn run(
-        &self,
-        mail: &Mail,
-        role: Option<&str>,
-        mode: Mode,
-    ) -> dealbox_core::Result<Outcome> {
+    pub fn run(&self, mail: &Mail, role: Option<&str>, mode: Mode) -> dealbox_core::Result<Outcome> {
         self.run_parsed(&mail.parsed(), role, mode, false, &[])
     }
 
@@ -153,11 +122,7 @@ impl Env {
     }
 
     pub fn count(&self, table: &str) -> i64 {
-        self.store
-            .conn()
-            .unwrap()
-            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
-            .unwrap()
+        self.store.conn().unwrap().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
     }
 }
 
@@ -172,12 +137,7 @@ fn account_named(store: &Store, name: &str, email: &str) -> i64 {
 }
 
 pub fn user(name: &str, addresses: &[&str], active: bool, admin: bool) -> NewUser {
-    NewUser {
-        name: name.into(),
-        addresses: addresses.iter().map(|s| s.to_string()).collect(),
-        active,
-        admin,
-    }
+    NewUser { name: name.into(), addresses: addresses.iter().map(|s| s.to_string()).collect(), active, admin }
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -252,10 +212,8 @@ impl Mail {
             .map(|(_, v)| v.split_whitespace().map(str::to_string).collect())
             .unwrap_or_default();
         refs.push(format!("<{}>", parent.message_id));
-        self.headers
-            .retain(|(k, _)| k != "References" && k != "In-Reply-To");
-        self.headers
-            .push(("In-Reply-To".into(), format!("<{}>", parent.message_id)));
+        self.headers.retain(|(k, _)| k != "References" && k != "In-Reply-To");
+        self.headers.push(("In-Reply-To".into(), format!("<{}>", parent.message_id)));
         self.headers.push(("References".into(), refs.join(" ")));
         if !parent.subject.to_lowercase().starts_with("re:") {
             self.subject = format!("Re: {}", parent.subject);
@@ -266,16 +224,11 @@ impl Mail {
     }
     /// A multipart/report (delivery-status or disposition-notification).
     pub fn report(mut self, report_type: &str) -> Mail {
-        self.content_type =
-            format!("multipart/report; report-type={report_type}; boundary=\"RPT\"");
+        self.content_type = format!("multipart/report; report-type={report_type}; boundary=\"RPT\"");
         self.body = format!(
             "--RPT\r\nContent-Type: text/plain\r\n\r\nThis is an automatic report.\r\n--RPT\r\n\
              Content-Type: message/{}\r\n\r\nReporting-MTA: dns; mx.mail.test\r\n\r\n--RPT--\r\n",
-            if report_type == "delivery-status" {
-                "delivery-status"
-            } else {
-                "disposition-notification"
-            }
+            if report_type == "delivery-status" { "delivery-status" } else { "disposition-notification" }
         );
         self
     }
@@ -305,10 +258,7 @@ impl Mail {
         for (k, v) in &self.headers {
             s.push_str(&format!("{k}: {v}\r\n"));
         }
-        s.push_str(&format!(
-            "MIME-Version: 1.0\r\nContent-Type: {}\r\n\r\n{}",
-            self.content_type, self.body
-        ));
+        s.push_str(&format!("MIME-Version: 1.0\r\nContent-Type: {}\r\n\r\n{}", self.content_type, self.body));
         s.into_bytes()
     }
 
@@ -332,15 +282,8 @@ pub fn rfc2822(ts: i64) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
     let wd = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
-    let mon = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ][(m - 1) as usize];
-    format!(
-        "{wd}, {d} {mon} {y} {:02}:{:02}:{:02} +0000",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
+    let mon = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][(m - 1) as usize];
+    format!("{wd}, {d} {mon} {y} {:02}:{:02}:{:02} +0000", secs / 3600, secs % 3600 / 60, secs % 60)
 }
 
 /// A tiny deterministic PRNG (xorshift64*), so property tests replay from a printed seed.

@@ -16,8 +16,7 @@ pub(super) fn import_cmd(
     now: i64,
 ) -> anyhow::Result<()> {
     if preview {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read {}", file.display()))?;
+        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
         if import::is_vcard(file, &text) {
             let (cards, errors) = crm::vcard::parse(&text);
             if json {
@@ -25,12 +24,7 @@ pub(super) fn import_cmd(
             }
             println!("{} cards, {} bad", cards.len(), errors.len());
             for c in cards.iter().take(10) {
-                println!(
-                    "  line {:>5}: {} <{}>",
-                    c.line,
-                    clean(&c.name),
-                    c.emails.join(", ")
-                );
+                println!("  line {:>5}: {} <{}>", c.line, clean(&c.name), c.emails.join(", "));
             }
             for e in errors {
                 println!("  line {:>5}: skipped: {}", e.line, e.message);
@@ -50,13 +44,7 @@ pub(super) fn import_cmd(
         }
         println!("First rows ({} in all):", p.total_rows);
         for r in &p.rows {
-            println!(
-                "  line {:>5}: {} <{}> {}",
-                r.line,
-                clean(&r.name),
-                r.emails.join(", "),
-                clean(&r.company)
-            );
+            println!("  line {:>5}: {} <{}> {}", r.line, clean(&r.name), r.emails.join(", "), clean(&r.company));
         }
         for e in &p.errors {
             println!("  line {:>5}: will be skipped: {}", e.line, e.message);
@@ -109,11 +97,7 @@ pub(super) fn print_outcome(o: &crm::Outcome) -> anyhow::Result<()> {
     if o.choose_deal {
         println!(
             "  choose a deal: {}",
-            o.deal_candidates
-                .iter()
-                .map(|d| format!("deal:{d}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            o.deal_candidates.iter().map(|d| format!("deal:{d}")).collect::<Vec<_>>().join(", ")
         );
     }
     if let Some(w) = &o.warning {
@@ -153,24 +137,13 @@ pub(super) fn print_sidebar(s: &sidebar::Sidebar) {
         if let Some(l) = &p.lead {
             what.push(format!("lead:{} {} ({})", l.id, l.title, l.status));
         }
-        println!(
-            "{:<4} {:<32} {}",
-            p.role,
-            p.address,
-            clean(&what.join(", "))
-        );
+        println!("{:<4} {:<32} {}", p.role, p.address, clean(&what.join(", ")));
     }
     if let Some(u) = &s.responsible {
         println!("Responsible: {}", clean(&u.name));
     }
     for d in &s.open_deals {
-        println!(
-            "Deal {}: {} — {} — {}",
-            d.id,
-            clean(&d.title),
-            d.stage,
-            d.amount
-        );
+        println!("Deal {}: {} — {} — {}", d.id, clean(&d.title), d.stage, d.amount);
     }
     match &s.outcome {
         Some(o) => println!("CRM: {} — {}", o.kind.as_str(), o.reason),
@@ -180,44 +153,25 @@ pub(super) fn print_sidebar(s: &sidebar::Sidebar) {
         println!(
             "  {} {} {}",
             t.date.get(..16).unwrap_or(&t.date),
-            if t.direction == crm::Direction::In {
-                "<-"
-            } else {
-                "->"
-            },
+            if t.direction == crm::Direction::In { "<-" } else { "->" },
             clean(&t.subject)
         );
     }
     for a in &s.attachments_not_saved {
-        println!(
-            "Attachment {} ({} bytes): {}",
-            clean(a.filename.as_deref().unwrap_or("(unnamed)")),
-            a.size,
-            a.reason
-        );
+        println!("Attachment {} ({} bytes): {}", clean(a.filename.as_deref().unwrap_or("(unnamed)")), a.size, a.reason);
     }
     for w in &s.warnings {
         println!("Warning: {w}");
     }
 }
 
-pub(super) fn process_cmd(
-    core: &Core,
-    account: Option<&str>,
-    json: bool,
-    now: i64,
-) -> anyhow::Result<()> {
+pub(super) fn process_cmd(core: &Core, account: Option<&str>, json: bool, now: i64) -> anyhow::Result<()> {
     let ids: Vec<(i64, String)> = match account {
         Some(a) => {
             let acc = core.accounts().find(a)?;
             vec![(acc.id, acc.name)]
         }
-        None => core
-            .accounts()
-            .list()?
-            .into_iter()
-            .map(|a| (a.id, a.name))
-            .collect(),
+        None => core.accounts().list()?.into_iter().map(|a| (a.id, a.name)).collect(),
     };
     let mut all = Vec::new();
     for (id, name) in ids {
@@ -229,11 +183,7 @@ pub(super) fn process_cmd(
                 r.linked,
                 r.created,
                 r.skipped,
-                if r.errors.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {} failed", r.errors.len())
-                }
+                if r.errors.is_empty() { String::new() } else { format!(", {} failed", r.errors.len()) }
             );
             for e in &r.errors {
                 eprintln!("  {e}");

@@ -96,23 +96,9 @@ impl From<OnOff> for bool {
 
 pub(super) fn users(core: &Core, cmd: UsersCmd, now: i64) -> anyhow::Result<()> {
     match cmd {
-        UsersCmd::Add {
-            name,
-            emails,
-            admin,
-            inactive,
-        } => {
-            let u = with_repo(core, |r| {
-                r.add_user(
-                    &NewUser {
-                        name,
-                        addresses: emails,
-                        active: !inactive,
-                        admin,
-                    },
-                    now,
-                )
-            })?;
+        UsersCmd::Add { name, emails, admin, inactive } => {
+            let u =
+                with_repo(core, |r| r.add_user(&NewUser { name, addresses: emails, active: !inactive, admin }, now))?;
             println!("user #{} {} added", u.id, clean(&u.name));
         }
         UsersCmd::List { json } => {
@@ -126,12 +112,7 @@ pub(super) fn users(core: &Core, cmd: UsersCmd, now: i64) -> anyhow::Result<()> 
                         .map(|f| f.1)
                         .collect::<Vec<_>>()
                         .join(", ");
-                    println!(
-                        "{:>4}  {:<20} {:<40} {flags}",
-                        u.id,
-                        clean(&u.name),
-                        u.addresses.join(", ")
-                    );
+                    println!("{:>4}  {:<20} {:<40} {flags}", u.id, clean(&u.name), u.addresses.join(", "));
                 }
             }
         }
@@ -144,10 +125,7 @@ pub(super) fn users(core: &Core, cmd: UsersCmd, now: i64) -> anyhow::Result<()> 
 }
 
 fn list_of(s: &str) -> Vec<String> {
-    s.split(',')
-        .map(|x| x.trim().to_string())
-        .filter(|x| !x.is_empty())
-        .collect()
+    s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect()
 }
 
 pub(super) fn settings(core: &Core, a: SettingsArgs, now: i64) -> anyhow::Result<()> {
@@ -181,10 +159,7 @@ pub(super) fn settings(core: &Core, a: SettingsArgs, now: i64) -> anyhow::Result
         if let Some(v) = &a.queue {
             s.queue = list_of(v)
                 .iter()
-                .map(|x| {
-                    x.parse::<i64>()
-                        .map_err(|_| Error::config(format!("'{x}' is not a user id")))
-                })
+                .map(|x| x.parse::<i64>().map_err(|_| Error::config(format!("'{x}' is not a user id"))))
                 .collect::<dealbox_core::Result<_>>()?;
             s.queue_position = 0;
         }
@@ -211,19 +186,12 @@ pub(super) fn settings(core: &Core, a: SettingsArgs, now: i64) -> anyhow::Result
     println!("Link to CRM:          {}", on(s.link_enabled));
     println!(
         "Process messages for: {}",
-        if s.process_days == 0 {
-            "all time".into()
-        } else {
-            format!("{} days", s.process_days)
-        }
+        if s.process_days == 0 { "all time".into() } else { format!("{} days", s.process_days) }
     );
     println!("New incoming sender:  {}", s.new_incoming.as_str());
     println!("New outgoing contact: {}", s.new_outgoing.as_str());
     println!("Lead source:          {}", s.lead_source);
-    println!(
-        "Responsible queue:    {:?} (next: position {})",
-        s.queue, s.queue_position
-    );
+    println!("Responsible queue:    {:?} (next: position {})", s.queue, s.queue_position);
     println!("Route to managers:    {}", on(s.route_to_manager));
     println!("Always new lead:      {}", s.always_new_lead.join(", "));
     println!("Import vCards:        {}", on(s.import_vcards));
@@ -238,9 +206,7 @@ pub(super) fn exceptions(core: &Core, cmd: ExceptionsCmd, now: i64) -> anyhow::R
         }
         ExceptionsCmd::Remove { entry } => {
             if !with_repo(core, |r| r.remove_exception(&entry))? {
-                return Err(
-                    Error::not_found(format!("'{entry}' is not on the exception list")).into(),
-                );
+                return Err(Error::not_found(format!("'{entry}' is not on the exception list")).into());
             }
             println!("removed {entry}");
         }

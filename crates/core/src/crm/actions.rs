@@ -25,23 +25,12 @@ fn in_tx<T>(store: &Store, f: impl FnOnce(&Connection, &SqliteCrm<'_>) -> Result
 }
 
 /// The other side of a message: the sender of incoming mail, the first outside recipient of outgoing mail.
-fn counterpart(
-    repo: &dyn CrmRepo,
-    boxes: &[(i64, Vec<String>)],
-    m: &CachedMessage,
-) -> Result<(String, String)> {
-    let own: Vec<String> = boxes
-        .iter()
-        .filter(|(id, _)| *id == m.account_id)
-        .flat_map(|(_, a)| a.clone())
-        .collect();
+fn counterpart(repo: &dyn CrmRepo, boxes: &[(i64, Vec<String>)], m: &CachedMessage) -> Result<(String, String)> {
+    let own: Vec<String> = boxes.iter().filter(|(id, _)| *id == m.account_id).flat_map(|(_, a)| a.clone()).collect();
     let connected: Vec<String> = boxes.iter().flat_map(|(_, a)| a.iter().cloned()).collect();
     let p = &m.parsed;
-    let from = norm_address(&p.from.addr)
-        .ok_or_else(|| Error::config("the email has no sender address"))?;
-    let ours = |a: &str| -> Result<bool> {
-        Ok(connected.iter().any(|c| c == a) || repo.user_by_address(a)?.is_some())
-    };
+    let from = norm_address(&p.from.addr).ok_or_else(|| Error::config("the email has no sender address"))?;
+    let ours = |a: &str| -> Result<bool> { Ok(connected.iter().any(|c| c == a) || repo.user_by_address(a)?.is_some()) };
     if !own.contains(&from) {
         if ours(&from)? {
             return Err(Error::config(rules::refusal(&SkipReason::FromOurUser)));
@@ -69,11 +58,7 @@ fn link(
     now: i64,
 ) -> Result<Outcome> {
     let boxes = mailboxes(conn)?;
-    let own: Vec<String> = boxes
-        .iter()
-        .filter(|(id, _)| *id == m.account_id)
-        .flat_map(|(_, a)| a.clone())
-        .collect();
+    let own: Vec<String> = boxes.iter().filter(|(id, _)| *id == m.account_id).flat_map(|(_, a)| a.clone()).collect();
     let p = &m.parsed;
     let key = message_key(p);
     let label = repo.label(entity)?;
@@ -94,11 +79,7 @@ fn link(
                 .chain(p.in_reply_to.iter())
                 .map(|r| r.trim_matches(['<', '>']).to_string())
                 .collect();
-            let prev = if refs.is_empty() {
-                None
-            } else {
-                repo.activity_for_messages(&refs)?
-            };
+            let prev = if refs.is_empty() { None } else { repo.activity_for_messages(&refs)? };
             repo.add_activity(
                 &NewActivity {
                     account_id: m.account_id,
@@ -124,11 +105,7 @@ fn link(
         Some(mut o) if o.kind != OutcomeKind::Skipped => {
             if !o.entities.contains(&entity) {
                 o.entities.push(entity);
-                o.what = if o.what.is_empty() {
-                    label
-                } else {
-                    format!("{}; {label}", o.what)
-                };
+                o.what = if o.what.is_empty() { label } else { format!("{}; {label}", o.what) };
             }
             o.processed_at = now;
             o
@@ -157,12 +134,7 @@ fn link(
 
 /// Create a contact (`EntityKind::Contact`) or a lead (`EntityKind::Lead`) from the message's sender (or,
 /// for outgoing mail, its first outside recipient), assigned round-robin, and link the message to it.
-pub fn create_from_sender(
-    store: &Store,
-    message_id: i64,
-    kind: EntityKind,
-    now: i64,
-) -> Result<Outcome> {
+pub fn create_from_sender(store: &Store, message_id: i64, kind: EntityKind, now: i64) -> Result<Outcome> {
     in_tx(store, |conn, repo| {
         let boxes = mailboxes(conn)?;
         let m = load(conn, message_id, false)?;
@@ -202,17 +174,10 @@ pub fn create_from_sender(
                 let subject = m.parsed.subject.trim();
                 let id = repo.add_lead(
                     &NewLead {
-                        title: if subject.is_empty() {
-                            format!("Email from {addr}")
-                        } else {
-                            subject.into()
-                        },
+                        title: if subject.is_empty() { format!("Email from {addr}") } else { subject.into() },
                         name: name.trim().into(),
                         address: addr.clone(),
-                        company_name: domain_of(&addr)
-                            .filter(|d| !is_freemail(d))
-                            .unwrap_or("")
-                            .into(),
+                        company_name: domain_of(&addr).filter(|d| !is_freemail(d)).unwrap_or("").into(),
                         source: settings.lead_source.clone(),
                         status: Status::InProgress,
                         returning_customer: repo.has_closed_lead(&addr)?,
@@ -224,9 +189,7 @@ pub fn create_from_sender(
                 EntityRef::new(EntityKind::Lead, id)
             }
             other => {
-                return Err(Error::config(format!(
-                    "a {other} cannot be created from a sender: use contact or lead"
-                )))
+                return Err(Error::config(format!("a {other} cannot be created from a sender: use contact or lead")))
             }
         };
         link(conn, repo, &m, entity, OutcomeKind::Created, now)
@@ -234,12 +197,7 @@ pub fn create_from_sender(
 }
 
 /// Link the message to an existing record (found with [`RecordRepo::search_records`]).
-pub fn link_to_record(
-    store: &Store,
-    message_id: i64,
-    entity: EntityRef,
-    now: i64,
-) -> Result<Outcome> {
+pub fn link_to_record(store: &Store, message_id: i64, entity: EntityRef, now: i64) -> Result<Outcome> {
     in_tx(store, |conn, repo| {
         let boxes = mailboxes(conn)?;
         let m = load(conn, message_id, false)?;
@@ -252,24 +210,12 @@ pub fn link_to_record(
 pub fn choose_deal(store: &Store, message_id: i64, deal_id: i64, now: i64) -> Result<Outcome> {
     in_tx(store, |conn, repo| {
         let m = load(conn, message_id, false)?;
-        let deal = repo
-            .deal(deal_id)?
-            .ok_or_else(|| Error::not_found(format!("no deal #{deal_id}")))?;
-        let mut o = link(
-            conn,
-            repo,
-            &m,
-            EntityRef::new(EntityKind::Deal, deal.id),
-            OutcomeKind::Linked,
-            now,
-        )?;
+        let deal = repo.deal(deal_id)?.ok_or_else(|| Error::not_found(format!("no deal #{deal_id}")))?;
+        let mut o = link(conn, repo, &m, EntityRef::new(EntityKind::Deal, deal.id), OutcomeKind::Linked, now)?;
         if o.choose_deal {
             o.choose_deal = false;
             o.deal_candidates.clear();
-            o.reason = format!(
-                "{} (deal chosen by hand)",
-                o.reason.trim_end_matches(": choose a deal")
-            );
+            o.reason = format!("{} (deal chosen by hand)", o.reason.trim_end_matches(": choose a deal"));
             repo.put_outcome(&o)?;
         }
         Ok(o)
@@ -280,39 +226,25 @@ pub fn choose_deal(store: &Store, message_id: i64, deal_id: i64, now: i64) -> Re
 pub fn set_deal_stage(store: &Store, deal_id: i64, stage: &str, now: i64) -> Result<Deal> {
     in_tx(store, |_, repo| {
         let stages = repo.stages()?;
-        let s = stages
-            .iter()
-            .find(|s| s.name.eq_ignore_ascii_case(stage.trim()))
-            .ok_or_else(|| {
-                Error::config(format!(
-                    "no deal stage '{stage}' (stages: {})",
-                    stages
-                        .iter()
-                        .map(|s| s.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })?;
+        let s = stages.iter().find(|s| s.name.eq_ignore_ascii_case(stage.trim())).ok_or_else(|| {
+            Error::config(format!(
+                "no deal stage '{stage}' (stages: {})",
+                stages.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
+            ))
+        })?;
         repo.set_deal_stage(deal_id, s.id, now)?;
-        repo.deal(deal_id)?
-            .ok_or_else(|| Error::not_found(format!("no deal #{deal_id}")))
+        repo.deal(deal_id)?.ok_or_else(|| Error::not_found(format!("no deal #{deal_id}")))
     })
 }
 
 /// Put the message's sender (or their whole domain) on the team's exception list.
-pub fn exclude_sender(
-    store: &Store,
-    message_id: i64,
-    whole_domain: bool,
-    now: i64,
-) -> Result<Exception> {
+pub fn exclude_sender(store: &Store, message_id: i64, whole_domain: bool, now: i64) -> Result<Exception> {
     in_tx(store, |conn, repo| {
         let boxes = mailboxes(conn)?;
         let m = load(conn, message_id, false)?;
         let (addr, _) = counterpart(repo, &boxes, &m)?;
         let entry = if whole_domain {
-            let d =
-                domain_of(&addr).ok_or_else(|| Error::config(format!("{addr} has no domain")))?;
+            let d = domain_of(&addr).ok_or_else(|| Error::config(format!("{addr} has no domain")))?;
             if is_freemail(d) {
                 return Err(Error::config(format!(
                     "{d} is a free-mail domain shared by many people: add the address {addr} instead"
@@ -327,13 +259,7 @@ pub fn exclude_sender(
 }
 
 /// Add a note to a record.
-pub fn add_note(
-    store: &Store,
-    entity: EntityRef,
-    body: &str,
-    author: Option<i64>,
-    now: i64,
-) -> Result<i64> {
+pub fn add_note(store: &Store, entity: EntityRef, body: &str, author: Option<i64>, now: i64) -> Result<i64> {
     in_tx(store, |_, repo| repo.add_note(entity, body, author, now))
 }
 

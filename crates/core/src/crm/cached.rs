@@ -50,13 +50,7 @@ impl ProcessReport {
 pub fn mailboxes(conn: &Connection) -> Result<Vec<(i64, Vec<String>)>> {
     let mut st = conn.prepare_cached("SELECT id, email, addresses FROM accounts ORDER BY id")?;
     let rows = st
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows
         .into_iter()
@@ -87,8 +81,7 @@ pub struct CachedMessage {
     pub vcards: Vec<String>,
 }
 
-const ROW_COLS: &str =
-    "m.id, m.account_id, f.role, m.flags, m.message_id, m.in_reply_to, m.refs, m.subject, \
+const ROW_COLS: &str = "m.id, m.account_id, f.role, m.flags, m.message_id, m.in_reply_to, m.refs, m.subject, \
     m.from_name, m.from_addr, m.to_json, m.cc_json, m.date";
 
 struct Row {
@@ -113,10 +106,7 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
             in_reply_to: r.get(5)?,
             references: refs.split_whitespace().map(str::to_string).collect(),
             subject: r.get(7)?,
-            from: Mailbox {
-                name: r.get(8)?,
-                addr: r.get(9)?,
-            },
+            from: Mailbox { name: r.get(8)?, addr: r.get(9)? },
             to: mailboxes_from_json(&to),
             cc: mailboxes_from_json(&cc),
             date: Some(r.get(12)?),
@@ -151,10 +141,7 @@ fn complete(conn: &Connection, row: Row, want_vcards: bool) -> Result<CachedMess
         id: row.id,
         account_id: row.account_id,
         folder_role: row.role,
-        seen: row
-            .flags
-            .split_whitespace()
-            .any(|f| f.eq_ignore_ascii_case("\\Seen")),
+        seen: row.flags.split_whitespace().any(|f| f.eq_ignore_ascii_case("\\Seen")),
         parsed,
         vcards,
     })
@@ -168,11 +155,7 @@ pub fn load(conn: &Connection, message_id: i64, want_vcards: bool) -> Result<Cac
         ))?
         .query_row([message_id], read_row)
         .optional()?
-        .ok_or_else(|| {
-            Error::not_found(format!(
-                "no message with id {message_id} (ids come from `list --json`)"
-            ))
-        })?;
+        .ok_or_else(|| Error::not_found(format!("no message with id {message_id} (ids come from `list --json`)")))?;
     complete(conn, row, want_vcards)
 }
 
@@ -184,11 +167,7 @@ pub fn key_of(conn: &Connection, message_id: i64) -> Result<(i64, String)> {
         ))?
         .query_row([message_id], read_row)
         .optional()?
-        .ok_or_else(|| {
-            Error::not_found(format!(
-                "no message with id {message_id} (ids come from `list --json`)"
-            ))
-        })?;
+        .ok_or_else(|| Error::not_found(format!("no message with id {message_id} (ids come from `list --json`)")))?;
     Ok((row.account_id, super::rules::message_key(&row.envelope)))
 }
 
@@ -200,15 +179,8 @@ pub fn process_loaded(
     now: i64,
     mode: Mode,
 ) -> Result<Outcome> {
-    let own: &[String] = mailboxes
-        .iter()
-        .find(|(id, _)| *id == m.account_id)
-        .map(|(_, a)| a.as_slice())
-        .unwrap_or(&[]);
-    let connected: Vec<String> = mailboxes
-        .iter()
-        .flat_map(|(_, a)| a.iter().cloned())
-        .collect();
+    let own: &[String] = mailboxes.iter().find(|(id, _)| *id == m.account_id).map(|(_, a)| a.as_slice()).unwrap_or(&[]);
+    let connected: Vec<String> = mailboxes.iter().flat_map(|(_, a)| a.iter().cloned()).collect();
     let input = MailInput {
         account_id: m.account_id,
         own_addresses: own,
@@ -301,11 +273,6 @@ pub fn save_to_crm(store: &Store, message_id: i64, now: i64) -> Result<Outcome> 
     let conn = store.conn()?;
     let boxes = mailboxes(&conn)?;
     let repo = SqliteCrm::new(&conn);
-    let m = load(
-        &conn,
-        message_id,
-        repo.mailbox_settings(key_of(&conn, message_id)?.0)?
-            .import_vcards,
-    )?;
+    let m = load(&conn, message_id, repo.mailbox_settings(key_of(&conn, message_id)?.0)?.import_vcards)?;
     process_loaded(&repo, &boxes, &m, now, Mode::Manual)
 }

@@ -79,9 +79,7 @@ pub fn read(text: &str, delim: char) -> (Vec<Record>, Vec<BadRecord>) {
                     was_quoted = true;
                 }
                 '"' => {
-                    error.get_or_insert_with(|| {
-                        "a quote inside a field that does not start with a quote".into()
-                    });
+                    error.get_or_insert_with(|| "a quote inside a field that does not start with a quote".into());
                 }
                 c if c == delim => {
                     fields.push(std::mem::take(&mut field));
@@ -95,9 +93,7 @@ pub fn read(text: &str, delim: char) -> (Vec<Record>, Vec<BadRecord>) {
                 }
                 c => {
                     if was_quoted && !c.is_whitespace() {
-                        error.get_or_insert_with(|| {
-                            "text after the closing quote of a field".into()
-                        });
+                        error.get_or_insert_with(|| "text after the closing quote of a field".into());
                     }
                     if !(was_quoted && c.is_whitespace()) {
                         field.push(c);
@@ -108,9 +104,7 @@ pub fn read(text: &str, delim: char) -> (Vec<Record>, Vec<BadRecord>) {
         if in_quotes {
             bad.push(BadRecord {
                 line: start,
-                message:
-                    "a quoted field is never closed (the rest of the file was read as part of it)"
-                        .into(),
+                message: "a quoted field is never closed (the rest of the file was read as part of it)".into(),
             });
             break;
         }
@@ -118,15 +112,9 @@ pub fn read(text: &str, delim: char) -> (Vec<Record>, Vec<BadRecord>) {
         // A row of empty fields (",,,", as spreadsheets export trailing rows) is not a record.
         let blank = fields.iter().all(|f| f.trim().is_empty());
         match error {
-            Some(message) => bad.push(BadRecord {
-                line: start,
-                message,
-            }),
+            Some(message) => bad.push(BadRecord { line: start, message }),
             None if blank => {}
-            None => records.push(Record {
-                line: start,
-                fields,
-            }),
+            None => records.push(Record { line: start, fields }),
         }
         if !end_of_record {
             break;
@@ -144,11 +132,7 @@ pub fn field(s: &str) -> String {
         (Some('+') | Some('-'), Some(n)) => !n.is_ascii_digit() && n != ' ' && n != '(',
         _ => false,
     };
-    let s = if risky {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
+    let s = if risky { format!("'{s}") } else { s.to_string() };
     if s.contains([',', '"', '\n', '\r', ';']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -166,11 +150,7 @@ pub fn unguard(s: &str) -> &str {
 
 /// One CSV line (CRLF-terminated).
 pub fn line(fields: &[String]) -> String {
-    let mut out = fields
-        .iter()
-        .map(|f| field(f))
-        .collect::<Vec<_>>()
-        .join(",");
+    let mut out = fields.iter().map(|f| field(f)).collect::<Vec<_>>().join(",");
     out.push_str("\r\n");
     out
 }
@@ -181,14 +161,12 @@ mod tests {
 
     #[test]
     fn quoted_fields_with_commas_quotes_and_newlines() {
-        let text = "name,email,company\r\n\"Roe, Jane\",jane@acme.test,\"Acme \"\"Tools\"\"\"\n\"Multi\nLine\",x@y.test,\n";
+        let text =
+            "name,email,company\r\n\"Roe, Jane\",jane@acme.test,\"Acme \"\"Tools\"\"\"\n\"Multi\nLine\",x@y.test,\n";
         let (recs, bad) = read(text, ',');
         assert!(bad.is_empty(), "{bad:?}");
         assert_eq!(recs.len(), 3);
-        assert_eq!(
-            recs[1].fields,
-            vec!["Roe, Jane", "jane@acme.test", "Acme \"Tools\""]
-        );
+        assert_eq!(recs[1].fields, vec!["Roe, Jane", "jane@acme.test", "Acme \"Tools\""]);
         assert_eq!(recs[2].line, 3);
         assert_eq!(recs[2].fields[0], "Multi\nLine");
     }
@@ -197,10 +175,7 @@ mod tests {
     fn bad_records_keep_their_line_and_reading_goes_on() {
         let text = "a,b\nok,1\nbro\"ken,2\nfine,3\n\"never closed,4\nlost,5\n";
         let (recs, bad) = read(text, ',');
-        assert_eq!(
-            recs.iter().map(|r| r.line).collect::<Vec<_>>(),
-            vec![1, 2, 4]
-        );
+        assert_eq!(recs.iter().map(|r| r.line).collect::<Vec<_>>(), vec![1, 2, 4]);
         assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), vec![3, 5]);
     }
 

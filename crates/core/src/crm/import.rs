@@ -49,11 +49,7 @@ impl Field {
 
     /// The field a header most likely means ("E-mail Address", "Mobile Phone", "Organization", …).
     pub fn guess(header: &str) -> Field {
-        let h: String = header
-            .to_lowercase()
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect();
+        let h: String = header.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
         let has = |s: &str| h.contains(s);
         if has("mail") {
             Field::Email
@@ -111,21 +107,15 @@ pub fn mapping(headers: &[String], overrides: Option<&str>) -> Result<Vec<Field>
     let mut m: Vec<Field> = headers.iter().map(|h| Field::guess(h)).collect();
     if let Some(spec) = overrides.filter(|s| !s.trim().is_empty()) {
         for pair in spec.split(',') {
-            let (col, field) = pair.split_once('=').ok_or_else(|| {
-                Error::config(format!("'{pair}' is not a mapping: write Column=field"))
-            })?;
+            let (col, field) = pair
+                .split_once('=')
+                .ok_or_else(|| Error::config(format!("'{pair}' is not a mapping: write Column=field")))?;
             let col = col.trim();
             let idx = match col.parse::<usize>() {
                 Ok(n) if n >= 1 && n <= headers.len() => n - 1,
-                _ => headers
-                    .iter()
-                    .position(|h| h.trim().eq_ignore_ascii_case(col))
-                    .ok_or_else(|| {
-                        Error::config(format!(
-                            "the file has no column '{col}' (columns: {})",
-                            headers.join(", ")
-                        ))
-                    })?,
+                _ => headers.iter().position(|h| h.trim().eq_ignore_ascii_case(col)).ok_or_else(|| {
+                    Error::config(format!("the file has no column '{col}' (columns: {})", headers.join(", ")))
+                })?,
             };
             m[idx] = field.parse()?;
         }
@@ -161,16 +151,9 @@ impl fmt::Display for RowError {
 
 fn row_data(line: usize, fields: &[String], map: &[Field]) -> std::result::Result<RowData, String> {
     if fields.len() != map.len() {
-        return Err(format!(
-            "{} fields, but the header has {}",
-            fields.len(),
-            map.len()
-        ));
+        return Err(format!("{} fields, but the header has {}", fields.len(), map.len()));
     }
-    let mut r = RowData {
-        line,
-        ..Default::default()
-    };
+    let mut r = RowData { line, ..Default::default() };
     let (mut first, mut last) = (String::new(), String::new());
     for (raw, f) in fields.iter().zip(map) {
         let v = csv::unguard(raw.trim()).to_string();
@@ -183,29 +166,17 @@ fn row_data(line: usize, fields: &[String], map: &[Field]) -> std::result::Resul
             Field::LastName => last = v,
             Field::Email => {
                 for e in v.split([';', ',', ' ']).filter(|e| !e.is_empty()) {
-                    let n =
-                        norm_address(e).ok_or_else(|| format!("'{e}' is not an email address"))?;
+                    let n = norm_address(e).ok_or_else(|| format!("'{e}' is not an email address"))?;
                     if !r.emails.contains(&n) {
                         r.emails.push(n);
                     }
                 }
             }
-            Field::Phone => r.phones.extend(
-                v.split(';')
-                    .map(|p| p.trim().to_string())
-                    .filter(|p| !p.is_empty()),
-            ),
+            Field::Phone => r.phones.extend(v.split(';').map(|p| p.trim().to_string()).filter(|p| !p.is_empty())),
             Field::Company => r.company = v,
             Field::Domain => {
-                let d = v
-                    .trim_start_matches("https://")
-                    .trim_start_matches("http://");
-                let d = d
-                    .split('/')
-                    .next()
-                    .unwrap_or("")
-                    .trim_start_matches("www.")
-                    .to_lowercase();
+                let d = v.trim_start_matches("https://").trim_start_matches("http://");
+                let d = d.split('/').next().unwrap_or("").trim_start_matches("www.").to_lowercase();
                 if !d.contains('.') || d.contains([' ', '@']) {
                     return Err(format!("'{v}' is not a domain"));
                 }
@@ -250,30 +221,19 @@ struct Rows {
 fn read_rows(text: &str, overrides: Option<&str>, strict: bool) -> Result<(Rows, Option<String>)> {
     let delim = csv::guess_delimiter(text);
     let (records, bad) = csv::read(text, delim);
-    let mut errors: Vec<RowError> = bad
-        .into_iter()
-        .map(|b| RowError {
-            line: b.line,
-            message: b.message,
-        })
-        .collect();
+    let mut errors: Vec<RowError> = bad.into_iter().map(|b| RowError { line: b.line, message: b.message }).collect();
     if errors.iter().any(|e| e.line == 1) {
-        return Err(Error::config(
-            "the header row (line 1) cannot be read; fix it and import again",
-        ));
+        return Err(Error::config("the header row (line 1) cannot be read; fix it and import again"));
     }
     let mut it = records.into_iter();
-    let header = it.next().ok_or_else(|| {
-        Error::config("the CSV file is empty: it needs a header row such as name,email,company")
-    })?;
+    let header = it
+        .next()
+        .ok_or_else(|| Error::config("the CSV file is empty: it needs a header row such as name,email,company"))?;
     let headers: Vec<String> = header.fields.iter().map(|h| h.trim().to_string()).collect();
     let map = mapping(&headers, overrides)?;
-    let usable = map.iter().any(|f| {
-        matches!(
-            f,
-            Field::Name | Field::FirstName | Field::LastName | Field::Email | Field::Company
-        )
-    });
+    let usable = map
+        .iter()
+        .any(|f| matches!(f, Field::Name | Field::FirstName | Field::LastName | Field::Email | Field::Company));
     if !usable {
         let problem = format!(
             "no column holds a name, email address or company (columns: {}); map them with --map \"Column=name,…\"",
@@ -282,36 +242,17 @@ fn read_rows(text: &str, overrides: Option<&str>, strict: bool) -> Result<(Rows,
         if strict {
             return Err(Error::config(problem));
         }
-        return Ok((
-            Rows {
-                headers,
-                mapping: map,
-                rows: vec![],
-                errors,
-            },
-            Some(problem),
-        ));
+        return Ok((Rows { headers, mapping: map, rows: vec![], errors }, Some(problem)));
     }
     let mut rows = Vec::new();
     for rec in it {
         match row_data(rec.line, &rec.fields, &map) {
             Ok(r) => rows.push(r),
-            Err(message) => errors.push(RowError {
-                line: rec.line,
-                message,
-            }),
+            Err(message) => errors.push(RowError { line: rec.line, message }),
         }
     }
     errors.sort_by_key(|e| e.line);
-    Ok((
-        Rows {
-            headers,
-            mapping: map,
-            rows,
-            errors,
-        },
-        None,
-    ))
+    Ok((Rows { headers, mapping: map, rows, errors }, None))
 }
 
 /// Preview a CSV import: nothing is written.
@@ -343,11 +284,7 @@ fn find_user(repo: &dyn CrmRepo, who: &str) -> Result<Option<i64>> {
     if let Some(a) = norm_address(who) {
         return repo.user_by_address(&a);
     }
-    Ok(repo
-        .users()?
-        .into_iter()
-        .find(|u| u.name.eq_ignore_ascii_case(who.trim()))
-        .map(|u| u.id))
+    Ok(repo.users()?.into_iter().find(|u| u.name.eq_ignore_ascii_case(who.trim())).map(|u| u.id))
 }
 
 fn import_row(repo: &dyn CrmRepo, r: &RowData, report: &mut ImportReport, now: i64) -> Result<()> {
@@ -367,10 +304,9 @@ fn import_row(repo: &dyn CrmRepo, r: &RowData, report: &mut ImportReport, now: i
     };
     for e in &r.emails {
         if let Some(id) = repo.contact_by_address(e)? {
-            report.duplicates.push(RowError {
-                line: r.line,
-                message: format!("{e} is already contact #{id}; skipped"),
-            });
+            report
+                .duplicates
+                .push(RowError { line: r.line, message: format!("{e} is already contact #{id}; skipped") });
             return Ok(());
         }
     }
@@ -382,11 +318,7 @@ fn import_row(repo: &dyn CrmRepo, r: &RowData, report: &mut ImportReport, now: i
             None => {
                 report.companies_created += 1;
                 Some(repo.add_company(
-                    &NewCompany {
-                        name: r.company.clone(),
-                        responsible_id: responsible,
-                        ..Default::default()
-                    },
+                    &NewCompany { name: r.company.clone(), responsible_id: responsible, ..Default::default() },
                     now,
                 )?)
             }
@@ -413,17 +345,9 @@ fn import_row(repo: &dyn CrmRepo, r: &RowData, report: &mut ImportReport, now: i
 }
 
 /// Import CSV text (with a header row) into `repo`. Run it inside a transaction (see [`import_file`]).
-pub fn import_csv(
-    repo: &dyn CrmRepo,
-    text: &str,
-    overrides: Option<&str>,
-    now: i64,
-) -> Result<ImportReport> {
+pub fn import_csv(repo: &dyn CrmRepo, text: &str, overrides: Option<&str>, now: i64) -> Result<ImportReport> {
     let (Rows { rows, errors, .. }, _) = read_rows(text, overrides, true)?;
-    let mut report = ImportReport {
-        errors,
-        ..Default::default()
-    };
+    let mut report = ImportReport { errors, ..Default::default() };
     for r in &rows {
         import_row(repo, r, &mut report, now)?;
     }
@@ -435,13 +359,7 @@ pub fn import_csv(
 pub fn import_vcf(repo: &dyn CrmRepo, text: &str, now: i64) -> Result<ImportReport> {
     let (cards, bad) = super::vcard::parse(text);
     let mut report = ImportReport {
-        errors: bad
-            .into_iter()
-            .map(|e| RowError {
-                line: e.line,
-                message: e.message,
-            })
-            .collect(),
+        errors: bad.into_iter().map(|e| RowError { line: e.line, message: e.message }).collect(),
         ..Default::default()
     };
     for c in cards {
@@ -454,10 +372,7 @@ pub fn import_vcf(repo: &dyn CrmRepo, text: &str, now: i64) -> Result<ImportRepo
             }
         }
         if let Some(e) = bad_email.filter(|_| emails.is_empty() && c.name.is_empty()) {
-            report.errors.push(RowError {
-                line: c.line,
-                message: format!("'{e}' is not an email address"),
-            });
+            report.errors.push(RowError { line: c.line, message: format!("'{e}' is not an email address") });
             continue;
         }
         let row = RowData {
@@ -476,29 +391,15 @@ pub fn import_vcf(repo: &dyn CrmRepo, text: &str, now: i64) -> Result<ImportRepo
 
 /// Whether a file is a vCard file (by name or content).
 pub fn is_vcard(path: &Path, text: &str) -> bool {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     ext == "vcf"
         || ext == "vcard"
-        || text
-            .trim_start_matches('\u{feff}')
-            .trim_start()
-            .to_ascii_uppercase()
-            .starts_with("BEGIN:VCARD")
+        || text.trim_start_matches('\u{feff}').trim_start().to_ascii_uppercase().starts_with("BEGIN:VCARD")
 }
 
 /// Import a .csv or .vcf file in one transaction.
-pub fn import_file(
-    store: &Store,
-    path: &Path,
-    overrides: Option<&str>,
-    now: i64,
-) -> Result<ImportReport> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::config(format!("cannot read {}: {e}", path.display())))?;
+pub fn import_file(store: &Store, path: &Path, overrides: Option<&str>, now: i64) -> Result<ImportReport> {
+    let bytes = std::fs::read(path).map_err(|e| Error::config(format!("cannot read {}: {e}", path.display())))?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         // Old exporters write Windows-1252 / Latin-1.
@@ -523,25 +424,10 @@ pub fn export_contacts_csv(repo: &dyn CrmRepo) -> Result<String> {
     let users = repo.users()?;
     let user_addr = |id: Option<i64>| {
         id.and_then(|id| users.iter().find(|u| u.id == id))
-            .map(|u| {
-                u.addresses
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| u.name.clone())
-            })
+            .map(|u| u.addresses.first().cloned().unwrap_or_else(|| u.name.clone()))
             .unwrap_or_default()
     };
-    let mut out = csv::line(
-        &[
-            "name",
-            "email",
-            "other emails",
-            "phones",
-            "company",
-            "responsible",
-        ]
-        .map(String::from),
-    );
+    let mut out = csv::line(&["name", "email", "other emails", "phones", "company", "responsible"].map(String::from));
     let mut offset = 0;
     loop {
         let page = repo.contacts(1000, offset)?;
@@ -553,12 +439,7 @@ pub fn export_contacts_csv(repo: &dyn CrmRepo) -> Result<String> {
             out.push_str(&csv::line(&[
                 c.name.clone(),
                 c.addresses.first().cloned().unwrap_or_default(),
-                c.addresses
-                    .iter()
-                    .skip(1)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(";"),
+                c.addresses.iter().skip(1).cloned().collect::<Vec<_>>().join(";"),
                 c.phones.join(";"),
                 c.company_name.clone().unwrap_or_default(),
                 user_addr(c.responsible_id),
@@ -571,8 +452,7 @@ pub fn export_contacts_csv(repo: &dyn CrmRepo) -> Result<String> {
 /// All companies as CSV: company, domain (the first), responsible.
 pub fn export_companies_csv(repo: &dyn CrmRepo) -> Result<String> {
     let users = repo.users()?;
-    let mut out =
-        csv::line(&["company", "domain", "other domains", "responsible"].map(String::from));
+    let mut out = csv::line(&["company", "domain", "other domains", "responsible"].map(String::from));
     let mut offset = 0;
     loop {
         let page = repo.companies(1000, offset)?;
@@ -584,22 +464,12 @@ pub fn export_companies_csv(repo: &dyn CrmRepo) -> Result<String> {
             let resp = c
                 .responsible_id
                 .and_then(|id| users.iter().find(|u| u.id == id))
-                .map(|u| {
-                    u.addresses
-                        .first()
-                        .cloned()
-                        .unwrap_or_else(|| u.name.clone())
-                })
+                .map(|u| u.addresses.first().cloned().unwrap_or_else(|| u.name.clone()))
                 .unwrap_or_default();
             out.push_str(&csv::line(&[
                 c.name.clone(),
                 c.domains.first().cloned().unwrap_or_default(),
-                c.domains
-                    .iter()
-                    .skip(1)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(";"),
+                c.domains.iter().skip(1).cloned().collect::<Vec<_>>().join(";"),
                 resp,
             ]));
         }

@@ -42,9 +42,9 @@ impl FromStr for EntityKind {
             "company" | "companies" => Ok(EntityKind::Company),
             "lead" | "leads" => Ok(EntityKind::Lead),
             "deal" | "deals" => Ok(EntityKind::Deal),
-            other => Err(Error::config(format!(
-                "unknown CRM record kind '{other}': use contact, company, lead or deal"
-            ))),
+            other => {
+                Err(Error::config(format!("unknown CRM record kind '{other}': use contact, company, lead or deal")))
+            }
         }
     }
 }
@@ -72,14 +72,13 @@ impl FromStr for EntityRef {
     type Err = Error;
     /// `contact:12`, `deal:3`.
     fn from_str(s: &str) -> Result<Self> {
-        let (k, id) = s.split_once([':', '#']).ok_or_else(|| {
-            Error::config(format!(
-                "'{s}' is not a record: write it as kind:id, e.g. contact:12"
-            ))
-        })?;
-        let id = id.trim().parse::<i64>().map_err(|_| {
-            Error::config(format!("'{s}' is not a record: the id must be a number"))
-        })?;
+        let (k, id) = s
+            .split_once([':', '#'])
+            .ok_or_else(|| Error::config(format!("'{s}' is not a record: write it as kind:id, e.g. contact:12")))?;
+        let id = id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| Error::config(format!("'{s}' is not a record: the id must be a number")))?;
         Ok(EntityRef::new(k.trim().parse()?, id))
     }
 }
@@ -116,9 +115,7 @@ impl FromStr for Status {
             "in_progress" | "open" => Ok(Status::InProgress),
             "won" => Ok(Status::Won),
             "lost" => Ok(Status::Lost),
-            other => Err(Error::config(format!(
-                "unknown status '{other}': use in_progress, won or lost"
-            ))),
+            other => Err(Error::config(format!("unknown status '{other}': use in_progress, won or lost"))),
         }
     }
 }
@@ -252,11 +249,7 @@ pub fn format_amount(minor: i64, currency: &str) -> String {
 /// Parse "1234.5" or "1234,50" into minor units.
 pub fn parse_amount(s: &str) -> Result<i64> {
     let t = s.trim().replace([' ', '_'], "");
-    let bad = || {
-        Error::config(format!(
-            "'{s}' is not an amount: write it like 1200 or 1200.50"
-        ))
-    };
+    let bad = || Error::config(format!("'{s}' is not an amount: write it like 1200 or 1200.50"));
     let (neg, t) = match t.strip_prefix('-') {
         Some(r) => (true, r.to_string()),
         None => (false, t),
@@ -273,15 +266,8 @@ pub fn parse_amount(s: &str) -> Result<i64> {
         return Err(bad());
     }
     let w: i64 = whole.parse().map_err(|_| bad())?;
-    let f: i64 = if frac.is_empty() {
-        0
-    } else {
-        format!("{frac:0<2}").parse().map_err(|_| bad())?
-    };
-    let v = w
-        .checked_mul(100)
-        .and_then(|v| v.checked_add(f))
-        .ok_or_else(bad)?;
+    let f: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().map_err(|_| bad())? };
+    let v = w.checked_mul(100).and_then(|v| v.checked_add(f)).ok_or_else(bad)?;
     Ok(if neg { -v } else { v })
 }
 
@@ -400,9 +386,7 @@ impl FromStr for NewSenderAction {
             "lead" => Ok(NewSenderAction::Lead),
             "contact" => Ok(NewSenderAction::Contact),
             "nothing" | "none" => Ok(NewSenderAction::Nothing),
-            other => Err(Error::config(format!(
-                "unknown choice '{other}': use lead, contact or nothing"
-            ))),
+            other => Err(Error::config(format!("unknown choice '{other}': use lead, contact or nothing"))),
         }
     }
 }
@@ -526,17 +510,9 @@ pub struct RecordHit {
 
 /// Lower-case and trim an address; `None` if it is not one.
 pub fn norm_address(a: &str) -> Option<String> {
-    let a = a
-        .trim()
-        .trim_start_matches('<')
-        .trim_end_matches('>')
-        .trim()
-        .to_lowercase();
+    let a = a.trim().trim_start_matches('<').trim_end_matches('>').trim().to_lowercase();
     let (local, domain) = a.rsplit_once('@')?;
-    if local.is_empty()
-        || domain.is_empty()
-        || a.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
+    if local.is_empty() || domain.is_empty() || a.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return None;
     }
     Some(a)
@@ -544,9 +520,7 @@ pub fn norm_address(a: &str) -> Option<String> {
 
 /// The domain part of an address, lower-case.
 pub fn domain_of(addr: &str) -> Option<&str> {
-    addr.rsplit_once('@')
-        .map(|(_, d)| d)
-        .filter(|d| !d.is_empty())
+    addr.rsplit_once('@').map(|(_, d)| d).filter(|d| !d.is_empty())
 }
 
 /// `sub.mail.acme.test` → [`sub.mail.acme.test`, `mail.acme.test`, `acme.test`].
@@ -579,19 +553,13 @@ mod tests {
 
     #[test]
     fn domains_walk_up_to_the_registrable_part() {
-        assert_eq!(
-            domain_and_parents("a.b.acme.test"),
-            vec!["a.b.acme.test", "b.acme.test", "acme.test"]
-        );
+        assert_eq!(domain_and_parents("a.b.acme.test"), vec!["a.b.acme.test", "b.acme.test", "acme.test"]);
         assert_eq!(domain_and_parents("acme.test"), vec!["acme.test"]);
     }
 
     #[test]
     fn records_parse_from_text() {
-        assert_eq!(
-            "contact:12".parse::<EntityRef>().unwrap(),
-            EntityRef::new(EntityKind::Contact, 12)
-        );
+        assert_eq!("contact:12".parse::<EntityRef>().unwrap(), EntityRef::new(EntityKind::Contact, 12));
         assert!("contact".parse::<EntityRef>().is_err());
     }
 }

@@ -79,10 +79,7 @@ fn parties(repo: &dyn CrmRepo, input: &MailInput<'_>) -> Result<Parties> {
         }
     }
     let others = match direction {
-        Direction::In => from
-            .iter()
-            .map(|f| (f.clone(), p.from.name.clone()))
-            .collect(),
+        Direction::In => from.iter().map(|f| (f.clone(), p.from.name.clone())).collect(),
         Direction::Out => {
             let mut v = Vec::new();
             for (a, n) in &recips {
@@ -93,12 +90,7 @@ fn parties(repo: &dyn CrmRepo, input: &MailInput<'_>) -> Result<Parties> {
             v
         }
     };
-    Ok(Parties {
-        direction,
-        from,
-        others,
-        recipients: recips.len(),
-    })
+    Ok(Parties { direction, from, others, recipients: recips.len() })
 }
 
 /// A team user's address or a connected mailbox's.
@@ -124,10 +116,7 @@ fn skip_reason(
     }
     let date = p.date.unwrap_or(now);
     if !forced && settings.process_days > 0 && now - date > settings.process_days as i64 * 86_400 {
-        return Ok(Some(SkipReason::TooOld {
-            age_days: (now - date) / 86_400,
-            window_days: settings.process_days,
-        }));
+        return Ok(Some(SkipReason::TooOld { age_days: (now - date) / 86_400, window_days: settings.process_days }));
     }
     if !forced {
         if let Some(role) = excluded_folder(input.folder_role) {
@@ -189,10 +178,7 @@ fn party_skip(
         parties.others = kept;
         if parties.others.is_empty() {
             if let Some(entry) = first_entry {
-                return Ok(Some(SkipReason::Exception {
-                    entry,
-                    outgoing: parties.direction == Direction::Out,
-                }));
+                return Ok(Some(SkipReason::Exception { entry, outgoing: parties.direction == Direction::Out }));
             }
         }
     }
@@ -218,11 +204,7 @@ fn match_address(repo: &dyn CrmRepo, addr: &str) -> Result<Option<Matched>> {
     }
     if let Some(id) = repo.open_lead_by_address(addr)? {
         let returning = repo.lead(id)?.is_some_and(|l| l.returning_customer);
-        let what = if returning {
-            "the returning customer's lead"
-        } else {
-            "the open lead"
-        };
+        let what = if returning { "the returning customer's lead" } else { "the open lead" };
         return Ok(Some(Matched {
             entity: EntityRef::new(EntityKind::Lead, id),
             company_id: None,
@@ -253,24 +235,14 @@ fn match_address(repo: &dyn CrmRepo, addr: &str) -> Result<Option<Matched>> {
 }
 
 /// Several open deals: best first by thread, then subject, then recency.
-fn rank_deals(
-    repo: &dyn CrmRepo,
-    deals: &[Deal],
-    thread_key: &str,
-    subject: &str,
-) -> Result<Vec<i64>> {
+fn rank_deals(repo: &dyn CrmRepo, deals: &[Deal], thread_key: &str, subject: &str) -> Result<Vec<i64>> {
     let base = parse::base_subject(subject);
     let mut scored = Vec::with_capacity(deals.len());
     for d in deals {
         let in_thread = repo.deal_in_thread(d.id, thread_key)?;
         let title = d.title.to_lowercase();
-        let subject_hit = !title.is_empty()
-            && !base.is_empty()
-            && (base.contains(&title) || title.contains(&base));
-        let recent = repo
-            .last_activity_at(EntityRef::new(EntityKind::Deal, d.id))?
-            .unwrap_or(0)
-            .max(d.updated_at);
+        let subject_hit = !title.is_empty() && !base.is_empty() && (base.contains(&title) || title.contains(&base));
+        let recent = repo.last_activity_at(EntityRef::new(EntityKind::Deal, d.id))?.unwrap_or(0).max(d.updated_at);
         scored.push(((in_thread, subject_hit, recent, d.id), d.id));
     }
     scored.sort_by_key(|s| std::cmp::Reverse(s.0));
@@ -279,11 +251,7 @@ fn rank_deals(
 
 /// The user who gets a new record: the next active user of the queue; when the queue is empty or all
 /// inactive, an admin, with a "queue is broken" warning raised for the mailbox.
-pub fn next_responsible(
-    repo: &dyn CrmRepo,
-    s: &MailboxSettings,
-    now: i64,
-) -> Result<(Option<i64>, Option<String>)> {
+pub fn next_responsible(repo: &dyn CrmRepo, s: &MailboxSettings, now: i64) -> Result<(Option<i64>, Option<String>)> {
     let n = s.queue.len();
     for i in 0..n {
         let idx = (s.queue_position + i) % n;
@@ -298,12 +266,7 @@ pub fn next_responsible(
     } else {
         "every user in the responsible queue of this mailbox is inactive"
     };
-    let admins: Vec<i64> = repo
-        .users()?
-        .into_iter()
-        .filter(|u| u.active && u.admin)
-        .map(|u| u.id)
-        .collect();
+    let admins: Vec<i64> = repo.users()?.into_iter().filter(|u| u.active && u.admin).map(|u| u.id).collect();
     let (who, msg) = if admins.is_empty() {
         (None, format!("queue is broken: {detail} and there is no active admin, so new records have no responsible user; fix the queue in this mailbox's CRM settings"))
     } else {
@@ -331,11 +294,7 @@ fn mailbox_owner(repo: &dyn CrmRepo, input: &MailInput<'_>) -> Result<Option<i64
 fn thread_refs(p: &Parsed) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     for r in p.references.iter().chain(p.in_reply_to.iter()) {
-        let k = r
-            .trim()
-            .trim_start_matches('<')
-            .trim_end_matches('>')
-            .to_string();
+        let k = r.trim().trim_start_matches('<').trim_end_matches('>').to_string();
         if !k.is_empty() && !v.contains(&k) {
             v.push(k);
         }
@@ -387,50 +346,26 @@ fn process_in(repo: &dyn CrmRepo, input: &MailInput<'_>, now: i64, mode: Mode) -
         return Ok(o);
     }
     let refs = thread_refs(p);
-    let prev = if refs.is_empty() {
-        None
-    } else {
-        repo.activity_for_messages(&refs)?
-    };
+    let prev = if refs.is_empty() { None } else { repo.activity_for_messages(&refs)? };
     let thread_key = match &prev {
         Some(a) => a.thread_key.clone(),
         None => refs.first().cloned().unwrap_or_else(|| key.clone()),
     };
     let outgoing = parties.direction == Direction::Out;
-    let decision = match decide(
-        repo,
-        input,
-        &settings,
-        &parties,
-        prev.as_ref(),
-        &thread_key,
-        now,
-        mode,
-    )? {
+    let decision = match decide(repo, input, &settings, &parties, prev.as_ref(), &thread_key, now, mode)? {
         Some(d) => d,
         None => {
-            let address = parties
-                .others
-                .first()
-                .map(|o| o.0.clone())
-                .unwrap_or_default();
+            let address = parties.others.first().map(|o| o.0.clone()).unwrap_or_default();
             let o = skipped(SkipReason::NothingToCreate { address, outgoing }.to_string());
             repo.put_outcome(&o)?;
             return Ok(o);
         }
     };
-    let mut what: Vec<String> = decision
-        .links
-        .iter()
-        .map(|e| repo.label(*e))
-        .collect::<Result<_>>()?;
+    let mut what: Vec<String> = decision.links.iter().map(|e| repo.label(*e)).collect::<Result<_>>()?;
     if settings.import_vcards && !input.vcards.is_empty() {
         let n = import_vcards(repo, input.vcards, decision.responsible, now)?;
         if n > 0 {
-            what.push(format!(
-                "{n} contact{} from vCard attachments",
-                if n == 1 { "" } else { "s" }
-            ));
+            what.push(format!("{n} contact{} from vCard attachments", if n == 1 { "" } else { "s" }));
         }
     }
     let activity_id = match repo.activity_by_message(input.account_id, &key)? {
@@ -500,28 +435,18 @@ fn decide(
         let mut joined = Vec::new();
         for e in &prev.links {
             let open = match e.kind {
-                EntityKind::Deal => repo
-                    .deal(e.id)?
-                    .is_some_and(|d| d.meaning == Status::InProgress),
-                EntityKind::Lead => repo
-                    .lead(e.id)?
-                    .is_some_and(|l| l.status == Status::InProgress),
+                EntityKind::Deal => repo.deal(e.id)?.is_some_and(|d| d.meaning == Status::InProgress),
+                EntityKind::Lead => repo.lead(e.id)?.is_some_and(|l| l.status == Status::InProgress),
                 _ => false,
             };
             if open {
                 joined.push(*e);
             }
         }
-        if let Some(main) = joined
-            .iter()
-            .find(|e| e.kind == EntityKind::Deal)
-            .or(joined.first())
-            .copied()
-        {
+        if let Some(main) = joined.iter().find(|e| e.kind == EntityKind::Deal).or(joined.first()).copied() {
             let mut links = joined.clone();
             for e in &prev.links {
-                if matches!(e.kind, EntityKind::Contact | EntityKind::Company) && !links.contains(e)
-                {
+                if matches!(e.kind, EntityKind::Contact | EntityKind::Company) && !links.contains(e) {
                     links.push(*e);
                 }
             }
@@ -549,9 +474,7 @@ fn decide(
         let id = create_lead(repo, input, settings, &primary, &primary_name, who, now)?;
         return Ok(Some(Decision {
             kind: OutcomeKind::Created,
-            reason: format!(
-                "{primary} is on this mailbox's always-new-lead list: created a new lead"
-            ),
+            reason: format!("{primary} is on this mailbox's always-new-lead list: created a new lead"),
             links: vec![EntityRef::new(EntityKind::Lead, id)],
             responsible: who,
             choose_deal: false,
@@ -565,10 +488,7 @@ fn decide(
             continue;
         };
         let mut links = vec![m.entity];
-        if let Some(c) = m
-            .company_id
-            .filter(|_| m.entity.kind == EntityKind::Contact)
-        {
+        if let Some(c) = m.company_id.filter(|_| m.entity.kind == EntityKind::Contact) {
             links.push(EntityRef::new(EntityKind::Company, c));
         }
         let deals = match m.entity.kind {
@@ -608,11 +528,7 @@ fn decide(
         }));
     }
     // Rule 5: nothing matched.
-    let action = if outgoing {
-        settings.new_outgoing
-    } else {
-        settings.new_incoming
-    };
+    let action = if outgoing { settings.new_outgoing } else { settings.new_incoming };
     let action = match (action, mode) {
         (NewSenderAction::Nothing, Mode::Manual) => NewSenderAction::Lead,
         (a, _) => a,
@@ -622,10 +538,7 @@ fn decide(
         NewSenderAction::Lead => {
             let (who, warning) = next_responsible(repo, settings, now)?;
             let id = create_lead(repo, input, settings, &primary, &primary_name, who, now)?;
-            (
-                (EntityRef::new(EntityKind::Lead, id), who, warning),
-                "a lead",
-            )
+            ((EntityRef::new(EntityKind::Lead, id), who, warning), "a lead")
         }
         NewSenderAction::Contact => {
             let (who, warning) = next_responsible(repo, settings, now)?;
@@ -639,10 +552,7 @@ fn decide(
                 },
                 now,
             )?;
-            (
-                (EntityRef::new(EntityKind::Contact, id), who, warning),
-                "a contact",
-            )
+            ((EntityRef::new(EntityKind::Contact, id), who, warning), "a contact")
         }
     };
     let (entity, who, warning) = created;
@@ -667,20 +577,9 @@ fn create_lead(
     now: i64,
 ) -> Result<i64> {
     let p = input.parsed;
-    let person = if name.trim().is_empty() {
-        addr.to_string()
-    } else {
-        name.trim().to_string()
-    };
-    let title = if p.subject.trim().is_empty() {
-        format!("Email from {person}")
-    } else {
-        p.subject.trim().to_string()
-    };
-    let company_name = domain_of(addr)
-        .filter(|d| !is_freemail(d))
-        .unwrap_or("")
-        .to_string();
+    let person = if name.trim().is_empty() { addr.to_string() } else { name.trim().to_string() };
+    let title = if p.subject.trim().is_empty() { format!("Email from {person}") } else { p.subject.trim().to_string() };
+    let company_name = domain_of(addr).filter(|d| !is_freemail(d)).unwrap_or("").to_string();
     repo.add_lead(
         &NewLead {
             title,
@@ -698,12 +597,7 @@ fn create_lead(
 }
 
 /// Create contacts from vCard attachments whose addresses the CRM does not know yet.
-fn import_vcards(
-    repo: &dyn CrmRepo,
-    cards: &[String],
-    who: Option<i64>,
-    now: i64,
-) -> Result<usize> {
+fn import_vcards(repo: &dyn CrmRepo, cards: &[String], who: Option<i64>, now: i64) -> Result<usize> {
     let mut n = 0;
     for text in cards {
         let (parsed, _errors) = super::vcard::parse(text);
@@ -720,13 +614,7 @@ fn import_vcards(
             let company_id = match card.org.as_deref().filter(|o| !o.is_empty()) {
                 Some(org) => match repo.company_by_name(org)? {
                     Some(id) => Some(id),
-                    None => Some(repo.add_company(
-                        &NewCompany {
-                            name: org.into(),
-                            ..Default::default()
-                        },
-                        now,
-                    )?),
+                    None => Some(repo.add_company(&NewCompany { name: org.into(), ..Default::default() }, now)?),
                 },
                 None => None,
             };

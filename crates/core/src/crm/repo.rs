@@ -66,8 +66,7 @@ pub trait RecordRepo {
     fn deal(&self, id: i64) -> Result<Option<Deal>>;
     fn deals(&self, limit: u32, offset: u32) -> Result<Vec<Deal>>;
     /// In-progress deals of this contact or this company.
-    fn open_deals_for(&self, contact_id: Option<i64>, company_id: Option<i64>)
-        -> Result<Vec<Deal>>;
+    fn open_deals_for(&self, contact_id: Option<i64>, company_id: Option<i64>) -> Result<Vec<Deal>>;
     fn set_deal_stage(&self, id: i64, stage_id: i64, now: i64) -> Result<()>;
 
     /// The responsible user of a record.
@@ -97,13 +96,7 @@ pub trait ActivityRepo {
     /// Incoming activities with no reply from us, dated in `[since, until)`, oldest first.
     fn unanswered(&self, since: i64, until: i64, limit: u32) -> Result<Vec<Activity>>;
 
-    fn add_note(
-        &self,
-        entity: EntityRef,
-        body: &str,
-        author_id: Option<i64>,
-        now: i64,
-    ) -> Result<i64>;
+    fn add_note(&self, entity: EntityRef, body: &str, author_id: Option<i64>, now: i64) -> Result<i64>;
     fn notes(&self, entity: EntityRef, limit: u32) -> Result<Vec<Note>>;
     fn add_task(
         &self,

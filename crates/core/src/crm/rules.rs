@@ -170,28 +170,15 @@ const AUTOREPLY_PREFIXES: &[&str] = &[
     "respuesta automática:",
     "vacation reply",
 ];
-const AUTOREPLY_SUFFIXES: &[&str] = &[
-    "(automatic response)",
-    "(auto-reply)",
-    "(autoreply)",
-    "(out of office)",
-    "[auto-reply]",
-];
+const AUTOREPLY_SUFFIXES: &[&str] =
+    &["(automatic response)", "(auto-reply)", "(autoreply)", "(out of office)", "[auto-reply]"];
 
 /// Local parts of bounce senders, compared without '-', '_' and '.' (MAILER-DAEMON, post_master, …).
 const BOUNCE_LOCALPARTS: &[&str] = &["mailerdaemon", "postmaster", "maildaemon", "mailerdeamon"];
 /// Mailing-list robots (Mailman, Majordomo, fml, ezmlm): `list-request@`, `owner-list@`, `list-admin@`, …
 const LIST_ROBOT_SUFFIXES: &[&str] = &["-request", "-owner", "-bounces", "-admin", "-ctl", "-help"];
-const NOREPLY_LOCALPARTS: &[&str] = &[
-    "noreply",
-    "no-reply",
-    "no_reply",
-    "donotreply",
-    "do-not-reply",
-    "do_not_reply",
-    "bounce",
-    "bounces",
-];
+const NOREPLY_LOCALPARTS: &[&str] =
+    &["noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply", "bounce", "bounces"];
 
 /// Machine-sent mail, by headers first (RFC 3834 Auto-Submitted, RFC 3464/8098 multipart/report,
 /// Precedence, X-Autoreply, an empty Return-Path), then by the sender and the subject.
@@ -206,11 +193,7 @@ pub fn automated(p: &Parsed) -> Option<Automated> {
     if let Some(v) = &p.auto_submitted {
         let v = v.to_ascii_lowercase();
         if !v.trim().starts_with("no") {
-            return Some(if v.contains("replied") {
-                Automated::AutoReply
-            } else {
-                Automated::AutoSubmitted
-            });
+            return Some(if v.contains("replied") { Automated::AutoReply } else { Automated::AutoSubmitted });
         }
     }
     if !p.auto_markers.is_empty() {
@@ -229,17 +212,9 @@ pub fn automated(p: &Parsed) -> Option<Automated> {
             _ => {}
         }
     }
-    let local = p
-        .from
-        .addr
-        .rsplit_once('@')
-        .map(|(l, _)| l)
-        .unwrap_or(&p.from.addr);
+    let local = p.from.addr.rsplit_once('@').map(|(l, _)| l).unwrap_or(&p.from.addr);
     let local = local.to_ascii_lowercase();
-    let squashed: String = local
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_' | '.'))
-        .collect();
+    let squashed: String = local.chars().filter(|c| !matches!(c, '-' | '_' | '.')).collect();
     let name = p.from.name.to_ascii_lowercase();
     if BOUNCE_LOCALPARTS.contains(&squashed.as_str())
         || name.contains("mail delivery subsystem")
@@ -257,19 +232,13 @@ pub fn automated(p: &Parsed) -> Option<Automated> {
     {
         return Some(Automated::AutoReply);
     }
-    if subject.starts_with("read:")
-        || subject.starts_with("read receipt")
-        || subject.starts_with("gelesen:")
-    {
+    if subject.starts_with("read:") || subject.starts_with("read receipt") || subject.starts_with("gelesen:") {
         return Some(Automated::ReadReceipt);
     }
     if LIST_ROBOT_SUFFIXES.iter().any(|s| local.ends_with(s)) || local.starts_with("owner-") {
         return Some(Automated::ListRobot);
     }
-    if NOREPLY_LOCALPARTS.contains(&local.as_str())
-        || local.starts_with("noreply")
-        || local.starts_with("no-reply")
-    {
+    if NOREPLY_LOCALPARTS.contains(&local.as_str()) || local.starts_with("noreply") || local.starts_with("no-reply") {
         return Some(Automated::NoReply);
     }
     None
@@ -390,17 +359,8 @@ const FREEMAIL: &[&str] = &[
 ];
 
 /// Provider families that exist under many country domains (yahoo.co.uk, hotmail.fr, …).
-const FREEMAIL_FAMILIES: &[&str] = &[
-    "yahoo",
-    "hotmail",
-    "outlook",
-    "live",
-    "msn",
-    "gmx",
-    "aol",
-    "yandex",
-    "windowslive",
-];
+const FREEMAIL_FAMILIES: &[&str] =
+    &["yahoo", "hotmail", "outlook", "live", "msn", "gmx", "aol", "yandex", "windowslive"];
 
 /// Whether a domain belongs to a free-mail provider (so it says nothing about the sender's company).
 pub fn is_freemail(domain: &str) -> bool {
@@ -414,41 +374,20 @@ pub fn is_freemail(domain: &str) -> bool {
     // yahoo.com, yahoo.co.uk, yahoo.com.br, hotmail.fr: the family name followed by a public suffix only.
     FREEMAIL_FAMILIES.contains(&first)
         && rest.split('.').count() <= 2
-        && rest
-            .split('.')
-            .all(|l| l.len() <= 3 && l.chars().all(|c| c.is_ascii_alphabetic()))
+        && rest.split('.').all(|l| l.len() <= 3 && l.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
 /// The key of a message inside a mailbox: its Message-ID, or a digest of its envelope when it has none.
 /// Only envelope fields go in, so the key can be recomputed from the cache's `messages` row alone.
 pub fn message_key(p: &Parsed) -> String {
-    let recipients: Vec<&str> =
-        p.to.iter()
-            .chain(p.cc.iter())
-            .map(|m| m.addr.as_str())
-            .collect();
-    envelope_key(
-        p.message_id.as_deref(),
-        &p.from.addr,
-        p.date.unwrap_or(0),
-        &p.subject,
-        &recipients,
-    )
+    let recipients: Vec<&str> = p.to.iter().chain(p.cc.iter()).map(|m| m.addr.as_str()).collect();
+    envelope_key(p.message_id.as_deref(), &p.from.addr, p.date.unwrap_or(0), &p.subject, &recipients)
 }
 
 /// [`message_key`] from envelope fields.
-pub fn envelope_key(
-    message_id: Option<&str>,
-    from: &str,
-    date: i64,
-    subject: &str,
-    recipients: &[&str],
-) -> String {
+pub fn envelope_key(message_id: Option<&str>, from: &str, date: i64, subject: &str, recipients: &[&str]) -> String {
     match message_id.map(str::trim).filter(|m| !m.is_empty()) {
-        Some(mid) => mid
-            .trim_start_matches('<')
-            .trim_end_matches('>')
-            .to_string(),
+        Some(mid) => mid.trim_start_matches('<').trim_end_matches('>').to_string(),
         None => {
             let mut h = Sha256::new();
             h.update(from.as_bytes());
@@ -471,22 +410,10 @@ mod tests {
 
     #[test]
     fn freemail_families_cover_country_domains() {
-        for d in [
-            "gmail.com",
-            "yahoo.com",
-            "yahoo.co.uk",
-            "hotmail.fr",
-            "outlook.de",
-            "GMX.net",
-        ] {
+        for d in ["gmail.com", "yahoo.com", "yahoo.co.uk", "hotmail.fr", "outlook.de", "GMX.net"] {
             assert!(is_freemail(d), "{d}");
         }
-        for d in [
-            "acme.test",
-            "yahoo-inc.com",
-            "live.acme.com",
-            "gmail.acme.com",
-        ] {
+        for d in ["acme.test", "yahoo-inc.com", "live.acme.com", "gmail.acme.com"] {
             assert!(!is_freemail(d), "{d}");
         }
     }
@@ -499,11 +426,7 @@ mod tests {
              the last 30 days"
         );
         assert_eq!(
-            SkipReason::Exception {
-                entry: "acme.test".into(),
-                outgoing: false
-            }
-            .to_string(),
+            SkipReason::Exception { entry: "acme.test".into(), outgoing: false }.to_string(),
             "the sender is on the exception list (entry \"acme.test\")"
         );
         assert_eq!(
@@ -514,10 +437,7 @@ mod tests {
 
     #[test]
     fn automated_mail_is_recognised_by_headers() {
-        let mut p = Parsed {
-            content_type: "multipart/report".into(),
-            ..Default::default()
-        };
+        let mut p = Parsed { content_type: "multipart/report".into(), ..Default::default() };
         p.report_type = Some("disposition-notification".into());
         assert_eq!(automated(&p), Some(Automated::ReadReceipt));
         let p = Parsed {
@@ -526,16 +446,9 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(automated(&p), Some(Automated::AutoReply));
-        let p = Parsed {
-            auto_submitted: Some("no".into()),
-            content_type: "text/plain".into(),
-            ..Default::default()
-        };
+        let p = Parsed { auto_submitted: Some("no".into()), content_type: "text/plain".into(), ..Default::default() };
         assert_eq!(automated(&p), None);
-        let p = Parsed {
-            precedence: Some("bulk".into()),
-            ..Default::default()
-        };
+        let p = Parsed { precedence: Some("bulk".into()), ..Default::default() };
         assert_eq!(automated(&p), Some(Automated::Bulk));
     }
 }

@@ -130,11 +130,7 @@ const TIMELINE: u32 = 20;
 
 fn user_brief(repo: &SqliteCrm<'_>, id: Option<i64>) -> Result<Option<UserBrief>> {
     Ok(match id {
-        Some(id) => repo.user(id)?.map(|u| UserBrief {
-            id: u.id,
-            name: u.name,
-            active: u.active,
-        }),
+        Some(id) => repo.user(id)?.map(|u| UserBrief { id: u.id, name: u.name, active: u.active }),
         None => None,
     })
 }
@@ -167,36 +163,21 @@ fn build(conn: &Connection, message_id: i64) -> Result<Sidebar> {
     let repo = SqliteCrm::new(conn);
     let (account_id, key) = key_of(conn, message_id)?;
     let (from_name, from_addr, to, cc): (String, String, String, String) = conn
-        .prepare_cached(
-            "SELECT from_name, from_addr, to_json, cc_json FROM messages WHERE id = ?1",
-        )?
-        .query_row([message_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
+        .prepare_cached("SELECT from_name, from_addr, to_json, cc_json FROM messages WHERE id = ?1")?
+        .query_row([message_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?
         .ok_or_else(|| Error::not_found(format!("no message with id {message_id}")))?;
     let boxes = mailboxes(conn)?;
-    let own: Vec<String> = boxes
-        .iter()
-        .filter(|(id, _)| *id == account_id)
-        .flat_map(|(_, a)| a.clone())
-        .collect();
+    let own: Vec<String> = boxes.iter().filter(|(id, _)| *id == account_id).flat_map(|(_, a)| a.clone()).collect();
     let connected: Vec<String> = boxes.iter().flat_map(|(_, a)| a.iter().cloned()).collect();
     let from = norm_address(&from_addr);
-    let direction = if from.as_ref().is_some_and(|f| own.contains(f)) {
-        Direction::Out
-    } else {
-        Direction::In
-    };
+    let direction = if from.as_ref().is_some_and(|f| own.contains(f)) { Direction::Out } else { Direction::In };
 
     let mut people: Vec<(String, String, String)> = Vec::new();
     if let Some(f) = &from {
         people.push(("from".into(), from_name, f.clone()));
     }
-    for (role, list) in [
-        ("to", mailboxes_from_json(&to)),
-        ("cc", mailboxes_from_json(&cc)),
-    ] {
+    for (role, list) in [("to", mailboxes_from_json(&to)), ("cc", mailboxes_from_json(&cc))] {
         for m in list {
             if let Some(a) = norm_address(&m.addr) {
                 if !people.iter().any(|p| p.2 == a) {
@@ -283,14 +264,9 @@ fn build(conn: &Connection, message_id: i64) -> Result<Sidebar> {
         match e.kind {
             EntityKind::Contact => {
                 let company = repo.contact(e.id)?.and_then(|c| c.company_id);
-                repo.open_deals_for(Some(e.id), company)?
-                    .iter()
-                    .for_each(&mut push_deal);
+                repo.open_deals_for(Some(e.id), company)?.iter().for_each(&mut push_deal);
             }
-            EntityKind::Company => repo
-                .open_deals_for(None, Some(e.id))?
-                .iter()
-                .for_each(&mut push_deal),
+            EntityKind::Company => repo.open_deals_for(None, Some(e.id))?.iter().for_each(&mut push_deal),
             EntityKind::Deal => {
                 if let Some(d) = repo.deal(e.id)? {
                     push_deal(&d);
@@ -301,13 +277,10 @@ fn build(conn: &Connection, message_id: i64) -> Result<Sidebar> {
     }
 
     let mut timeline = Vec::new();
-    let mut st = conn.prepare_cached(
-        "SELECT id FROM messages WHERE account_id = ?1 AND message_id = ?2 LIMIT 1",
-    )?;
+    let mut st = conn.prepare_cached("SELECT id FROM messages WHERE account_id = ?1 AND message_id = ?2 LIMIT 1")?;
     for a in repo.timeline(&clients, TIMELINE)? {
-        let local: Option<i64> = st
-            .query_row(rusqlite::params![a.account_id, a.message_key], |r| r.get(0))
-            .optional()?;
+        let local: Option<i64> =
+            st.query_row(rusqlite::params![a.account_id, a.message_key], |r| r.get(0)).optional()?;
         timeline.push(TimelineItem {
             activity_id: a.id,
             message_id: local,
@@ -331,13 +304,7 @@ fn build(conn: &Connection, message_id: i64) -> Result<Sidebar> {
         _ => vec![],
     };
 
-    let responsible = user_brief(
-        &repo,
-        activity
-            .as_ref()
-            .and_then(|a| a.responsible_id)
-            .or(client_resp),
-    )?;
+    let responsible = user_brief(&repo, activity.as_ref().and_then(|a| a.responsible_id).or(client_resp))?;
     let primary = clients
         .iter()
         .find(|e| e.kind == EntityKind::Deal)
@@ -358,11 +325,7 @@ fn build(conn: &Connection, message_id: i64) -> Result<Sidebar> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let warnings = repo
-        .warnings(Some(account_id))?
-        .into_iter()
-        .map(|w| w.message)
-        .collect();
+    let warnings = repo.warnings(Some(account_id))?.into_iter().map(|w| w.message).collect();
     Ok(Sidebar {
         message_id,
         account_id,

@@ -45,9 +45,7 @@ pub fn triage(store: &Store, hours: u32, now: i64) -> Result<Vec<TriageGroup>> {
     let repo = SqliteCrm::new(&conn);
     let until = now - hours as i64 * 3600;
     let since = now - TRIAGE_WINDOW_DAYS * 86_400;
-    let mut local = conn.prepare_cached(
-        "SELECT id FROM messages WHERE account_id = ?1 AND message_id = ?2 LIMIT 1",
-    )?;
+    let mut local = conn.prepare_cached("SELECT id FROM messages WHERE account_id = ?1 AND message_id = ?2 LIMIT 1")?;
     let mut groups: Vec<TriageGroup> = Vec::new();
     let mut keys: Vec<Option<i64>> = Vec::new();
     for a in repo.unanswered(since, until, MAX_ITEMS)? {
@@ -56,45 +54,27 @@ pub fn triage(store: &Store, hours: u32, now: i64) -> Result<Vec<TriageGroup>> {
         }
         let item = TriageItem {
             activity_id: a.id,
-            message_id: local
-                .query_row(rusqlite::params![a.account_id, a.message_key], |r| r.get(0))
-                .optional()?,
+            message_id: local.query_row(rusqlite::params![a.account_id, a.message_key], |r| r.get(0)).optional()?,
             account_id: a.account_id,
             subject: a.subject.clone(),
             date: rfc3339(a.date),
             timestamp: a.date,
             waiting_hours: (now - a.date) / 3600,
-            client: a
-                .links
-                .iter()
-                .map(|e| repo.label(*e))
-                .collect::<Result<_>>()?,
+            client: a.links.iter().map(|e| repo.label(*e)).collect::<Result<_>>()?,
         };
         match keys.iter().position(|k| *k == a.responsible_id) {
             Some(i) => groups[i].items.push(item),
             None => {
                 let responsible = match a.responsible_id {
-                    Some(id) => repo.user(id)?.map(|u| UserBrief {
-                        id: u.id,
-                        name: u.name,
-                        active: u.active,
-                    }),
+                    Some(id) => repo.user(id)?.map(|u| UserBrief { id: u.id, name: u.name, active: u.active }),
                     None => None,
                 };
                 keys.push(a.responsible_id);
-                groups.push(TriageGroup {
-                    responsible,
-                    items: vec![item],
-                });
+                groups.push(TriageGroup { responsible, items: vec![item] });
             }
         }
     }
     // Activities came oldest first, so each group's first item is its oldest.
-    groups.sort_by_key(|g| {
-        (
-            g.responsible.is_none(),
-            g.items.first().map(|i| i.timestamp),
-        )
-    });
+    groups.sort_by_key(|g| (g.responsible.is_none(), g.items.first().map(|i| i.timestamp)));
     Ok(groups)
 }

@@ -55,10 +55,7 @@ fn unfold(text: &str) -> Vec<Logical> {
         if l.trim().is_empty() {
             continue;
         }
-        out.push(Logical {
-            line: i + 1,
-            text: l.to_string(),
-        });
+        out.push(Logical { line: i + 1, text: l.to_string() });
         qp_continues = is_qp(l) && l.ends_with('=');
     }
     out
@@ -88,11 +85,7 @@ fn split_property(l: &str) -> Option<(String, Vec<String>, String)> {
     let (head, value) = (&l[..colon], &l[colon + 1..]);
     let mut parts = head.split(';');
     let name = parts.next()?.trim();
-    let name = name
-        .rsplit_once('.')
-        .map(|(_, n)| n)
-        .unwrap_or(name)
-        .to_ascii_uppercase();
+    let name = name.rsplit_once('.').map(|(_, n)| n).unwrap_or(name).to_ascii_uppercase();
     let params = parts.map(|p| p.trim().to_ascii_uppercase()).collect();
     Some((name, params, value.to_string()))
 }
@@ -171,13 +164,8 @@ fn components(s: &str) -> Vec<String> {
 }
 
 fn value_of(params: &[String], raw: &str) -> String {
-    let qp = params
-        .iter()
-        .any(|p| p == "QUOTED-PRINTABLE" || p == "ENCODING=QUOTED-PRINTABLE");
-    let charset = params
-        .iter()
-        .find_map(|p| p.strip_prefix("CHARSET="))
-        .map(|c| c.trim_matches('"'));
+    let qp = params.iter().any(|p| p == "QUOTED-PRINTABLE" || p == "ENCODING=QUOTED-PRINTABLE");
+    let charset = params.iter().find_map(|p| p.strip_prefix("CHARSET=")).map(|c| c.trim_matches('"'));
     if qp {
         decode_bytes(qp_decode(raw), charset)
     } else {
@@ -196,27 +184,15 @@ pub fn parse(text: &str) -> (Vec<VCard>, Vec<CardError>) {
             if cur.is_some() {
                 continue; // a stray line inside a card (e.g. base64 photo data without folding)
             }
-            errors.push(CardError {
-                line: l.line,
-                message: "a line outside any BEGIN:VCARD … END:VCARD".into(),
-            });
+            errors.push(CardError { line: l.line, message: "a line outside any BEGIN:VCARD … END:VCARD".into() });
             continue;
         };
         match name.as_str() {
             "BEGIN" if raw.trim().eq_ignore_ascii_case("VCARD") => {
                 if let Some((c, _)) = cur.take() {
-                    errors.push(CardError {
-                        line: c.line,
-                        message: "the card has no END:VCARD".into(),
-                    });
+                    errors.push(CardError { line: c.line, message: "the card has no END:VCARD".into() });
                 }
-                cur = Some((
-                    VCard {
-                        line: l.line,
-                        ..Default::default()
-                    },
-                    None,
-                ));
+                cur = Some((VCard { line: l.line, ..Default::default() }, None));
             }
             "END" if raw.trim().eq_ignore_ascii_case("VCARD") => match cur.take() {
                 Some((mut c, n)) => {
@@ -237,10 +213,7 @@ pub fn parse(text: &str) -> (Vec<VCard>, Vec<CardError>) {
                         cards.push(c);
                     }
                 }
-                None => errors.push(CardError {
-                    line: l.line,
-                    message: "END:VCARD without BEGIN:VCARD".into(),
-                }),
+                None => errors.push(CardError { line: l.line, message: "END:VCARD without BEGIN:VCARD".into() }),
             },
             _ => {
                 let Some((c, n)) = cur.as_mut() else {
@@ -276,10 +249,7 @@ pub fn parse(text: &str) -> (Vec<VCard>, Vec<CardError>) {
         }
     }
     if let Some((c, _)) = cur {
-        errors.push(CardError {
-            line: c.line,
-            message: "the card has no END:VCARD".into(),
-        });
+        errors.push(CardError { line: c.line, message: "the card has no END:VCARD".into() });
     }
     (cards, errors)
 }
@@ -294,17 +264,11 @@ pub fn attachments_of(raw: &[u8]) -> Vec<String> {
             .filter(|part| {
                 let ct = part
                     .content_type()
-                    .map(|c| {
-                        format!("{}/{}", c.ctype(), c.subtype().unwrap_or("")).to_ascii_lowercase()
-                    })
+                    .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or("")).to_ascii_lowercase())
                     .unwrap_or_default();
-                let vcf_name = part
-                    .attachment_name()
-                    .is_some_and(|n| n.to_ascii_lowercase().ends_with(".vcf"));
-                matches!(
-                    ct.as_str(),
-                    "text/vcard" | "text/x-vcard" | "text/directory" | "application/vcard"
-                ) || vcf_name
+                let vcf_name = part.attachment_name().is_some_and(|n| n.to_ascii_lowercase().ends_with(".vcf"));
+                matches!(ct.as_str(), "text/vcard" | "text/x-vcard" | "text/directory" | "application/vcard")
+                    || vcf_name
             })
             .map(|part| String::from_utf8_lossy(part.contents()).into_owned())
             .filter(|t| t.to_ascii_uppercase().contains("BEGIN:VCARD"))
@@ -319,8 +283,7 @@ mod tests {
 
     #[test]
     fn apple_groups_and_google_types_are_read() {
-        let text =
-            "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Doe;Jane;;;\r\nFN:Jane Doe\r\nORG:Acme Inc.;Sales\r\n\
+        let text = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Doe;Jane;;;\r\nFN:Jane Doe\r\nORG:Acme Inc.;Sales\r\n\
 item1.EMAIL;type=INTERNET;type=pref:jane@acme.test\r\nEMAIL;TYPE=HOME:jane@home.test\r\n\
 TEL;type=CELL;type=VOICE;type=pref:+1 555 0100\r\nEND:VCARD\r\n";
         let (cards, errors) = parse(text);
@@ -334,7 +297,8 @@ TEL;type=CELL;type=VOICE;type=pref:+1 555 0100\r\nEND:VCARD\r\n";
 
     #[test]
     fn outlook_quoted_printable_with_soft_breaks() {
-        let text = "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=utf-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;J=C3=B6=\r\nrg\r\n\
+        let text =
+            "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=utf-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;J=C3=B6=\r\nrg\r\n\
 EMAIL;PREF;INTERNET:joerg@mueller.test\r\nEND:VCARD\r\n";
         let (cards, errors) = parse(text);
         assert!(errors.is_empty(), "{errors:?}");
@@ -346,9 +310,6 @@ EMAIL;PREF;INTERNET:joerg@mueller.test\r\nEND:VCARD\r\n";
         let text = "BEGIN:VCARD\nVERSION:4.0\nNOTE:nobody\nEND:VCARD\nBEGIN:VCARD\nFN:Ann\n";
         let (cards, errors) = parse(text);
         assert!(cards.is_empty());
-        assert_eq!(
-            errors.iter().map(|e| e.line).collect::<Vec<_>>(),
-            vec![1, 5]
-        );
+        assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![1, 5]);
     }
 }

@@ -7,8 +7,7 @@ use crate::crm::model::*;
 use crate::crm::repo::ActivityRepo;
 use crate::error::{Error, Result};
 
-const ACT_COLS: &str =
-    "id, account_id, message_key, direction, subject, date, thread_key, previous_id, completed, \
+const ACT_COLS: &str = "id, account_id, message_key, direction, subject, date, thread_key, previous_id, completed, \
                         answered, responsible_id";
 
 fn act_row(r: &Row<'_>) -> rusqlite::Result<Activity> {
@@ -40,9 +39,7 @@ impl SqliteCrm<'_> {
                 "SELECT entity_kind, entity_id FROM crm_activity_links WHERE activity_id = ?1 \
                  ORDER BY entity_kind, entity_id",
             )?
-            .query_map([a.id], |r| {
-                Ok(EntityRef::new(kind_of(&r.get::<_, String>(0)?), r.get(1)?))
-            })?
+            .query_map([a.id], |r| Ok(EntityRef::new(kind_of(&r.get::<_, String>(0)?), r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(a)
     }
@@ -55,9 +52,7 @@ impl SqliteCrm<'_> {
         let marks = vec!["?"; ids.len()].join(",");
         let mut acts: Vec<Activity> = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {ACT_COLS} FROM crm_activities WHERE id IN ({marks})"
-            ))?
+            .prepare_cached(&format!("SELECT {ACT_COLS} FROM crm_activities WHERE id IN ({marks})"))?
             .query_map(rusqlite::params_from_iter(ids), act_row)?
             .collect::<rusqlite::Result<_>>()?;
         let links: Vec<(i64, EntityRef)> = self
@@ -143,9 +138,7 @@ impl ActivityRepo for SqliteCrm<'_> {
     fn activity(&self, id: i64) -> Result<Option<Activity>> {
         let a = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {ACT_COLS} FROM crm_activities WHERE id = ?1"
-            ))?
+            .prepare_cached(&format!("SELECT {ACT_COLS} FROM crm_activities WHERE id = ?1"))?
             .query_row([id], act_row)
             .optional()?;
         a.map(|a| self.with_links(a)).transpose()
@@ -169,10 +162,7 @@ impl ActivityRepo for SqliteCrm<'_> {
         ))?;
         for k in keys {
             if let Some(a) = st.query_row([k], act_row).optional()? {
-                if best
-                    .as_ref()
-                    .is_none_or(|b| (a.date, a.id) > (b.date, b.id))
-                {
+                if best.as_ref().is_none_or(|b| (a.date, a.id) > (b.date, b.id)) {
                     best = Some(a);
                 }
             }
@@ -206,9 +196,7 @@ impl ActivityRepo for SqliteCrm<'_> {
         )?;
         for e in entities {
             let rows = st
-                .query_map(params![e.kind.as_str(), e.id, limit], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?
+                .query_map(params![e.kind.as_str(), e.id, limit], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<Vec<(i64, i64)>>>()?;
             ids.extend(rows);
         }
@@ -320,10 +308,7 @@ impl ActivityRepo for SqliteCrm<'_> {
     }
 
     fn set_task_done(&self, id: i64, done: bool) -> Result<()> {
-        let n = self.conn.execute(
-            "UPDATE crm_tasks SET done = ?2 WHERE id = ?1",
-            params![id, done as i64],
-        )?;
+        let n = self.conn.execute("UPDATE crm_tasks SET done = ?2 WHERE id = ?1", params![id, done as i64])?;
         if n == 0 {
             return Err(Error::not_found(format!("no task #{id}")));
         }

@@ -49,9 +49,7 @@ impl CrmRepo for SqliteCrm<'_> {
             }
             Err(e) => {
                 // Undo this step only; the outer transaction (if any) goes on.
-                let _ = self
-                    .conn
-                    .execute_batch("ROLLBACK TO crm_atomic; RELEASE crm_atomic");
+                let _ = self.conn.execute_batch("ROLLBACK TO crm_atomic; RELEASE crm_atomic");
                 Err(e)
             }
         }
@@ -69,8 +67,7 @@ pub(crate) fn json_vec<T: serde::de::DeserializeOwned>(s: &str) -> Vec<T> {
 fn clean_addresses(list: &[String]) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for a in list {
-        let n = norm_address(a)
-            .ok_or_else(|| Error::config(format!("'{a}' is not an email address")))?;
+        let n = norm_address(a).ok_or_else(|| Error::config(format!("'{a}' is not an email address")))?;
         if !out.contains(&n) {
             out.push(n);
         }
@@ -86,29 +83,18 @@ impl TeamRepo for SqliteCrm<'_> {
         let addresses = clean_addresses(&user.addresses)?;
         for a in &addresses {
             if let Some(other) = self.user_by_address(a)? {
-                return Err(Error::config(format!(
-                    "{a} already belongs to user #{other}"
-                )));
+                return Err(Error::config(format!("{a} already belongs to user #{other}")));
             }
         }
         self.conn.execute(
             "INSERT INTO crm_users (name, active, admin, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                user.name.trim(),
-                bool_flag(user.active),
-                bool_flag(user.admin),
-                now
-            ],
+            params![user.name.trim(), bool_flag(user.active), bool_flag(user.admin), now],
         )?;
         let id = self.conn.last_insert_rowid();
         for a in &addresses {
-            self.conn.execute(
-                "INSERT INTO crm_user_addresses (address, user_id) VALUES (?1, ?2)",
-                params![a, id],
-            )?;
+            self.conn.execute("INSERT INTO crm_user_addresses (address, user_id) VALUES (?1, ?2)", params![a, id])?;
         }
-        self.user(id)?
-            .ok_or_else(|| Error::internal("a user vanished right after it was added"))
+        self.user(id)?.ok_or_else(|| Error::internal("a user vanished right after it was added"))
     }
 
     fn users(&self) -> Result<Vec<User>> {
@@ -131,21 +117,13 @@ impl TeamRepo for SqliteCrm<'_> {
             .conn
             .prepare_cached("SELECT id, name, active, admin FROM crm_users WHERE id = ?1")?
             .query_row([id], |r| {
-                Ok(User {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    addresses: vec![],
-                    active: r.get(2)?,
-                    admin: r.get(3)?,
-                })
+                Ok(User { id: r.get(0)?, name: r.get(1)?, addresses: vec![], active: r.get(2)?, admin: r.get(3)? })
             })
             .optional()?;
         let Some(mut u) = row else { return Ok(None) };
         u.addresses = self
             .conn
-            .prepare_cached(
-                "SELECT address FROM crm_user_addresses WHERE user_id = ?1 ORDER BY address",
-            )?
+            .prepare_cached("SELECT address FROM crm_user_addresses WHERE user_id = ?1 ORDER BY address")?
             .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(Some(u))
@@ -157,9 +135,7 @@ impl TeamRepo for SqliteCrm<'_> {
             params![id, active.map(bool_flag), admin.map(bool_flag)],
         )?;
         if n == 0 {
-            return Err(Error::not_found(format!(
-                "no CRM user #{id} (see `dealbox-cli crm users list`)"
-            )));
+            return Err(Error::not_found(format!("no CRM user #{id} (see `dealbox-cli crm users list`)")));
         }
         Ok(())
     }
@@ -175,12 +151,10 @@ impl TeamRepo for SqliteCrm<'_> {
     fn add_exception(&self, entry: &str, now: i64) -> Result<Exception> {
         let e = entry.trim().trim_start_matches('@').to_lowercase();
         let kind = if e.contains('@') {
-            norm_address(&e)
-                .ok_or_else(|| Error::config(format!("'{entry}' is not an address or a domain")))?;
+            norm_address(&e).ok_or_else(|| Error::config(format!("'{entry}' is not an address or a domain")))?;
             "address"
         } else {
-            if e.is_empty() || !e.contains('.') || e.chars().any(|c| c.is_whitespace() || c == '/')
-            {
+            if e.is_empty() || !e.contains('.') || e.chars().any(|c| c.is_whitespace() || c == '/') {
                 return Err(Error::config(format!(
                     "'{entry}' is not an address or a domain (write jane@acme.test or acme.test)"
                 )));
@@ -191,41 +165,25 @@ impl TeamRepo for SqliteCrm<'_> {
             "INSERT INTO crm_exceptions (entry, kind, created_at) VALUES (?1, ?2, ?3) ON CONFLICT(entry) DO NOTHING",
             params![e, kind, now],
         )?;
-        Ok(Exception {
-            entry: e,
-            kind: kind.into(),
-        })
+        Ok(Exception { entry: e, kind: kind.into() })
     }
 
     fn remove_exception(&self, entry: &str) -> Result<bool> {
         let e = entry.trim().trim_start_matches('@').to_lowercase();
-        Ok(self
-            .conn
-            .execute("DELETE FROM crm_exceptions WHERE entry = ?1", [e])?
-            > 0)
+        Ok(self.conn.execute("DELETE FROM crm_exceptions WHERE entry = ?1", [e])? > 0)
     }
 
     fn exceptions(&self) -> Result<Vec<Exception>> {
         Ok(self
             .conn
             .prepare_cached("SELECT entry, kind FROM crm_exceptions ORDER BY kind, entry")?
-            .query_map([], |r| {
-                Ok(Exception {
-                    entry: r.get(0)?,
-                    kind: r.get(1)?,
-                })
-            })?
+            .query_map([], |r| Ok(Exception { entry: r.get(0)?, kind: r.get(1)? }))?
             .collect::<rusqlite::Result<_>>()?)
     }
 
     fn exception_for(&self, address: &str) -> Result<Option<String>> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT entry FROM crm_exceptions WHERE entry = ?1")?;
-        if let Some(e) = st
-            .query_row([address], |r| r.get::<_, String>(0))
-            .optional()?
-        {
+        let mut st = self.conn.prepare_cached("SELECT entry FROM crm_exceptions WHERE entry = ?1")?;
+        if let Some(e) = st.query_row([address], |r| r.get::<_, String>(0)).optional()? {
             return Ok(Some(e));
         }
         if let Some(domain) = domain_of(address) {
@@ -271,16 +229,12 @@ impl TeamRepo for SqliteCrm<'_> {
         }
         s.queue = self
             .conn
-            .prepare_cached(
-                "SELECT user_id FROM crm_queue WHERE account_id = ?1 ORDER BY position",
-            )?
+            .prepare_cached("SELECT user_id FROM crm_queue WHERE account_id = ?1 ORDER BY position")?
             .query_map([account_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         s.always_new_lead = self
             .conn
-            .prepare_cached(
-                "SELECT address FROM crm_always_new_lead WHERE account_id = ?1 ORDER BY address",
-            )?
+            .prepare_cached("SELECT address FROM crm_always_new_lead WHERE account_id = ?1 ORDER BY address")?
             .query_map([account_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(s)
@@ -323,20 +277,14 @@ impl TeamRepo for SqliteCrm<'_> {
             }
             e => e.into(),
         })?;
-        self.conn.execute(
-            "DELETE FROM crm_queue WHERE account_id = ?1",
-            [s.account_id],
-        )?;
+        self.conn.execute("DELETE FROM crm_queue WHERE account_id = ?1", [s.account_id])?;
         for (i, u) in s.queue.iter().enumerate() {
             self.conn.execute(
                 "INSERT INTO crm_queue (account_id, position, user_id) VALUES (?1, ?2, ?3)",
                 params![s.account_id, i as i64, u],
             )?;
         }
-        self.conn.execute(
-            "DELETE FROM crm_always_new_lead WHERE account_id = ?1",
-            [s.account_id],
-        )?;
+        self.conn.execute("DELETE FROM crm_always_new_lead WHERE account_id = ?1", [s.account_id])?;
         for a in always {
             self.conn.execute(
                 "INSERT INTO crm_always_new_lead (account_id, address) VALUES (?1, ?2)",

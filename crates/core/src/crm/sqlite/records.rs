@@ -7,8 +7,7 @@ use crate::crm::model::*;
 use crate::crm::repo::RecordRepo;
 use crate::error::{Error, Result};
 
-const LEAD_COLS: &str =
-    "id, title, name, address, company_name, source, status, returning_customer, responsible_id, \
+const LEAD_COLS: &str = "id, title, name, address, company_name, source, status, returning_customer, responsible_id, \
                          account_id, created_at";
 
 fn lead_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
@@ -28,8 +27,7 @@ fn lead_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
     })
 }
 
-const DEAL_COLS: &str =
-    "d.id, d.title, s.name, s.meaning, d.amount_minor, d.currency, d.contact_id, d.company_id, \
+const DEAL_COLS: &str = "d.id, d.title, s.name, s.meaning, d.amount_minor, d.currency, d.contact_id, d.company_id, \
                          d.lead_id, d.responsible_id, d.updated_at";
 
 fn deal_row(r: &Row<'_>) -> rusqlite::Result<Deal> {
@@ -50,28 +48,17 @@ fn deal_row(r: &Row<'_>) -> rusqlite::Result<Deal> {
 }
 
 fn clean_domain(d: &str) -> Result<String> {
-    let d = d
-        .trim()
-        .trim_start_matches('@')
-        .trim_end_matches('.')
-        .to_lowercase();
+    let d = d.trim().trim_start_matches('@').trim_end_matches('.').to_lowercase();
     let d = d.strip_prefix("www.").unwrap_or(&d).to_string();
-    if d.is_empty() || !d.contains('.') || d.chars().any(|c| c.is_whitespace() || "/@:".contains(c))
-    {
-        return Err(Error::config(format!(
-            "'{d}' is not a domain (write it like acme.test)"
-        )));
+    if d.is_empty() || !d.contains('.') || d.chars().any(|c| c.is_whitespace() || "/@:".contains(c)) {
+        return Err(Error::config(format!("'{d}' is not a domain (write it like acme.test)")));
     }
     Ok(d)
 }
 
 impl SqliteCrm<'_> {
     fn strings(&self, sql: &str, id: i64) -> Result<Vec<String>> {
-        Ok(self
-            .conn
-            .prepare_cached(sql)?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?)
+        Ok(self.conn.prepare_cached(sql)?.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
     }
 
     fn ids(&self, sql: &str, limit: u32, offset: u32) -> Result<Vec<i64>> {
@@ -88,11 +75,7 @@ impl RecordRepo for SqliteCrm<'_> {
         if c.name.trim().is_empty() {
             return Err(Error::config("a company needs a name"));
         }
-        let domains = c
-            .domains
-            .iter()
-            .map(|d| clean_domain(d))
-            .collect::<Result<Vec<_>>>()?;
+        let domains = c.domains.iter().map(|d| clean_domain(d)).collect::<Result<Vec<_>>>()?;
         let addresses = clean_addresses(&c.addresses)?;
         self.conn.execute(
             "INSERT INTO crm_companies (name, responsible_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
@@ -114,9 +97,7 @@ impl RecordRepo for SqliteCrm<'_> {
     fn add_company_domain(&self, company_id: i64, domain: &str) -> Result<()> {
         let d = clean_domain(domain)?;
         self.conn
-            .prepare_cached(
-                "INSERT OR IGNORE INTO crm_company_domains (domain, company_id) VALUES (?1, ?2)",
-            )?
+            .prepare_cached("INSERT OR IGNORE INTO crm_company_domains (domain, company_id) VALUES (?1, ?2)")?
             .execute(params![d, company_id])?;
         Ok(())
     }
@@ -136,32 +117,23 @@ impl RecordRepo for SqliteCrm<'_> {
             })
             .optional()?;
         let Some(mut c) = row else { return Ok(None) };
-        c.domains = self.strings(
-            "SELECT domain FROM crm_company_domains WHERE company_id = ?1 ORDER BY domain",
-            id,
-        )?;
-        c.addresses = self.strings(
-            "SELECT address FROM crm_company_addresses WHERE company_id = ?1 ORDER BY address",
-            id,
-        )?;
+        c.domains = self.strings("SELECT domain FROM crm_company_domains WHERE company_id = ?1 ORDER BY domain", id)?;
+        c.addresses =
+            self.strings("SELECT address FROM crm_company_addresses WHERE company_id = ?1 ORDER BY address", id)?;
         Ok(Some(c))
     }
 
     fn companies(&self, limit: u32, offset: u32) -> Result<Vec<Company>> {
-        let ids = self.ids(
-            "SELECT id FROM crm_companies ORDER BY id LIMIT ?1 OFFSET ?2",
-            limit,
-            offset,
-        )?;
-        ids.into_iter()
-            .filter_map(|id| self.company(id).transpose())
-            .collect()
+        let ids = self.ids("SELECT id FROM crm_companies ORDER BY id LIMIT ?1 OFFSET ?2", limit, offset)?;
+        ids.into_iter().filter_map(|id| self.company(id).transpose()).collect()
     }
 
     fn company_by_address(&self, address: &str) -> Result<Option<i64>> {
         Ok(self
             .conn
-            .prepare_cached("SELECT company_id FROM crm_company_addresses WHERE address = ?1 ORDER BY company_id LIMIT 1")?
+            .prepare_cached(
+                "SELECT company_id FROM crm_company_addresses WHERE address = ?1 ORDER BY company_id LIMIT 1",
+            )?
             .query_row([address], |r| r.get(0))
             .optional()?)
     }
@@ -177,9 +149,7 @@ impl RecordRepo for SqliteCrm<'_> {
     fn company_by_name(&self, name: &str) -> Result<Option<i64>> {
         Ok(self
             .conn
-            .prepare_cached(
-                "SELECT id FROM crm_companies WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
-            )?
+            .prepare_cached("SELECT id FROM crm_companies WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1")?
             .query_row([name.trim()], |r| r.get(0))
             .optional()?)
     }
@@ -207,16 +177,10 @@ impl RecordRepo for SqliteCrm<'_> {
         for (i, a) in addresses.iter().enumerate() {
             st.execute(params![a, id, i as i64])?;
         }
-        let mut st = self.conn.prepare_cached(
-            "INSERT INTO crm_contact_phones (contact_id, position, phone) VALUES (?1, ?2, ?3)",
-        )?;
-        for (i, p) in c
-            .phones
-            .iter()
-            .map(|p| p.trim())
-            .filter(|p| !p.is_empty())
-            .enumerate()
-        {
+        let mut st = self
+            .conn
+            .prepare_cached("INSERT INTO crm_contact_phones (contact_id, position, phone) VALUES (?1, ?2, ?3)")?;
+        for (i, p) in c.phones.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).enumerate() {
             st.execute(params![id, i as i64, p])?;
         }
         Ok(id)
@@ -242,32 +206,23 @@ impl RecordRepo for SqliteCrm<'_> {
             })
             .optional()?;
         let Some(mut c) = row else { return Ok(None) };
-        c.addresses = self.strings(
-            "SELECT address FROM crm_contact_addresses WHERE contact_id = ?1 ORDER BY position",
-            id,
-        )?;
-        c.phones = self.strings(
-            "SELECT phone FROM crm_contact_phones WHERE contact_id = ?1 ORDER BY position",
-            id,
-        )?;
+        c.addresses =
+            self.strings("SELECT address FROM crm_contact_addresses WHERE contact_id = ?1 ORDER BY position", id)?;
+        c.phones = self.strings("SELECT phone FROM crm_contact_phones WHERE contact_id = ?1 ORDER BY position", id)?;
         Ok(Some(c))
     }
 
     fn contacts(&self, limit: u32, offset: u32) -> Result<Vec<Contact>> {
-        let ids = self.ids(
-            "SELECT id FROM crm_contacts ORDER BY id LIMIT ?1 OFFSET ?2",
-            limit,
-            offset,
-        )?;
-        ids.into_iter()
-            .filter_map(|id| self.contact(id).transpose())
-            .collect()
+        let ids = self.ids("SELECT id FROM crm_contacts ORDER BY id LIMIT ?1 OFFSET ?2", limit, offset)?;
+        ids.into_iter().filter_map(|id| self.contact(id).transpose()).collect()
     }
 
     fn contact_by_address(&self, address: &str) -> Result<Option<i64>> {
         Ok(self
             .conn
-            .prepare_cached("SELECT contact_id FROM crm_contact_addresses WHERE address = ?1 ORDER BY contact_id LIMIT 1")?
+            .prepare_cached(
+                "SELECT contact_id FROM crm_contact_addresses WHERE address = ?1 ORDER BY contact_id LIMIT 1",
+            )?
             .query_row([address], |r| r.get(0))
             .optional()?)
     }
@@ -276,14 +231,9 @@ impl RecordRepo for SqliteCrm<'_> {
         let address = if l.address.is_empty() {
             String::new()
         } else {
-            norm_address(&l.address)
-                .ok_or_else(|| Error::config(format!("'{}' is not an email address", l.address)))?
+            norm_address(&l.address).ok_or_else(|| Error::config(format!("'{}' is not an email address", l.address)))?
         };
-        let title = if l.title.trim().is_empty() {
-            format!("Lead from {}", l.name)
-        } else {
-            l.title.trim().into()
-        };
+        let title = if l.title.trim().is_empty() { format!("Lead from {}", l.name) } else { l.title.trim().into() };
         self.conn
             .prepare_cached(
                 "INSERT INTO crm_leads (title, name, address, company_name, source, status, returning_customer, \
@@ -316,9 +266,7 @@ impl RecordRepo for SqliteCrm<'_> {
     fn leads(&self, limit: u32, offset: u32) -> Result<Vec<Lead>> {
         Ok(self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {LEAD_COLS} FROM crm_leads ORDER BY id LIMIT ?1 OFFSET ?2"
-            ))?
+            .prepare_cached(&format!("SELECT {LEAD_COLS} FROM crm_leads ORDER BY id LIMIT ?1 OFFSET ?2"))?
             .query_map(params![limit, offset], lead_row)?
             .collect::<rusqlite::Result<_>>()?)
     }
@@ -337,9 +285,7 @@ impl RecordRepo for SqliteCrm<'_> {
     fn has_closed_lead(&self, address: &str) -> Result<bool> {
         Ok(self
             .conn
-            .prepare_cached(
-                "SELECT 1 FROM crm_leads WHERE address = ?1 AND status IN ('won', 'lost') LIMIT 1",
-            )?
+            .prepare_cached("SELECT 1 FROM crm_leads WHERE address = ?1 AND status IN ('won', 'lost') LIMIT 1")?
             .query_row([address], |_| Ok(()))
             .optional()?
             .is_some())
@@ -359,9 +305,7 @@ impl RecordRepo for SqliteCrm<'_> {
     fn stages(&self) -> Result<Vec<Stage>> {
         Ok(self
             .conn
-            .prepare_cached(
-                "SELECT id, name, meaning, position FROM crm_deal_stages ORDER BY position, id",
-            )?
+            .prepare_cached("SELECT id, name, meaning, position FROM crm_deal_stages ORDER BY position, id")?
             .query_map([], |r| {
                 let meaning: String = r.get(2)?;
                 Ok(Stage {
@@ -380,10 +324,7 @@ impl RecordRepo for SqliteCrm<'_> {
         }
         let currency = d.currency.trim().to_ascii_uppercase();
         if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Err(Error::config(format!(
-                "'{}' is not a currency code (write EUR, USD, …)",
-                d.currency
-            )));
+            return Err(Error::config(format!("'{}' is not a currency code (write EUR, USD, …)", d.currency)));
         }
         self.conn.execute(
             "INSERT INTO crm_deals (title, stage_id, amount_minor, currency, contact_id, company_id, lead_id, \
@@ -424,11 +365,7 @@ impl RecordRepo for SqliteCrm<'_> {
             .collect::<rusqlite::Result<_>>()?)
     }
 
-    fn open_deals_for(
-        &self,
-        contact_id: Option<i64>,
-        company_id: Option<i64>,
-    ) -> Result<Vec<Deal>> {
+    fn open_deals_for(&self, contact_id: Option<i64>, company_id: Option<i64>) -> Result<Vec<Deal>> {
         // Two index lookups joined with UNION, so neither side scans the table.
         Ok(self
             .conn
@@ -443,10 +380,9 @@ impl RecordRepo for SqliteCrm<'_> {
     }
 
     fn set_deal_stage(&self, id: i64, stage_id: i64, now: i64) -> Result<()> {
-        let n = self.conn.execute(
-            "UPDATE crm_deals SET stage_id = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id, stage_id, now],
-        )?;
+        let n = self
+            .conn
+            .execute("UPDATE crm_deals SET stage_id = ?2, updated_at = ?3 WHERE id = ?1", params![id, stage_id, now])?;
         if n == 0 {
             return Err(Error::not_found(format!("no deal #{id}")));
         }
@@ -476,16 +412,12 @@ impl RecordRepo for SqliteCrm<'_> {
             }),
             EntityKind::Company => self.company(e.id)?.map(|c| c.name),
             EntityKind::Lead => self.lead(e.id)?.map(|l| {
-                let who = if l.name.is_empty() {
-                    l.address.clone()
-                } else {
-                    format!("{} <{}>", l.name, l.address)
-                };
+                let who = if l.name.is_empty() { l.address.clone() } else { format!("{} <{}>", l.name, l.address) };
                 format!("\"{}\" {who}", l.title)
             }),
-            EntityKind::Deal => self
-                .deal(e.id)?
-                .map(|d| format!("\"{}\" ({}, {})", d.title, d.stage, d.amount_display())),
+            EntityKind::Deal => {
+                self.deal(e.id)?.map(|d| format!("\"{}\" ({}, {})", d.title, d.stage, d.amount_display()))
+            }
         };
         Ok(match text {
             Some(t) => format!("{e} {t}"),
@@ -515,38 +447,13 @@ impl RecordRepo for SqliteCrm<'_> {
             Ok(())
         };
         // Prefix searches use the address, domain and NOCASE name indexes.
-        push(
-            "SELECT contact_id FROM crm_contact_addresses WHERE address LIKE ?1 LIMIT ?2",
-            EntityKind::Contact,
-        )?;
-        push(
-            "SELECT id FROM crm_contacts WHERE name LIKE ?1 LIMIT ?2",
-            EntityKind::Contact,
-        )?;
-        push(
-            "SELECT company_id FROM crm_company_domains WHERE domain LIKE ?1 LIMIT ?2",
-            EntityKind::Company,
-        )?;
-        push(
-            "SELECT id FROM crm_companies WHERE name LIKE ?1 LIMIT ?2",
-            EntityKind::Company,
-        )?;
-        push(
-            "SELECT id FROM crm_leads WHERE address LIKE ?1 LIMIT ?2",
-            EntityKind::Lead,
-        )?;
-        push(
-            "SELECT id FROM crm_deals WHERE title LIKE ?1 LIMIT ?2",
-            EntityKind::Deal,
-        )?;
+        push("SELECT contact_id FROM crm_contact_addresses WHERE address LIKE ?1 LIMIT ?2", EntityKind::Contact)?;
+        push("SELECT id FROM crm_contacts WHERE name LIKE ?1 LIMIT ?2", EntityKind::Contact)?;
+        push("SELECT company_id FROM crm_company_domains WHERE domain LIKE ?1 LIMIT ?2", EntityKind::Company)?;
+        push("SELECT id FROM crm_companies WHERE name LIKE ?1 LIMIT ?2", EntityKind::Company)?;
+        push("SELECT id FROM crm_leads WHERE address LIKE ?1 LIMIT ?2", EntityKind::Lead)?;
+        push("SELECT id FROM crm_deals WHERE title LIKE ?1 LIMIT ?2", EntityKind::Deal)?;
         refs.truncate(limit as usize);
-        refs.into_iter()
-            .map(|e| {
-                Ok(RecordHit {
-                    entity: e,
-                    label: self.label(e)?,
-                })
-            })
-            .collect()
+        refs.into_iter().map(|e| Ok(RecordHit { entity: e, label: self.label(e)? })).collect()
     }
 }

@@ -1,4 +1,4 @@
--- Schema version 3: the CRM (team users, contacts, companies, leads, deals, activities, notes, tasks),
+-- Schema version 5: the CRM (team users, contacts, companies, leads, deals, activities, notes, tasks),
 -- per-mailbox CRM settings, the team exception list and one outcome per processed message.
 -- CRM data can never be rebuilt from a server: nothing here is dropped by a cache rebuild.
 -- Addresses and domains are stored lower-case, so plain indexes give O(log n) exact lookups.

@@ -1,0 +1,7 @@
+//! Sending: compose, the SMTP transport, the outbox, replies and drafts.
+
+pub mod compose;
+pub mod drafts;
+pub mod outbox;
+pub mod reply;
+pub mod smtp;

@@ -1,0 +1,169 @@
+//! Mirroring IMAP mailboxes into the local cache, and deciding when to check.
+//!
+//! - [`policy`]: when is the next check due (pure, fake-clock tested).
+//! - [`plan`]: cached state + server state -> actions (pure, tested case by case).
+//! - [`engine`]: one check of one account over IMAP; [`conn`] runs the commands.
+//! - [`queue`]: local changes (read, flag, move, delete…) applied at once and replayed to the server.
+//! - [`status`]: per-account last check / last error / failures, for the policy and `status`.
+//! - [`service`]: the scheduler, one task per account.
+
+pub mod conn;
+pub mod engine;
+pub mod folders;
+pub mod plan;
+pub mod policy;
+pub mod queue;
+pub mod service;
+pub mod status;
+pub mod utf7;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::account::Account;
+use crate::error::{Error, Result, Sensitive};
+use crate::imap::Timeouts;
+use crate::store::Store;
+
+/// What is being fetched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Headers only, so the list is usable early.
+    Headers,
+    /// Full messages.
+    Messages,
+}
+
+/// Events for the UI; they carry IDs, the UI refetches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum SyncEvent {
+    /// `done` of `total` messages of a folder are stored.
+    #[serde(rename_all = "camelCase")]
+    Progress { account_id: i64, folder: String, stage: Stage, done: u64, total: u64 },
+    /// Messages of a folder were added, removed or changed.
+    #[serde(rename_all = "camelCase")]
+    MessagesChanged { account_id: i64, folder_id: i64 },
+    /// Folders were added or removed.
+    #[serde(rename_all = "camelCase")]
+    FoldersChanged { account_id: i64 },
+    /// A check started.
+    #[serde(rename_all = "camelCase")]
+    CheckStarted { account_id: i64 },
+    /// A check ended; `error` says why it failed.
+    #[serde(rename_all = "camelCase")]
+    CheckFinished { account_id: i64, error: Option<String> },
+    /// The IDLE connection on the Inbox is up (true) or down (false).
+    #[serde(rename_all = "camelCase")]
+    Idle { account_id: i64, connected: bool },
+}
+
+/// Where events go (a channel sender, the CLI's progress bar, a test's recorder).
+pub type EventSink = Arc<dyn Fn(SyncEvent) + Send + Sync>;
+
+/// An event sink that drops everything.
+pub fn no_events() -> EventSink {
+    Arc::new(|_| {})
+}
+
+/// Knobs for one check.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Now, from the injected clock (the fetch window is counted back from it).
+    pub now: i64,
+    /// Only this folder (server name, display name or role).
+    pub folder: Option<String>,
+    pub timeouts: Timeouts,
+    /// Fetch headers first when a folder has more new messages than this.
+    pub headers_first_over: usize,
+    /// UIDs per FETCH command.
+    pub fetch_chunk: usize,
+    /// FETCH commands in flight at once.
+    pub pipeline_depth: usize,
+    /// Messages per storing transaction (or bytes, whichever comes first).
+    pub batch_count: usize,
+    pub batch_bytes: usize,
+    /// Behave as if the server had no CONDSTORE/QRESYNC (tests, broken servers).
+    pub disable_condstore: bool,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self {
+            now: crate::store::unix_now(),
+            folder: None,
+            timeouts: Timeouts::default(),
+            headers_first_over: 500,
+            fetch_chunk: 100,
+            pipeline_depth: 3,
+            batch_count: 250,
+            batch_bytes: 16 << 20,
+            disable_condstore: false,
+        }
+    }
+}
+
+/// What one check did.
+#[derive(Debug, Default)]
+pub struct SyncReport {
+    pub folders: usize,
+    pub added: u64,
+    pub removed: u64,
+    pub flags_changed: u64,
+    /// Queued local changes that reached the server.
+    pub uploaded: usize,
+    /// Folders the server refused (the others were synced).
+    pub folder_errors: Vec<(String, Error)>,
+}
+
+/// One check of one account, recorded in the account's sync status (last check, errors, failures in a row).
+pub async fn check_account(
+    store: Arc<Store>,
+    account: &Account,
+    password: Result<Sensitive<String>>,
+    opts: &SyncOptions,
+    events: &EventSink,
+) -> Result<SyncReport> {
+    let mut slot = None;
+    let result = check_with(store, account, &mut slot, password, opts, events).await;
+    if let Some(conn) = slot {
+        conn.logout().await;
+    }
+    result
+}
+
+/// A check over the connection in `slot` (opened if empty or broken; left there for reuse, e.g. IDLE).
+pub async fn check_with(
+    store: Arc<Store>,
+    account: &Account,
+    slot: &mut Option<conn::Conn>,
+    password: Result<Sensitive<String>>,
+    opts: &SyncOptions,
+    events: &EventSink,
+) -> Result<SyncReport> {
+    events(SyncEvent::CheckStarted { account_id: account.id });
+    let result = async {
+        if slot.as_ref().is_none_or(|c| c.is_broken()) {
+            *slot = None;
+            *slot = Some(engine::open(account, &password?, opts).await?);
+        }
+        let conn = slot.as_mut().ok_or_else(|| Error::internal("no connection"))?;
+        let r = engine::sync_with(conn, store.clone(), account, opts, events).await;
+        if conn.is_broken() {
+            *slot = None;
+        }
+        r
+    }
+    .await;
+    match &result {
+        Ok(r) => status::record_success(&store, account.id, opts.now, r.added, r.removed)?,
+        Err(e) => status::record_failure(&store, account.id, opts.now, e)?,
+    }
+    events(SyncEvent::CheckFinished {
+        account_id: account.id,
+        error: result.as_ref().err().map(|e| e.message.clone()),
+    });
+    result
+}

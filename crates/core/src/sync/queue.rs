@@ -1,0 +1,251 @@
+//! Local changes: applied to the cache at once, queued in `pending_changes`, replayed to the server.
+//!
+//! Each row is one server operation on one UID. `attempts` is incremented (and committed) *before* trying,
+//! so a change that keeps failing is parked with its error instead of looping; a row is deleted only after
+//! the server said OK. Replaying a row twice is harmless: flag changes are idempotent and a UID that was
+//! already moved no longer exists in its source folder, so nothing is ever duplicated.
+
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use super::conn::Conn;
+use crate::error::{Error, ErrorKind, Result};
+use crate::store::{unix_now, Store};
+
+/// After this many failed attempts a change is parked (kept, shown, no longer retried).
+pub const MAX_ATTEMPTS: i64 = 5;
+
+/// What the user did to a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocalChange {
+    /// Read (true) or unread (false).
+    Seen(bool),
+    Flagged(bool),
+    Answered(bool),
+    /// Move to Trash (in Trash: delete for good).
+    Delete,
+    /// Move to the folder with this server name, display name or role.
+    Move(String),
+    Archive,
+    Spam,
+}
+
+/// A queued change, for display.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pending {
+    pub id: i64,
+    pub folder: String,
+    pub uid: u32,
+    pub kind: String,
+    pub arg: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub parked: bool,
+}
+
+struct Target {
+    account_id: i64,
+    folder_id: i64,
+    folder: String,
+    role: Option<String>,
+    uidvalidity: Option<i64>,
+    uid: u32,
+    flags: String,
+}
+
+fn target(store: &Store, message_id: i64) -> Result<Target> {
+    let conn = store.conn()?;
+    conn.query_row(
+        "SELECT m.account_id, m.folder_id, f.name, f.role, f.uidvalidity, m.uid, m.flags FROM messages m \
+         JOIN folders f ON f.id = m.folder_id WHERE m.id = ?1",
+        [message_id],
+        |r| {
+            Ok(Target {
+                account_id: r.get(0)?,
+                folder_id: r.get(1)?,
+                folder: r.get(2)?,
+                role: r.get(3)?,
+                uidvalidity: r.get(4)?,
+                uid: r.get(5)?,
+                flags: r.get(6)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found(format!("no message with id {message_id} (ids come from `list --json`)")))
+}
+
+fn folder_by(store: &Store, account_id: i64, what: &str) -> Result<String> {
+    let conn = store.conn()?;
+    conn.query_row(
+        "SELECT name FROM folders WHERE account_id = ?1 AND (name = ?2 OR role = lower(?2) OR lower(display_name) = lower(?2)) \
+         ORDER BY name = ?2 DESC LIMIT 1",
+        params![account_id, what],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| {
+        Error::not_found(format!("this account has no '{what}' folder; sync first, or create it on the server"))
+    })
+}
+
+/// Apply a change to the cache now and queue it for the server.
+pub fn apply(store: &Store, message_id: i64, change: &LocalChange) -> Result<()> {
+    let t = target(store, message_id)?;
+    let flag = |on: bool, flag: &str| -> Result<()> {
+        let mut flags: Vec<&str> = t.flags.split_whitespace().filter(|f| !f.eq_ignore_ascii_case(flag)).collect();
+        if on {
+            flags.push(flag);
+        }
+        flags.sort_unstable();
+        let mut conn = store.conn()?;
+        let tx = conn.transaction()?;
+        tx.execute("UPDATE messages SET flags = ?1 WHERE id = ?2", params![flags.join(" "), message_id])?;
+        insert(&tx, &t, if on { "add_flags" } else { "remove_flags" }, flag)?;
+        tx.commit()?;
+        Ok(())
+    };
+    let dest = match change {
+        LocalChange::Seen(on) => return flag(*on, "\\Seen"),
+        LocalChange::Flagged(on) => return flag(*on, "\\Flagged"),
+        LocalChange::Answered(on) => return flag(*on, "\\Answered"),
+        LocalChange::Delete if t.role.as_deref() == Some("trash") => None,
+        LocalChange::Delete => Some(folder_by(store, t.account_id, "trash")?),
+        LocalChange::Move(to) => Some(folder_by(store, t.account_id, to)?),
+        LocalChange::Archive => Some(folder_by(store, t.account_id, "archive")?),
+        LocalChange::Spam => Some(folder_by(store, t.account_id, "junk")?),
+    };
+    if dest.as_deref() == Some(t.folder.as_str()) {
+        return Ok(());
+    }
+    let mut conn = store.conn()?;
+    let tx = conn.transaction()?;
+    match &dest {
+        Some(d) => insert(&tx, &t, "move", d)?,
+        None => insert(&tx, &t, "expunge", "")?,
+    }
+    // The message leaves this folder now; it appears in the destination with the next sync.
+    tx.execute("DELETE FROM messages_fts WHERE rowid = ?1", [message_id])?;
+    tx.execute("DELETE FROM messages WHERE id = ?1", [message_id])?;
+    tx.commit()?;
+    let _ = t.folder_id;
+    Ok(())
+}
+
+fn insert(tx: &rusqlite::Transaction<'_>, t: &Target, kind: &str, arg: &str) -> Result<()> {
+    let exists: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM pending_changes WHERE account_id = ?1 AND folder_name = ?2 AND uid = ?3 AND kind = ?4 \
+             AND arg = ?5 AND parked = 0 AND id = (SELECT max(id) FROM pending_changes WHERE account_id = ?1 \
+             AND folder_name = ?2 AND uid = ?3)",
+            params![t.account_id, t.folder, t.uid, kind, arg],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if exists.is_some() {
+        return Ok(()); // the same change is already the last one queued for this message
+    }
+    tx.execute(
+        "INSERT INTO pending_changes (account_id, folder_name, uid, kind, arg, uidvalidity, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![t.account_id, t.folder, t.uid, kind, arg, t.uidvalidity, unix_now()],
+    )?;
+    Ok(())
+}
+
+/// Queued changes of an account (parked ones included), oldest first.
+pub fn pending(store: &Store, account_id: i64) -> Result<Vec<Pending>> {
+    let conn = store.conn()?;
+    let mut st = conn.prepare(
+        "SELECT id, folder_name, uid, kind, arg, attempts, last_error, parked FROM pending_changes \
+         WHERE account_id = ?1 ORDER BY id",
+    )?;
+    let rows = st
+        .query_map([account_id], |r| {
+            Ok(Pending {
+                id: r.get(0)?,
+                folder: r.get(1)?,
+                uid: r.get(2)?,
+                kind: r.get(3)?,
+                arg: r.get(4)?,
+                attempts: r.get(5)?,
+                last_error: r.get(6)?,
+                parked: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// A queued row: id, folder, uid, kind, arg, uidvalidity, attempts.
+type Row = (i64, String, u32, String, String, Option<i64>, i64);
+
+/// Replay queued changes over `conn`; returns how many reached the server. A network failure stops the
+/// replay (the rows stay); a change the server refuses is retried later and parked after MAX_ATTEMPTS.
+pub async fn replay(conn: &mut Conn, store: &Store, account_id: i64) -> Result<usize> {
+    let rows: Vec<Row> = {
+        let c = store.conn()?;
+        let mut st = c.prepare(
+            "SELECT id, folder_name, uid, kind, arg, uidvalidity, attempts FROM pending_changes \
+             WHERE account_id = ?1 AND parked = 0 ORDER BY id",
+        )?;
+        let rows = st
+            .query_map([account_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows
+    };
+    let mut done = 0;
+    let mut selected: Option<(String, u32)> = None;
+    for (id, folder, uid, kind, arg, uidvalidity, attempts) in rows {
+        store.conn()?.execute("UPDATE pending_changes SET attempts = attempts + 1 WHERE id = ?1", [id])?;
+        let result: Result<()> = async {
+            if selected.as_ref().map(|s| s.0.as_str()) != Some(folder.as_str()) {
+                let sel = conn.select(&folder).await?;
+                selected = Some((folder.clone(), sel.uidvalidity.unwrap_or(0)));
+            }
+            let current = selected.as_ref().map(|s| s.1).unwrap_or(0);
+            if let Some(uv) = uidvalidity {
+                if uv as u32 != current {
+                    return Err(Error::new(
+                        ErrorKind::Config,
+                        format!("the folder {folder} was recreated on the server; this change was not applied"),
+                    ));
+                }
+            }
+            let set = uid.to_string();
+            match kind.as_str() {
+                "add_flags" => conn.uid_store(&set, "+", &arg).await,
+                "remove_flags" => conn.uid_store(&set, "-", &arg).await,
+                "move" => conn.uid_move(&set, &arg).await,
+                "expunge" => {
+                    conn.uid_store(&set, "+", "\\Deleted").await?;
+                    conn.uid_expunge(&set).await
+                }
+                other => Err(Error::internal(format!("unknown queued change '{other}'"))),
+            }
+        }
+        .await;
+        match result {
+            Ok(()) => {
+                store.conn()?.execute("DELETE FROM pending_changes WHERE id = ?1", [id])?;
+                done += 1;
+            }
+            Err(e) if e.kind.is_recoverable() || conn.is_broken() => return Err(e),
+            Err(e) => {
+                let park = e.kind == ErrorKind::Config || attempts + 1 >= MAX_ATTEMPTS;
+                store.conn()?.execute(
+                    "UPDATE pending_changes SET last_error = ?1, parked = ?2 WHERE id = ?3",
+                    params![e.message, park, id],
+                )?;
+                tracing::warn!(change = id, error = %e, parked = park, "queued change failed");
+                if e.kind == ErrorKind::Protocol {
+                    selected = None;
+                }
+            }
+        }
+    }
+    Ok(done)
+}

@@ -1,0 +1,186 @@
+//! The commands the UI may call. Each is one call into the core plus error mapping; blocking
+//! database work runs on the blocking pool so the window never stalls.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use dealbox_core::account::{Account, Credential, NewAccount};
+use dealbox_core::imap::Timeouts;
+use dealbox_core::{autoconfig, conntest, query, Core, Error, Sensitive};
+use tauri::State;
+
+use crate::dto::*;
+use crate::sanitize::sanitize_email_html;
+use crate::AppState;
+
+/// Page size cap for lists: the UI asks for what is visible plus a margin.
+const MAX_PAGE: u32 = 500;
+
+async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, UiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Core) -> dealbox_core::Result<T> + Send + 'static,
+{
+    let core: Arc<Core> = state.core()?;
+    tauri::async_runtime::spawn_blocking(move || f(&core))
+        .await
+        .map_err(|e| UiError::internal(format!("a background task failed: {e}")))?
+        .map_err(UiError::from)
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION").into(),
+        profile_dir: state.profile_dir.display().to_string(),
+        profile_error: state.core().err(),
+    }
+}
+
+#[tauri::command]
+pub async fn list_accounts(state: State<'_, AppState>) -> Result<Vec<AccountDto>, UiError> {
+    let v = blocking(&state, |c| c.accounts().list()).await?;
+    Ok(v.into_iter().map(Into::into).collect())
+}
+
+#[tauri::command]
+pub async fn list_folders(state: State<'_, AppState>, account_id: Option<i64>) -> Result<Vec<FolderDto>, UiError> {
+    let v = blocking(&state, move |c| query::folders(&c.store, account_id)).await?;
+    Ok(v.into_iter().map(Into::into).collect())
+}
+
+/// Messages newest first. `folder` is a folder name or a role ("inbox"); with no `account_id` and
+/// `folder = "inbox"` this is the unified inbox.
+#[tauri::command]
+pub async fn list_messages(
+    state: State<'_, AppState>,
+    account_id: Option<i64>,
+    folder: Option<String>,
+    offset: u32,
+    limit: u32,
+) -> Result<Vec<MessageSummaryDto>, UiError> {
+    let limit = limit.min(MAX_PAGE);
+    let v = blocking(&state, move |c| query::list(&c.store, account_id, folder.as_deref(), limit, offset)).await?;
+    Ok(v.into_iter().map(Into::into).collect())
+}
+
+/// One message for the reader, its HTML sanitised; remote images only when `allow_remote`.
+#[tauri::command]
+pub async fn get_message(state: State<'_, AppState>, id: i64, allow_remote: bool) -> Result<MessageViewDto, UiError> {
+    blocking(&state, move |c| {
+        let d = query::get(&c.store, id)?;
+        let safe = d.html.as_deref().map(|h| sanitize_email_html(h, allow_remote));
+        Ok(MessageViewDto::new(d, safe, allow_remote))
+    })
+    .await
+}
+
+/// Read/unread, flag, delete, archive, spam: applied to the cache now, sent to the server by the next sync.
+#[tauri::command]
+pub async fn change_message(state: State<'_, AppState>, id: i64, change: ChangeDto) -> Result<(), UiError> {
+    blocking(&state, move |c| dealbox_core::sync::queue::apply(&c.store, id, &change.into())).await
+}
+
+#[tauri::command]
+pub async fn search_messages(
+    state: State<'_, AppState>,
+    query: String,
+    account_id: Option<i64>,
+    limit: u32,
+) -> Result<Vec<MessageSummaryDto>, UiError> {
+    let limit = limit.min(MAX_PAGE);
+    let v = blocking(&state, move |c| query::search(&c.store, account_id, &query, limit)).await?;
+    Ok(v.into_iter().map(Into::into).collect())
+}
+
+/// Server settings for an address: a provider preset, else autoconfig, else a guess to be tested.
+#[tauri::command]
+pub async fn discover_settings(email: String) -> Result<ProviderDto, UiError> {
+    Ok(autoconfig::discover(email.trim(), Duration::from_secs(8)).await?.into())
+}
+
+fn new_account(input: &AccountInput) -> Result<NewAccount, UiError> {
+    let trust_ca_pem = match input.trust_ca_path.as_deref().map(str::trim) {
+        Some(path) if !path.is_empty() => Some(std::fs::read_to_string(path).map_err(|e| {
+            Error::config(format!("cannot read the CA certificate {path}: {e} (give the path of a PEM file)"))
+        })?),
+        _ => None,
+    };
+    Ok(NewAccount {
+        name: input.name.trim().to_string(),
+        email: input.email.trim().to_string(),
+        display_name: input.display_name.trim().to_string(),
+        addresses: vec![],
+        username: input.username.trim().to_string(),
+        imap: (&input.imap).into(),
+        smtp: (&input.smtp).into(),
+        credential: match input.password_command.as_deref().map(str::trim) {
+            Some(cmd) if !cmd.is_empty() => Credential::Command(cmd.to_string()),
+            _ => Credential::Keyring,
+        },
+        trust_ca_pem,
+        insecure: false,
+        signature: String::new(),
+        fetch_days: input.fetch_days,
+        save_sent_copy: true,
+        notify: true,
+    })
+}
+
+/// The account as it would be stored, for testing before saving.
+fn unsaved_account(n: NewAccount) -> Account {
+    Account {
+        id: 0,
+        name: n.name,
+        email: n.email,
+        display_name: n.display_name,
+        addresses: n.addresses,
+        username: n.username,
+        imap: n.imap,
+        smtp: n.smtp,
+        credential: n.credential,
+        secret_ref: String::new(),
+        has_trusted_ca: n.trust_ca_pem.is_some(),
+        trust_ca_pem: n.trust_ca_pem,
+        pinned_cert_sha256: None,
+        insecure: n.insecure,
+        signature: n.signature,
+        fetch_days: n.fetch_days,
+        save_sent_copy: n.save_sent_copy,
+        notify: n.notify,
+    }
+}
+
+fn password_for(account: &Account, password: Option<String>) -> Result<Sensitive<String>, UiError> {
+    match (&account.credential, password) {
+        (Credential::Command(_), _) => Ok(account.password(&dealbox_core::secrets::NoSecrets(String::new()))?),
+        (Credential::Keyring, Some(p)) if !p.is_empty() => Ok(Sensitive::new(p)),
+        (Credential::Keyring, _) => Err(Error::config("enter the password (or a password command)").into()),
+    }
+}
+
+/// Test IMAP and SMTP with settings that are not saved yet; each side says precisely what failed.
+#[tauri::command]
+pub async fn test_connection(input: AccountInput, password: Option<String>) -> Result<ConnectionReportDto, UiError> {
+    let account = unsaved_account(new_account(&input)?);
+    let pw = tauri::async_runtime::spawn_blocking({
+        let account = account.clone();
+        move || password_for(&account, password)
+    })
+    .await
+    .map_err(|e| UiError::internal(format!("a background task failed: {e}")))??;
+    Ok(conntest::test_account(&account, &pw, Timeouts::default()).await.into())
+}
+
+/// Save the account; the password goes to the OS keyring (or the password command is stored).
+#[tauri::command]
+pub async fn add_account(
+    state: State<'_, AppState>,
+    input: AccountInput,
+    password: Option<String>,
+) -> Result<AccountDto, UiError> {
+    let new = new_account(&input)?;
+    let pw = password.filter(|p| !p.is_empty()).map(Sensitive::new);
+    let a = blocking(&state, move |c| c.accounts().add(&new, pw.as_ref())).await?;
+    Ok(a.into())
+}

@@ -1,0 +1,427 @@
+//! Transport types between the shell and the UI (camelCase JSON). The TypeScript declarations in
+//! `ui/src/lib/backend/types.ts` are generated from these; a test fails when that file is stale.
+
+use dealbox_core::account::{Account, Credential, Endpoint, Security};
+use dealbox_core::conntest::{ConnectionReport, ProbeResult};
+use dealbox_core::parse::Mailbox;
+use dealbox_core::presets::{ProviderSettings, ServerSettings};
+use dealbox_core::query::{AttachmentInfo, FolderInfo, MessageDetail, MessageSummary};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::sanitize::SafeHtml;
+
+/// Every command fails with this: the UI branches on `code` (`ErrorKind::code()`), shows `message`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct UiError {
+    pub code: String,
+    pub message: String,
+}
+
+impl UiError {
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self { code: "internal".into(), message: message.into() }
+    }
+}
+
+impl From<dealbox_core::Error> for UiError {
+    fn from(e: dealbox_core::Error) -> Self {
+        Self { code: e.kind.code().into(), message: e.message }
+    }
+}
+
+impl std::fmt::Display for UiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: String,
+    pub profile_dir: String,
+    /// Set when the profile could not be opened (e.g. written by a newer Dealbox).
+    pub profile_error: Option<UiError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum SecurityDto {
+    Tls,
+    Starttls,
+    None,
+}
+
+impl From<Security> for SecurityDto {
+    fn from(s: Security) -> Self {
+        match s {
+            Security::Tls => SecurityDto::Tls,
+            Security::Starttls => SecurityDto::Starttls,
+            Security::None => SecurityDto::None,
+        }
+    }
+}
+
+impl From<SecurityDto> for Security {
+    fn from(s: SecurityDto) -> Self {
+        match s {
+            SecurityDto::Tls => Security::Tls,
+            SecurityDto::Starttls => Security::Starttls,
+            SecurityDto::None => Security::None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerDto {
+    pub host: String,
+    pub port: u16,
+    pub security: SecurityDto,
+}
+
+impl From<&Endpoint> for ServerDto {
+    fn from(e: &Endpoint) -> Self {
+        Self { host: e.host.clone(), port: e.port, security: e.security.into() }
+    }
+}
+
+impl From<&ServerSettings> for ServerDto {
+    fn from(e: &ServerSettings) -> Self {
+        Self { host: e.host.clone(), port: e.port, security: e.security.into() }
+    }
+}
+
+impl From<&ServerDto> for Endpoint {
+    fn from(s: &ServerDto) -> Self {
+        Endpoint { host: s.host.trim().to_string(), port: s.port, security: s.security.into() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountDto {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub display_name: String,
+    pub username: String,
+    pub imap: ServerDto,
+    pub smtp: ServerDto,
+    /// "keyring" or "command".
+    pub credential: String,
+    pub fetch_days: Option<u32>,
+    pub notify: bool,
+}
+
+impl From<Account> for AccountDto {
+    fn from(a: Account) -> Self {
+        Self {
+            id: a.id,
+            imap: (&a.imap).into(),
+            smtp: (&a.smtp).into(),
+            credential: match a.credential {
+                Credential::Keyring => "keyring".into(),
+                Credential::Command(_) => "command".into(),
+            },
+            name: a.name,
+            email: a.email,
+            display_name: a.display_name,
+            username: a.username,
+            fetch_days: a.fetch_days,
+            notify: a.notify,
+        }
+    }
+}
+
+/// What the setup form sends. The password travels as a separate command argument, never in here.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountInput {
+    pub name: String,
+    pub email: String,
+    pub display_name: String,
+    pub username: String,
+    pub imap: ServerDto,
+    pub smtp: ServerDto,
+    /// Use this command's output as the password instead of the OS keyring.
+    pub password_command: Option<String>,
+    pub fetch_days: Option<u32>,
+    /// A PEM file with a company CA to trust for this account only.
+    pub trust_ca_path: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderDto {
+    pub source: String,
+    pub display_name: String,
+    pub imap: ServerDto,
+    pub smtp: ServerDto,
+    pub username_is_email: bool,
+    pub note: Option<String>,
+}
+
+impl From<ProviderSettings> for ProviderDto {
+    fn from(p: ProviderSettings) -> Self {
+        Self {
+            imap: (&p.imap).into(),
+            smtp: (&p.smtp).into(),
+            source: p.source,
+            display_name: p.display_name,
+            username_is_email: p.username_is_email,
+            note: p.note,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProbeDto {
+    pub ok: bool,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl From<ProbeResult> for ProbeDto {
+    fn from(p: ProbeResult) -> Self {
+        Self { ok: p.ok, code: p.code, message: p.message }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionReportDto {
+    pub ok: bool,
+    pub imap: ProbeDto,
+    pub smtp: ProbeDto,
+}
+
+impl From<ConnectionReport> for ConnectionReportDto {
+    fn from(r: ConnectionReport) -> Self {
+        Self { ok: r.ok(), imap: r.imap.into(), smtp: r.smtp.into() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderDto {
+    pub id: i64,
+    pub account_id: i64,
+    pub account: String,
+    pub name: String,
+    pub display_name: String,
+    /// inbox, sent, drafts, trash, junk, archive, or null.
+    pub role: Option<String>,
+    pub total: i64,
+    pub unread: i64,
+}
+
+impl From<FolderInfo> for FolderDto {
+    fn from(f: FolderInfo) -> Self {
+        Self {
+            id: f.id,
+            account_id: f.account_id,
+            account: f.account,
+            name: f.name,
+            display_name: f.display_name,
+            role: f.role,
+            total: f.total,
+            unread: f.unread,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageSummaryDto {
+    pub id: i64,
+    pub account_id: i64,
+    pub folder: String,
+    pub subject: String,
+    pub from: String,
+    pub from_name: String,
+    /// Unix seconds.
+    pub timestamp: i64,
+    pub unread: bool,
+    pub flagged: bool,
+    pub has_attachments: bool,
+    pub thread_id: Option<i64>,
+}
+
+impl From<MessageSummary> for MessageSummaryDto {
+    fn from(m: MessageSummary) -> Self {
+        Self {
+            id: m.id,
+            account_id: m.account_id,
+            folder: m.folder,
+            subject: m.subject,
+            from: m.from,
+            from_name: m.from_name,
+            timestamp: m.timestamp,
+            unread: m.unread,
+            flagged: m.flagged,
+            has_attachments: m.has_attachments,
+            thread_id: m.thread_id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressDto {
+    pub name: String,
+    pub addr: String,
+}
+
+impl From<Mailbox> for AddressDto {
+    fn from(m: Mailbox) -> Self {
+        Self { name: m.name, addr: m.addr }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentDto {
+    pub id: i64,
+    pub filename: Option<String>,
+    pub mime_type: String,
+    pub size: i64,
+    pub inline: bool,
+}
+
+impl From<AttachmentInfo> for AttachmentDto {
+    fn from(a: AttachmentInfo) -> Self {
+        Self { id: a.id, filename: a.filename, mime_type: a.mime_type, size: a.size, inline: a.inline }
+    }
+}
+
+/// One message for the reader. `html` is already sanitised and wrapped for an `<iframe srcdoc>`.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageViewDto {
+    pub summary: MessageSummaryDto,
+    pub to: Vec<AddressDto>,
+    pub cc: Vec<AddressDto>,
+    pub message_id: Option<String>,
+    pub text: Option<String>,
+    pub html: Option<String>,
+    /// Remote images removed from `html`; "Load images" re-fetches with `allowRemote`.
+    pub remote_blocked: u32,
+    pub remote_allowed: bool,
+    pub attachments: Vec<AttachmentDto>,
+    pub parse_warning: Option<String>,
+}
+
+impl MessageViewDto {
+    pub fn new(d: MessageDetail, safe: Option<SafeHtml>, remote_allowed: bool) -> Self {
+        let remote_blocked = safe.as_ref().map(|s| s.remote_blocked).unwrap_or(0);
+        Self {
+            summary: d.summary.into(),
+            to: d.to.into_iter().map(Into::into).collect(),
+            cc: d.cc.into_iter().map(Into::into).collect(),
+            message_id: d.message_id,
+            text: d.text,
+            html: safe.map(|s| s.document),
+            remote_blocked,
+            remote_allowed,
+            attachments: d
+                .attachments
+                .into_iter()
+                .filter(|a| !a.inline || a.filename.is_some())
+                .map(Into::into)
+                .collect(),
+            parse_warning: d.parse_warning,
+        }
+    }
+}
+
+/// What the user did to a message (applied to the cache at once, replayed to the server by the next sync).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ChangeDto {
+    Seen { value: bool },
+    Flagged { value: bool },
+    Delete,
+    Archive,
+    Spam,
+}
+
+impl From<ChangeDto> for dealbox_core::sync::queue::LocalChange {
+    fn from(c: ChangeDto) -> Self {
+        use dealbox_core::sync::queue::LocalChange;
+        match c {
+            ChangeDto::Seen { value } => LocalChange::Seen(value),
+            ChangeDto::Flagged { value } => LocalChange::Flagged(value),
+            ChangeDto::Delete => LocalChange::Delete,
+            ChangeDto::Archive => LocalChange::Archive,
+            ChangeDto::Spam => LocalChange::Spam,
+        }
+    }
+}
+
+/// The generated TypeScript module (see `typescript_bindings_are_up_to_date`).
+pub fn typescript() -> String {
+    let cfg = ts_rs::Config::new().with_large_int("number");
+    let decls = [
+        UiError::decl(&cfg),
+        AppInfo::decl(&cfg),
+        SecurityDto::decl(&cfg),
+        ServerDto::decl(&cfg),
+        AccountDto::decl(&cfg),
+        AccountInput::decl(&cfg),
+        ProviderDto::decl(&cfg),
+        ProbeDto::decl(&cfg),
+        ConnectionReportDto::decl(&cfg),
+        FolderDto::decl(&cfg),
+        MessageSummaryDto::decl(&cfg),
+        AddressDto::decl(&cfg),
+        AttachmentDto::decl(&cfg),
+        MessageViewDto::decl(&cfg),
+        ChangeDto::decl(&cfg),
+        crate::sync_cmds::SyncEventDto::decl(&cfg),
+        crate::sync_cmds::SyncResultDto::decl(&cfg),
+        crate::sync_cmds::SyncStatusDto::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from src-tauri/src/dto.rs by `UPDATE_TYPES=1 cargo test -p dealbox typescript_bindings`.\n\
+         // Do not edit by hand: a test fails when this file is stale.\n\n",
+    );
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typescript_bindings_are_up_to_date() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/backend/types.ts");
+        let fresh = typescript();
+        if std::env::var_os("UPDATE_TYPES").is_some() {
+            std::fs::write(&path, &fresh).unwrap();
+        }
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            on_disk == fresh,
+            "{} is stale: regenerate it with `UPDATE_TYPES=1 cargo test -p dealbox typescript_bindings` and commit it",
+            path.display()
+        );
+    }
+
+    #[test]
+    fn errors_reach_the_ui_as_code_and_message() {
+        let e: UiError = dealbox_core::Error::new(dealbox_core::ErrorKind::NotFound, "no message with id 7").into();
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json, serde_json::json!({"code": "not_found", "message": "no message with id 7"}));
+    }
+}

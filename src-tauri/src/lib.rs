@@ -1,0 +1,142 @@
+//! The Dealbox desktop shell: opens a profile, creates the main window and exposes a few thin
+//! commands over `dealbox-core`. Everything that decides anything lives in the core.
+#![forbid(unsafe_code)]
+
+pub mod commands;
+pub mod dto;
+pub mod sanitize;
+pub mod sync_cmds;
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use clap::Parser;
+use dealbox_core::Core;
+use tauri::webview::NewWindowResponse;
+use tauri::{Url, WebviewUrl, WebviewWindowBuilder};
+
+use dto::UiError;
+
+/// Command-line options of the `dealbox` binary.
+#[derive(Debug, Parser)]
+#[command(name = "dealbox", version, about = "Dealbox: email with a CRM sidebar for sales teams")]
+pub struct Args {
+    /// Profile directory (default: the platform's data dir, e.g. ~/.local/share/dealbox), as for dealbox-cli.
+    #[arg(long, env = "DEALBOX_PROFILE")]
+    pub profile: Option<PathBuf>,
+}
+
+/// What every command can reach: the opened profile, or why it could not be opened.
+pub struct AppState {
+    pub profile_dir: PathBuf,
+    core: Result<Arc<Core>, UiError>,
+    /// A "Sync now" is running; further presses merge into it.
+    pub syncing: Arc<AtomicBool>,
+}
+
+impl AppState {
+    pub fn open(profile_dir: PathBuf) -> Self {
+        let core =
+            Core::open(&profile_dir, Arc::new(dealbox_platform::OsKeyring::new())).map(Arc::new).map_err(UiError::from);
+        if let Err(e) = &core {
+            tracing::error!("cannot open the profile {}: {}", profile_dir.display(), e.message);
+        }
+        Self { profile_dir, core, syncing: Arc::new(AtomicBool::new(false)) }
+    }
+
+    pub fn core(&self) -> Result<Arc<Core>, UiError> {
+        self.core.clone()
+    }
+}
+
+/// Is this a URL of the app itself (or an email frame's `about:srcdoc`)? Everything else is external.
+fn is_app_url(url: &Url, dev_url: Option<&Url>) -> bool {
+    match url.scheme() {
+        "tauri" => true,
+        "about" => matches!(url.path(), "srcdoc" | "blank"),
+        "http" | "https" => {
+            url.host_str() == Some("tauri.localhost")
+                || dev_url.is_some_and(|d| tauri::is_dev() && d.origin() == url.origin())
+        }
+        _ => false,
+    }
+}
+
+/// Links from email open in the system browser (or mail client), never inside the app.
+fn open_external(url: &Url) {
+    if matches!(url.scheme(), "http" | "https" | "mailto") {
+        if let Err(e) = open::that_detached(url.as_str()) {
+            tracing::warn!("could not open {} in the system browser: {e}", url.scheme());
+        }
+    }
+}
+
+pub fn run() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DEALBOX_LOG").unwrap_or_else(|_| "warn".into());
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let args = Args::parse();
+    let profile = args.profile.unwrap_or_else(dealbox_core::default_profile_dir);
+    let state = AppState::open(profile);
+
+    let context = tauri::generate_context!("../tauri.conf.json");
+    let dev_url = context.config().build.dev_url.clone();
+    let result = tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_accounts,
+            commands::list_folders,
+            commands::list_messages,
+            commands::get_message,
+            commands::change_message,
+            commands::search_messages,
+            commands::discover_settings,
+            commands::test_connection,
+            commands::add_account,
+            sync_cmds::sync_now,
+            sync_cmds::sync_status,
+        ])
+        .setup(move |app| {
+            WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+                .title("Dealbox")
+                .inner_size(1280.0, 800.0)
+                .min_inner_size(900.0, 560.0)
+                .on_navigation(move |url| {
+                    let ok = is_app_url(url, dev_url.as_ref());
+                    if !ok {
+                        open_external(url);
+                    }
+                    ok
+                })
+                .on_new_window(|url, _features| {
+                    open_external(&url);
+                    NewWindowResponse::Deny
+                })
+                .build()?;
+            Ok(())
+        })
+        .run(context);
+    if let Err(e) = result {
+        eprintln!("error: Dealbox could not start: {e}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_app_and_email_frames_navigate_inside_the_window() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        assert!(is_app_url(&u("tauri://localhost/index.html"), None));
+        assert!(is_app_url(&u("http://tauri.localhost/index.html"), None));
+        assert!(is_app_url(&u("about:srcdoc"), None));
+        assert!(!is_app_url(&u("https://acme.test/renewal"), None));
+        assert!(!is_app_url(&u("mailto:jane@acme.test"), None));
+        assert!(!is_app_url(&u("file:///etc/passwd"), None));
+        assert!(!is_app_url(&u("data:text/html,<script>x</script>"), None));
+    }
+}

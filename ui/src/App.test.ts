@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import App from './App.svelte';
+import { MemoryBackend } from './lib/backend/memory';
+import { BackendError } from './lib/backend/backend';
+import { message, twoAccounts } from './lib/testdata';
+
+describe('App', () => {
+  it('shows the first-run form when there is no account, and the inbox once one is added', async () => {
+    const backend = new MemoryBackend();
+    render(App, { props: { backend } });
+    expect(await screen.findByText('Welcome to Dealbox')).toBeTruthy();
+
+    await fireEvent.input(screen.getByLabelText(/Email address/), { target: { value: 'alice@example.test' } });
+    await fireEvent.blur(screen.getByLabelText(/Email address/));
+    await fireEvent.input(screen.getByLabelText(/^Password/), { target: { value: 'pw' } });
+    await waitFor(() => expect((screen.getByLabelText(/IMAP server/) as HTMLInputElement).value).toBe('imap.example.test'));
+    await fireEvent.click(screen.getByRole('button', { name: 'Add account' }));
+
+    expect(await screen.findByText('All inboxes', { selector: 'h1' })).toBeTruthy();
+    expect(backend.accounts.map((a) => a.email)).toEqual(['alice@example.test']);
+  });
+
+  it('shows the precise reason when the connection test fails, and saves nothing', async () => {
+    const backend = new MemoryBackend();
+    backend.connectionReport = {
+      ok: false,
+      imap: { ok: false, code: 'auth', message: 'IMAP login to imap.example.test failed: the server rejected the password' },
+      smtp: { ok: true, code: null, message: 'SMTP ok' },
+    };
+    render(App, { props: { backend } });
+    await fireEvent.input(await screen.findByLabelText(/Email address/), { target: { value: 'alice@example.test' } });
+    await fireEvent.blur(screen.getByLabelText(/Email address/));
+    await fireEvent.input(screen.getByLabelText(/^Password/), { target: { value: 'wrong' } });
+    await waitFor(() => expect((screen.getByLabelText(/IMAP server/) as HTMLInputElement).value).not.toBe(''));
+    await fireEvent.click(screen.getByRole('button', { name: 'Add account' }));
+
+    expect(await screen.findByText(/the server rejected the password/)).toBeTruthy();
+    expect(document.querySelector('[data-code="auth"]')).not.toBeNull();
+    expect(backend.accounts).toHaveLength(0);
+  });
+
+  it('shows a keyring failure as it is', async () => {
+    const backend = new MemoryBackend();
+    backend.addError = new BackendError({ code: 'keyring', message: 'cannot store the password: the keyring is locked' });
+    render(App, { props: { backend } });
+    await fireEvent.input(await screen.findByLabelText(/Email address/), { target: { value: 'a@example.test' } });
+    await fireEvent.blur(screen.getByLabelText(/Email address/));
+    await fireEvent.input(screen.getByLabelText(/^Password/), { target: { value: 'pw' } });
+    await waitFor(() => expect((screen.getByLabelText(/IMAP server/) as HTMLInputElement).value).not.toBe(''));
+    await fireEvent.click(screen.getByRole('button', { name: 'Add account' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('the keyring is locked');
+    expect(alert.getAttribute('data-code')).toBe('keyring');
+  });
+
+  it('lists accounts and folders with unread counts', async () => {
+    render(App, { props: { backend: new MemoryBackend(twoAccounts(5)) } });
+    const nav = await screen.findByRole('navigation');
+    await waitFor(() => expect(nav.textContent).toContain('sales'));
+    expect(nav.textContent).toContain('work');
+    expect(nav.textContent).toMatch(/All inboxes\s*3/);
+  });
+
+  it('keeps only the visible rows of a long list in the DOM', async () => {
+    render(App, { props: { backend: new MemoryBackend(twoAccounts(5000)) } });
+    await screen.findByText('5001 messages');
+    await waitFor(() => expect(document.querySelectorAll('[role="option"]').length).toBeGreaterThan(0));
+    expect(document.querySelectorAll('[role="option"]').length).toBeLessThan(40);
+  });
+
+  it('escapes subjects and names instead of running them', async () => {
+    const evil = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>';
+    const data = twoAccounts(0);
+    data.messages = [message(1, 1, 'INBOX', { subject: evil, fromName: '<b>Mallory</b>' })];
+    render(App, { props: { backend: new MemoryBackend(data) } });
+    const row = await screen.findByText(evil);
+    expect(row.textContent).toBe(evil);
+    expect(document.querySelector('.list script, .list img, .list b')).toBeNull();
+    expect((window as unknown as { pwned?: number }).pwned).toBeUndefined();
+  });
+
+  it('opens with j, shows HTML only in a sandboxed frame, and says there is no CRM data yet', async () => {
+    const data = twoAccounts(0);
+    data.messages = [message(1, 1, 'INBOX', { subject: 'Newsletter', html: '<p>Hello <img src="https://t.test/x.png"></p>' })];
+    render(App, { props: { backend: new MemoryBackend(data) } });
+    await screen.findByText('Newsletter');
+    await fireEvent.keyDown(window, { key: 'j' });
+    const frame = (await screen.findByTitle('Message body')) as HTMLIFrameElement;
+    expect(frame.getAttribute('sandbox')).toBe('');
+    expect(frame.getAttribute('srcdoc')).toContain('Hello');
+    expect(screen.getByText(/remote image is hidden/)).toBeTruthy();
+    expect(screen.getByText('No CRM data yet')).toBeTruthy();
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Load images' }));
+    await waitFor(() => expect(screen.queryByText(/remote image is hidden/)).toBeNull());
+  });
+
+  it('searches from the box', async () => {
+    render(App, { props: { backend: new MemoryBackend(twoAccounts(5)) } });
+    const box = await screen.findByPlaceholderText(/Search mail/);
+    await fireEvent.input(box, { target: { value: 'renewal' } });
+    await fireEvent.keyDown(box, { key: 'Enter' });
+    expect(await screen.findByText('Search: renewal')).toBeTruthy();
+    expect(await screen.findByText('1 message')).toBeTruthy();
+  });
+
+  it('checks for mail when the window opens and on the Sync button, showing the status per account', async () => {
+    const backend = new MemoryBackend(twoAccounts(3));
+    render(App, { props: { backend } });
+    await waitFor(() => expect(backend.calls.filter((c) => c.startsWith('syncNow'))).toHaveLength(1));
+    await waitFor(() => expect(screen.getAllByText(/^Checked just now$/)).toHaveLength(2));
+    backend.incoming = [message(30_000, 1, 'INBOX', { subject: 'Fresh lead', timestamp: 1_790_000_000 })];
+    backend.syncError = { accountId: 2, code: 'auth', message: 'the server rejected the password' };
+    await fireEvent.click(screen.getByRole('button', { name: /Sync/ }));
+    expect(await screen.findByText('Fresh lead')).toBeTruthy();
+    expect(await screen.findByText('Login failed — fix the password')).toBeTruthy();
+  });
+});

@@ -1,0 +1,65 @@
+// The one interface the UI talks to. `tauri.ts` implements it over IPC; `memory.ts` in memory for tests.
+// Components receive a Backend; none of them imports @tauri-apps/api.
+import type {
+  AccountDto,
+  AccountInput,
+  AppInfo,
+  ChangeDto,
+  ConnectionReportDto,
+  FolderDto,
+  MessageSummaryDto,
+  MessageViewDto,
+  ProviderDto,
+  SyncEventDto,
+  SyncResultDto,
+  SyncStatusDto,
+  UiError,
+} from './types';
+
+export type * from './types';
+
+export interface MessageQuery {
+  /** null: all accounts. */
+  accountId: number | null;
+  /** A folder name or a role ("inbox"); null: every folder. */
+  folder: string | null;
+  offset: number;
+  limit: number;
+}
+
+export interface Backend {
+  appInfo(): Promise<AppInfo>;
+  listAccounts(): Promise<AccountDto[]>;
+  listFolders(accountId: number | null): Promise<FolderDto[]>;
+  listMessages(q: MessageQuery): Promise<MessageSummaryDto[]>;
+  getMessage(id: number, allowRemote: boolean): Promise<MessageViewDto>;
+  /** Read/unread, flag, delete, archive, spam; the next sync sends it to the server. */
+  changeMessage(id: number, change: ChangeDto): Promise<void>;
+  searchMessages(query: string, accountId: number | null, limit: number): Promise<MessageSummaryDto[]>;
+  discoverSettings(email: string): Promise<ProviderDto>;
+  testConnection(input: AccountInput, password: string | null): Promise<ConnectionReportDto>;
+  addAccount(input: AccountInput, password: string | null): Promise<AccountDto>;
+  /** Check all accounts (or one) now; resolves when done. Presses during a check merge into it ([]). */
+  syncNow(accountId: number | null): Promise<SyncResultDto[]>;
+  syncStatus(): Promise<SyncStatusDto[]>;
+  /** Subscribe to sync events; resolves to the unsubscribe function. */
+  onSyncEvent(handler: (e: SyncEventDto) => void): Promise<() => void>;
+}
+
+/** A failed backend call: branch on `code` (the core's ErrorKind code), show `message`. */
+export class BackendError extends Error {
+  readonly code: string;
+  constructor(e: UiError) {
+    super(e.message);
+    this.name = 'BackendError';
+    this.code = e.code;
+  }
+}
+
+export function toBackendError(e: unknown): BackendError {
+  if (e instanceof BackendError) return e;
+  if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
+    return new BackendError({ code: String(e.code), message: String(e.message) });
+  }
+  return new BackendError({ code: 'internal', message: e instanceof Error ? e.message : String(e) });
+}

@@ -1,0 +1,239 @@
+// An in-memory Backend for unit tests: same contract as the Tauri one, no IPC. Not used by the app.
+import { BackendError, type Backend, type MessageQuery } from './backend';
+import type {
+  AccountDto,
+  AccountInput,
+  AppInfo,
+  ChangeDto,
+  ConnectionReportDto,
+  FolderDto,
+  MessageSummaryDto,
+  MessageViewDto,
+  ProviderDto,
+  SyncEventDto,
+  SyncResultDto,
+  SyncStatusDto,
+} from './types';
+
+export interface MemoryMessage extends MessageSummaryDto {
+  /** Folder name; `role` comes from the folder. */
+  text?: string | null;
+  html?: string | null;
+  to?: { name: string; addr: string }[];
+}
+
+export interface MemoryData {
+  accounts?: AccountDto[];
+  folders?: FolderDto[];
+  messages?: MemoryMessage[];
+}
+
+export class MemoryBackend implements Backend {
+  accounts: AccountDto[];
+  folders: FolderDto[];
+  messages: MemoryMessage[];
+  /** Calls made, for assertions ("listMessages 0 100"). */
+  calls: string[] = [];
+  /** Result the next testConnection returns. */
+  connectionReport: ConnectionReportDto = {
+    ok: true,
+    imap: { ok: true, code: null, message: 'IMAP ok' },
+    smtp: { ok: true, code: null, message: 'SMTP ok' },
+  };
+  /** When set, the next addAccount fails with it. */
+  addError: BackendError | null = null;
+  /** Messages a sync "finds" (added to the store, with events), per call. */
+  incoming: MemoryMessage[] = [];
+  /** When set, syncs of this account fail with it. */
+  syncError: { accountId: number; code: string; message: string } | null = null;
+  statuses: SyncStatusDto[] = [];
+  private listeners = new Set<(e: SyncEventDto) => void>();
+
+  constructor(data: MemoryData = {}) {
+    this.accounts = data.accounts ?? [];
+    this.folders = data.folders ?? [];
+    this.messages = [...(data.messages ?? [])].sort((a, b) => b.timestamp - a.timestamp || b.id - a.id);
+  }
+
+  async appInfo(): Promise<AppInfo> {
+    return { version: 'test', profileDir: '/tmp/profile', profileError: null };
+  }
+
+  async listAccounts(): Promise<AccountDto[]> {
+    return [...this.accounts];
+  }
+
+  async listFolders(accountId: number | null): Promise<FolderDto[]> {
+    return this.folders
+      .filter((f) => accountId === null || f.accountId === accountId)
+      .map((f) => {
+        const msgs = this.messages.filter((m) => m.accountId === f.accountId && m.folder === f.name);
+        return { ...f, total: msgs.length, unread: msgs.filter((m) => m.unread).length };
+      });
+  }
+
+  private matches(m: MemoryMessage, accountId: number | null, folder: string | null): boolean {
+    if (accountId !== null && m.accountId !== accountId) return false;
+    if (folder === null) return true;
+    const f = this.folders.find((f) => f.accountId === m.accountId && f.name === m.folder);
+    return m.folder === folder || f?.role === folder.toLowerCase();
+  }
+
+  async listMessages(q: MessageQuery): Promise<MessageSummaryDto[]> {
+    this.calls.push(`listMessages ${q.offset} ${q.limit}`);
+    return this.messages
+      .filter((m) => this.matches(m, q.accountId, q.folder))
+      .slice(q.offset, q.offset + q.limit)
+      .map(summaryOf);
+  }
+
+  async getMessage(id: number, allowRemote: boolean): Promise<MessageViewDto> {
+    const m = this.messages.find((m) => m.id === id);
+    if (!m) throw new BackendError({ code: 'not_found', message: `no message with id ${id}` });
+    const remote = !allowRemote && (m.html ?? '').includes('http') ? 1 : 0;
+    return {
+      summary: summaryOf(m),
+      to: m.to ?? [],
+      cc: [],
+      messageId: `<${id}@test>`,
+      text: m.text ?? null,
+      html: m.html ?? null,
+      remoteBlocked: remote,
+      remoteAllowed: allowRemote,
+      attachments: [],
+      parseWarning: null,
+    };
+  }
+
+  async changeMessage(id: number, change: ChangeDto): Promise<void> {
+    this.calls.push(`changeMessage ${id} ${change.kind}`);
+    const i = this.messages.findIndex((m) => m.id === id);
+    if (i < 0) throw new BackendError({ code: 'not_found', message: `no message with id ${id}` });
+    const m = this.messages[i];
+    if (change.kind === 'seen') this.messages[i] = { ...m, unread: !change.value };
+    else if (change.kind === 'flagged') this.messages[i] = { ...m, flagged: change.value };
+    else {
+      const role = change.kind === 'delete' ? 'trash' : change.kind === 'archive' ? 'archive' : 'junk';
+      const f = this.folders.find((f) => f.accountId === m.accountId && f.role === role);
+      if (!f) throw new BackendError({ code: 'not_found', message: `this account has no '${role}' folder` });
+      this.messages[i] = { ...m, folder: f.name };
+    }
+  }
+
+  async searchMessages(query: string, accountId: number | null, limit: number): Promise<MessageSummaryDto[]> {
+    const q = query.toLowerCase();
+    return this.messages
+      .filter((m) => this.matches(m, accountId, null))
+      .filter((m) => `${m.subject} ${m.fromName} ${m.from} ${m.text ?? ''}`.toLowerCase().includes(q))
+      .slice(0, limit)
+      .map(summaryOf);
+  }
+
+  async discoverSettings(email: string): Promise<ProviderDto> {
+    const domain = email.split('@')[1] ?? '';
+    return {
+      source: 'guess',
+      displayName: domain,
+      imap: { host: `imap.${domain}`, port: 993, security: 'tls' },
+      smtp: { host: `smtp.${domain}`, port: 465, security: 'tls' },
+      usernameIsEmail: true,
+      note: null,
+    };
+  }
+
+  async testConnection(_input: AccountInput, _password: string | null): Promise<ConnectionReportDto> {
+    return this.connectionReport;
+  }
+
+  async addAccount(input: AccountInput, _password: string | null): Promise<AccountDto> {
+    if (this.addError) throw this.addError;
+    const a: AccountDto = {
+      id: this.accounts.length + 1,
+      name: input.name,
+      email: input.email,
+      displayName: input.displayName,
+      username: input.username,
+      imap: input.imap,
+      smtp: input.smtp,
+      credential: input.passwordCommand ? 'command' : 'keyring',
+      fetchDays: input.fetchDays,
+      notify: true,
+    };
+    this.accounts.push(a);
+    return a;
+  }
+
+  emit(e: SyncEventDto): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  async syncNow(accountId: number | null): Promise<SyncResultDto[]> {
+    this.calls.push(`syncNow ${accountId}`);
+    const now = Math.floor(Date.now() / 1000);
+    const results: SyncResultDto[] = [];
+    for (const a of this.accounts.filter((a) => accountId === null || a.id === accountId)) {
+      this.emit({ type: 'checkStarted', accountId: a.id });
+      const st = this.statuses.find((s) => s.accountId === a.id) ?? emptyStatus(a.id);
+      this.statuses = [...this.statuses.filter((s) => s.accountId !== a.id), st];
+      st.lastCheck = now;
+      if (this.syncError?.accountId === a.id) {
+        st.lastError = this.syncError.message;
+        st.lastErrorCode = this.syncError.code;
+        st.failures += 1;
+        this.emit({ type: 'checkFinished', accountId: a.id, error: this.syncError.message });
+        results.push({ accountId: a.id, ok: false, code: this.syncError.code, message: this.syncError.message, added: 0 });
+        continue;
+      }
+      const mine = this.incoming.filter((m) => m.accountId === a.id);
+      this.incoming = this.incoming.filter((m) => m.accountId !== a.id);
+      this.messages = [...mine, ...this.messages].sort((x, y) => y.timestamp - x.timestamp || y.id - x.id);
+      for (const f of this.folders.filter((f) => f.accountId === a.id)) {
+        if (mine.some((m) => m.folder === f.name)) this.emit({ type: 'messagesChanged', accountId: a.id, folderId: f.id });
+      }
+      st.lastSuccess = now;
+      st.lastError = null;
+      st.lastErrorCode = null;
+      st.failures = 0;
+      this.emit({ type: 'checkFinished', accountId: a.id, error: null });
+      results.push({ accountId: a.id, ok: true, code: null, message: `${mine.length} new`, added: mine.length });
+    }
+    return results;
+  }
+
+  async syncStatus(): Promise<SyncStatusDto[]> {
+    return this.statuses.map((s) => ({ ...s }));
+  }
+
+  async onSyncEvent(handler: (e: SyncEventDto) => void): Promise<() => void> {
+    this.listeners.add(handler);
+    return () => this.listeners.delete(handler);
+  }
+}
+
+export function emptyStatus(accountId: number): SyncStatusDto {
+  return {
+    accountId,
+    lastCheck: null,
+    lastSuccess: null,
+    lastError: null,
+    lastErrorCode: null,
+    failures: 0,
+    problem: null,
+  };
+}
+
+function summaryOf(m: MemoryMessage): MessageSummaryDto {
+  return {
+    id: m.id,
+    accountId: m.accountId,
+    folder: m.folder,
+    subject: m.subject,
+    from: m.from,
+    fromName: m.fromName,
+    timestamp: m.timestamp,
+    unread: m.unread,
+    flagged: m.flagged,
+    hasAttachments: m.hasAttachments,
+    threadId: m.threadId,
+  };
+}

@@ -1,0 +1,74 @@
+// Generated from src-tauri/src/dto.rs by `UPDATE_TYPES=1 cargo test -p dealbox typescript_bindings`.
+// Do not edit by hand: a test fails when this file is stale.
+
+export type UiError = { code: string, message: string, };
+
+export type AppInfo = { version: string, profileDir: string, 
+/**
+ * Set when the profile could not be opened (e.g. written by a newer Dealbox).
+ */
+profileError: UiError | null, };
+
+export type SecurityDto = "tls" | "starttls" | "none";
+
+export type ServerDto = { host: string, port: number, security: SecurityDto, };
+
+export type AccountDto = { id: number, name: string, email: string, displayName: string, username: string, imap: ServerDto, smtp: ServerDto, 
+/**
+ * "keyring" or "command".
+ */
+credential: string, fetchDays: number | null, notify: boolean, };
+
+export type AccountInput = { name: string, email: string, displayName: string, username: string, imap: ServerDto, smtp: ServerDto, 
+/**
+ * Use this command's output as the password instead of the OS keyring.
+ */
+passwordCommand: string | null, fetchDays: number | null, 
+/**
+ * A PEM file with a company CA to trust for this account only.
+ */
+trustCaPath: string | null, };
+
+export type ProviderDto = { source: string, displayName: string, imap: ServerDto, smtp: ServerDto, usernameIsEmail: boolean, note: string | null, };
+
+export type ProbeDto = { ok: boolean, code: string | null, message: string, };
+
+export type ConnectionReportDto = { ok: boolean, imap: ProbeDto, smtp: ProbeDto, };
+
+export type FolderDto = { id: number, accountId: number, account: string, name: string, displayName: string, 
+/**
+ * inbox, sent, drafts, trash, junk, archive, or null.
+ */
+role: string | null, total: number, unread: number, };
+
+export type MessageSummaryDto = { id: number, accountId: number, folder: string, subject: string, from: string, fromName: string, 
+/**
+ * Unix seconds.
+ */
+timestamp: number, unread: boolean, flagged: boolean, hasAttachments: boolean, threadId: number | null, };
+
+export type AddressDto = { name: string, addr: string, };
+
+export type AttachmentDto = { id: number, filename: string | null, mimeType: string, size: number, inline: boolean, };
+
+export type MessageViewDto = { summary: MessageSummaryDto, to: Array<AddressDto>, cc: Array<AddressDto>, messageId: string | null, text: string | null, html: string | null, 
+/**
+ * Remote images removed from `html`; "Load images" re-fetches with `allowRemote`.
+ */
+remoteBlocked: number, remoteAllowed: boolean, attachments: Array<AttachmentDto>, parseWarning: string | null, };
+
+export type ChangeDto = { "kind": "seen", value: boolean, } | { "kind": "flagged", value: boolean, } | { "kind": "delete" } | { "kind": "archive" } | { "kind": "spam" };
+
+export type SyncEventDto = { "type": "progress", accountId: number, folder: string, done: number, total: number, } | { "type": "messagesChanged", accountId: number, folderId: number, } | { "type": "foldersChanged", accountId: number, } | { "type": "checkStarted", accountId: number, } | { "type": "checkFinished", accountId: number, error: string | null, } | { "type": "idle", accountId: number, connected: boolean, };
+
+export type SyncResultDto = { accountId: number, ok: boolean, code: string | null, message: string, added: number, };
+
+export type SyncStatusDto = { accountId: number, 
+/**
+ * Unix seconds.
+ */
+lastCheck: number | null, lastSuccess: number | null, lastError: string | null, lastErrorCode: string | null, failures: number, 
+/**
+ * Set after several failed checks in a row: what is wrong and what to do.
+ */
+problem: string | null, };

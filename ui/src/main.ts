@@ -1,0 +1,8 @@
+import './app.css';
+import { mount } from 'svelte';
+import App from './App.svelte';
+import { createTauriBackend } from './lib/backend/tauri';
+
+const target = document.getElementById('app');
+if (!target) throw new Error('no #app element');
+mount(App, { target, props: { backend: createTauriBackend() } });
