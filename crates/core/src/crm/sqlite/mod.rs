@@ -28,10 +28,7 @@ impl<'c> SqliteCrm<'c> {
 
 /// Run `f` on the profile's CRM in one write transaction (taken at once, so two writers queue instead
 /// of failing half-way); commits when `f` succeeds, rolls back otherwise.
-pub fn write<T>(
-    store: &crate::store::Store,
-    f: impl FnOnce(&SqliteCrm<'_>) -> Result<T>,
-) -> Result<T> {
+pub fn write<T>(store: &crate::store::Store, f: impl FnOnce(&SqliteCrm<'_>) -> Result<T>) -> Result<T> {
     let mut conn = store.conn()?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let out = f(&SqliteCrm::new(&tx))?;
