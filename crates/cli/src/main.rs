@@ -1,6 +1,7 @@
 //! `dealbox-cli`: Dealbox without the window, for scripts, checks and servers.
 
 mod account_cmd;
+mod crm_cmd;
 mod mail_cmd;
 mod send_cmd;
 mod sync_cmd;
@@ -48,6 +49,9 @@ enum Command {
     Sync(sync_cmd::SyncArgs),
     /// Each mailbox's sync state: last check, next check and why, problems.
     Status(sync_cmd::StatusArgs),
+    /// The CRM: contacts, companies, leads, deals, the team, rules and what happened to each message.
+    #[command(subcommand)]
+    Crm(Box<crm_cmd::CrmCmd>),
 }
 
 fn main() -> ExitCode {
@@ -105,5 +109,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Draft(c) => send_cmd::draft_cmd(&core, c),
         Command::Sync(a) => sync_cmd::sync(&core, a),
         Command::Status(a) => sync_cmd::status(&core, a),
+        Command::Crm(cmd) => crm_cmd::run(&core, *cmd),
     }
 }
