@@ -131,6 +131,8 @@ async fn sync_folder(
     let mut listing = Listing { exists: Some(sel.exists), ..Default::default() };
     match strategy {
         Strategy::Unchanged | Strategy::Reset(_) => {}
+        // An empty folder: nothing to list (some servers refuse "1:*" there), everything cached is gone.
+        _ if sel.exists == 0 => listing.all = Some(BTreeSet::new()),
         Strategy::ChangedSince { modseq, qresync } => {
             let fl = conn.uid_fetch_flags("1:*", Some((modseq, qresync))).await?;
             listing.flags = fl.flags;
@@ -147,9 +149,6 @@ async fn sync_folder(
             if !qresync {
                 listing.all = Some(conn.uid_search("ALL").await?);
             }
-        }
-        Strategy::Full if sel.exists == 0 => {
-            listing.all = Some(BTreeSet::new());
         }
         Strategy::Full if cached.is_empty() => {
             listing.wanted = conn.uid_search(window.as_deref().unwrap_or("ALL")).await?;
