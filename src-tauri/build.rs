@@ -6,10 +6,13 @@ const COMMANDS: &[&str] = &[
     "list_folders",
     "list_messages",
     "get_message",
+    "change_message",
     "search_messages",
     "discover_settings",
     "test_connection",
     "add_account",
+    "sync_now",
+    "sync_status",
 ];
 
 fn main() {

@@ -75,6 +75,12 @@ pub async fn get_message(state: State<'_, AppState>, id: i64, allow_remote: bool
     .await
 }
 
+/// Read/unread, flag, delete, archive, spam: applied to the cache now, sent to the server by the next sync.
+#[tauri::command]
+pub async fn change_message(state: State<'_, AppState>, id: i64, change: ChangeDto) -> Result<(), UiError> {
+    blocking(&state, move |c| dealbox_core::sync::queue::apply(&c.store, id, &change.into())).await
+}
+
 #[tauri::command]
 pub async fn search_messages(
     state: State<'_, AppState>,
@@ -93,8 +99,14 @@ pub async fn discover_settings(email: String) -> Result<ProviderDto, UiError> {
     Ok(autoconfig::discover(email.trim(), Duration::from_secs(8)).await?.into())
 }
 
-fn new_account(input: &AccountInput) -> NewAccount {
-    NewAccount {
+fn new_account(input: &AccountInput) -> Result<NewAccount, UiError> {
+    let trust_ca_pem = match input.trust_ca_path.as_deref().map(str::trim) {
+        Some(path) if !path.is_empty() => Some(std::fs::read_to_string(path).map_err(|e| {
+            Error::config(format!("cannot read the CA certificate {path}: {e} (give the path of a PEM file)"))
+        })?),
+        _ => None,
+    };
+    Ok(NewAccount {
         name: input.name.trim().to_string(),
         email: input.email.trim().to_string(),
         display_name: input.display_name.trim().to_string(),
@@ -106,13 +118,13 @@ fn new_account(input: &AccountInput) -> NewAccount {
             Some(cmd) if !cmd.is_empty() => Credential::Command(cmd.to_string()),
             _ => Credential::Keyring,
         },
-        trust_ca_pem: None,
+        trust_ca_pem,
         insecure: false,
         signature: String::new(),
         fetch_days: input.fetch_days,
         save_sent_copy: true,
         notify: true,
-    }
+    })
 }
 
 /// The account as it would be stored, for testing before saving.
@@ -150,7 +162,7 @@ fn password_for(account: &Account, password: Option<String>) -> Result<Sensitive
 /// Test IMAP and SMTP with settings that are not saved yet; each side says precisely what failed.
 #[tauri::command]
 pub async fn test_connection(input: AccountInput, password: Option<String>) -> Result<ConnectionReportDto, UiError> {
-    let account = unsaved_account(new_account(&input));
+    let account = unsaved_account(new_account(&input)?);
     let pw = tauri::async_runtime::spawn_blocking({
         let account = account.clone();
         move || password_for(&account, password)
@@ -167,7 +179,7 @@ pub async fn add_account(
     input: AccountInput,
     password: Option<String>,
 ) -> Result<AccountDto, UiError> {
-    let new = new_account(&input);
+    let new = new_account(&input)?;
     let pw = password.filter(|p| !p.is_empty()).map(Sensitive::new);
     let a = blocking(&state, move |c| c.accounts().add(&new, pw.as_ref())).await?;
     Ok(a.into())

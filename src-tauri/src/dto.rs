@@ -148,6 +148,8 @@ pub struct AccountInput {
     /// Use this command's output as the password instead of the OS keyring.
     pub password_command: Option<String>,
     pub fetch_days: Option<u32>,
+    /// A PEM file with a company CA to trust for this account only.
+    pub trust_ca_path: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -335,6 +337,30 @@ impl MessageViewDto {
     }
 }
 
+/// What the user did to a message (applied to the cache at once, replayed to the server by the next sync).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ChangeDto {
+    Seen { value: bool },
+    Flagged { value: bool },
+    Delete,
+    Archive,
+    Spam,
+}
+
+impl From<ChangeDto> for dealbox_core::sync::queue::LocalChange {
+    fn from(c: ChangeDto) -> Self {
+        use dealbox_core::sync::queue::LocalChange;
+        match c {
+            ChangeDto::Seen { value } => LocalChange::Seen(value),
+            ChangeDto::Flagged { value } => LocalChange::Flagged(value),
+            ChangeDto::Delete => LocalChange::Delete,
+            ChangeDto::Archive => LocalChange::Archive,
+            ChangeDto::Spam => LocalChange::Spam,
+        }
+    }
+}
+
 /// The generated TypeScript module (see `typescript_bindings_are_up_to_date`).
 pub fn typescript() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
@@ -353,6 +379,10 @@ pub fn typescript() -> String {
         AddressDto::decl(&cfg),
         AttachmentDto::decl(&cfg),
         MessageViewDto::decl(&cfg),
+        ChangeDto::decl(&cfg),
+        crate::sync_cmds::SyncEventDto::decl(&cfg),
+        crate::sync_cmds::SyncResultDto::decl(&cfg),
+        crate::sync_cmds::SyncStatusDto::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by `UPDATE_TYPES=1 cargo test -p dealbox typescript_bindings`.\n\

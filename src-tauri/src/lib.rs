@@ -5,8 +5,10 @@
 pub mod commands;
 pub mod dto;
 pub mod sanitize;
+pub mod sync_cmds;
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use clap::Parser;
@@ -29,6 +31,8 @@ pub struct Args {
 pub struct AppState {
     pub profile_dir: PathBuf,
     core: Result<Arc<Core>, UiError>,
+    /// A "Sync now" is running; further presses merge into it.
+    pub syncing: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -38,7 +42,7 @@ impl AppState {
         if let Err(e) = &core {
             tracing::error!("cannot open the profile {}: {}", profile_dir.display(), e.message);
         }
-        Self { profile_dir, core }
+        Self { profile_dir, core, syncing: Arc::new(AtomicBool::new(false)) }
     }
 
     pub fn core(&self) -> Result<Arc<Core>, UiError> {
@@ -85,10 +89,13 @@ pub fn run() {
             commands::list_folders,
             commands::list_messages,
             commands::get_message,
+            commands::change_message,
             commands::search_messages,
             commands::discover_settings,
             commands::test_connection,
             commands::add_account,
+            sync_cmds::sync_now,
+            sync_cmds::sync_status,
         ])
         .setup(move |app| {
             WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))

@@ -116,6 +116,7 @@ pub fn sanitize_email_html(html: &str, allow_remote: bool) -> SafeHtml {
         });
     let clean = b.clean(html).to_string();
     let (clean, pixels) = drop_tracking_pixels(&clean);
+    let clean = annotate_links(&clean);
     let remote_blocked = blocked.load(Ordering::Relaxed) + if allow_remote { 0 } else { pixels };
     SafeHtml { document: wrap_document(&clean, allow_remote), remote_blocked }
 }
@@ -132,7 +133,7 @@ fn wrap_document(body: &str, allow_remote: bool) -> String {
          'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1d2330;background:#fff;overflow-wrap:anywhere}}\
          img{{max-width:100%;height:auto}}table{{max-width:100%}}pre{{white-space:pre-wrap}}\
          blockquote{{margin:0 0 0 .6em;padding-left:.8em;border-left:3px solid #c8cfdc;color:#4a5366}}\
-         a{{color:#2547b8}}</style></head><body>{body}</body></html>"
+         a{{color:#2547b8}}a[data-suspicious]{{background:#fff3cd;outline:2px solid #e0a100;border-radius:2px}}</style></head><body>{body}</body></html>"
     )
 }
 
@@ -156,6 +157,70 @@ fn drop_tracking_pixels(html: &str) -> (String, u32) {
     }
     out.push_str(rest);
     (out, dropped)
+}
+
+/// Give every link a tooltip with its real target, and mark suspicious ones: a link whose text names
+/// another host than the one it goes to, or a link to a bare IP address.
+fn annotate_links(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut rest = html;
+    while let Some(start) = rest.find("<a ") {
+        out.push_str(&rest[..start]);
+        let from_tag = &rest[start..];
+        let end = tag_end(from_tag).unwrap_or(from_tag.len());
+        let tag = &from_tag[..end];
+        let after = &from_tag[end..];
+        match (attr(tag, "href"), tag.ends_with('>')) {
+            (Some(href), true) => {
+                let text = after.find("</a>").map(|i| &after[..i]).unwrap_or("");
+                let warning = link_warning(href, text);
+                out.push_str(&tag[..tag.len() - 1]);
+                let title = match &warning {
+                    Some(w) => format!("{w} — {href}"),
+                    None => href.to_string(),
+                };
+                if attr(tag, "title").is_none() {
+                    out.push_str(&format!(" title=\"{title}\""));
+                }
+                if warning.is_some() {
+                    out.push_str(" data-suspicious=\"true\"");
+                }
+                out.push('>');
+            }
+            _ => out.push_str(tag),
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+fn host_of(url: &str) -> Option<String> {
+    let u = url.trim().to_ascii_lowercase();
+    let rest = u.strip_prefix("https://").or_else(|| u.strip_prefix("http://"))?;
+    let host = rest.split(['/', '?', '#']).next()?.rsplit('@').next()?;
+    let host = host.split(':').next()?.trim_start_matches("www.");
+    // Only plain host names: whatever else is in the text must never reach an attribute.
+    let plain = host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    (plain && !host.is_empty()).then(|| host.to_string())
+}
+
+fn link_warning(href: &str, text: &str) -> Option<String> {
+    let target = host_of(href)?;
+    if target.parse::<std::net::Ipv4Addr>().is_ok() || target.starts_with('[') {
+        return Some("Link to a bare IP address".into());
+    }
+    let shown = text.trim();
+    if shown.contains('<') || shown.contains(char::is_whitespace) || !shown.contains('.') {
+        return None;
+    }
+    let shown_host = host_of(shown).or_else(|| host_of(&format!("http://{shown}")))?;
+    let looks_like_host =
+        shown_host.rsplit('.').next().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+    let same = shown_host == target
+        || target.ends_with(&format!(".{shown_host}"))
+        || shown_host.ends_with(&format!(".{target}"));
+    (looks_like_host && !same).then(|| format!("Link text shows {shown_host} but it goes to {target}"))
 }
 
 /// Index just past the `>` closing the tag that starts `s`, honouring quoted attribute values.
@@ -263,6 +328,32 @@ mod tests {
         assert!(b.contains(r#"rel="noopener noreferrer""#), "{b}");
         assert!(!b.contains("data:text"), "{b}");
         assert!(!b.contains("/relative"), "{b}");
+    }
+
+    #[test]
+    fn links_show_their_target_and_mismatches_are_flagged() {
+        let s = sanitize_email_html(
+            r#"<a href="https://acme.test/x">Read more</a> <a href="https://evil.test/login">www.mybank.test</a> <a href="http://192.0.2.7/pay">pay</a> <a href="https://mail.acme.test/">acme.test</a>"#,
+            false,
+        );
+        let b = body(&s);
+        assert!(
+            b.contains(
+                r#"<a href="https://acme.test/x" rel="noopener noreferrer" title="https://acme.test/x">Read more</a>"#
+            ),
+            "{b}"
+        );
+        assert!(b.contains("Link text shows mybank.test but it goes to evil.test"), "{b}");
+        assert!(b.contains("bare IP address"), "{b}");
+        assert_eq!(b.matches("data-suspicious").count(), 2, "{b}");
+    }
+
+    #[test]
+    fn link_text_cannot_inject_attributes() {
+        let s = sanitize_email_html(r#"<a href="https://a.test/">evil.test"onclick="alert(1)</a>"#, false);
+        let b = body(&s);
+        let tag = &b[..b.find('>').unwrap()];
+        assert!(!tag.contains("onclick"), "{b}");
     }
 
     #[test]

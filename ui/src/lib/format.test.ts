@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileSize, initials, sender, shortDate, subjectOrPlaceholder } from './format';
+import { fileSize, initials, sender, shortDate, subjectOrPlaceholder, syncLine } from './format';
 
 describe('format', () => {
   it('shows the time for today and the full date for other years', () => {
@@ -20,5 +20,15 @@ describe('format', () => {
     expect(fileSize(2 * 1024 * 1024)).toBe('2.0 MB');
     expect(initials('Jane Roe')).toBe('JR');
     expect(initials('jane@acme.test')).toBe('J');
+  });
+
+  it('says in plain words how the last check went', () => {
+    const base = { lastCheck: 1000, lastSuccess: 1000, lastError: null, lastErrorCode: null, failures: 0, problem: null };
+    expect(syncLine(undefined, 2000, false).text).toBe('Not checked yet');
+    expect(syncLine(base, 1000 + 120, false).text).toBe('Checked 2 min ago');
+    expect(syncLine(base, 1000, true).text).toBe('Checking for mail…');
+    const failed = { ...base, lastCheck: 1100, lastError: 'rejected the password', lastErrorCode: 'auth', failures: 1 };
+    expect(syncLine(failed, 1200, false)).toEqual({ text: 'Login failed — fix the password', bad: true, detail: 'rejected the password' });
+    expect(syncLine({ ...failed, lastErrorCode: 'refused' }, 1200, false).text).toBe('Offline — will check again');
   });
 });

@@ -39,6 +39,47 @@ export function subjectOrPlaceholder(s: string): string {
   return s.trim() || '(no subject)';
 }
 
+/** "3 min ago", "just now", "yesterday". */
+export function ago(unixSeconds: number, now: number): string {
+  const s = Math.max(0, Math.round(now - unixSeconds));
+  if (s < 45) return 'just now';
+  if (s < 3600) return `${Math.max(1, Math.round(s / 60))} min ago`;
+  if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
+  const d = Math.round(s / 86_400);
+  return d === 1 ? 'yesterday' : `${d} days ago`;
+}
+
+export interface SyncLine {
+  text: string;
+  bad: boolean;
+  /** The full error, for a tooltip. */
+  detail?: string;
+}
+
+/** The per-account status line in plain words. */
+export function syncLine(
+  s: { lastCheck: number | null; lastSuccess: number | null; lastError: string | null; lastErrorCode: string | null; failures: number; problem: string | null } | undefined,
+  now: number,
+  syncing: boolean,
+): SyncLine {
+  if (syncing) return { text: 'Checking for mail…', bad: false };
+  if (!s || s.lastCheck === null) return { text: 'Not checked yet', bad: false };
+  if (s.failures > 0 && s.lastError) {
+    const what =
+      s.lastErrorCode === 'auth'
+        ? 'Login failed — fix the password'
+        : s.lastErrorCode === 'keyring'
+          ? 'Password not available — check the keyring'
+          : ['dns', 'refused', 'timeout', 'network'].includes(s.lastErrorCode ?? '')
+            ? 'Offline — will check again'
+            : s.lastErrorCode === 'tls'
+              ? 'Certificate problem — check the server'
+              : 'Sync failed';
+    return { text: what, bad: true, detail: s.problem ?? s.lastError };
+  }
+  return { text: `Checked ${ago(s.lastSuccess ?? s.lastCheck, now)}`, bad: false };
+}
+
 export function initials(nameOrAddr: string): string {
   const words = nameOrAddr.replace(/[<>"@.].*$/, '').split(/\s+/).filter(Boolean);
   const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;

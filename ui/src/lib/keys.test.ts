@@ -7,6 +7,10 @@ describe('keyAction', () => {
     expect(keyAction({ key: 'k', targetTag: 'DIV' })).toBe('prev');
     expect(keyAction({ key: 'Enter', targetTag: 'BODY' })).toBe('open');
     expect(keyAction({ key: '/', targetTag: 'BODY' })).toBe('search');
+    expect(keyAction({ key: 'F5', targetTag: 'INPUT' })).toBe('sync');
+    expect(keyAction({ key: 'e', targetTag: 'BODY' })).toBe('archive');
+    expect(keyAction({ key: '#', targetTag: 'BODY' })).toBe('delete');
+    expect(keyAction({ key: 's', targetTag: 'BODY' })).toBe('flag');
   });
 
   it('stays out of the way while typing or with modifiers', () => {

@@ -1,6 +1,6 @@
 // Keyboard shortcuts of the main window, as a pure function of the key event.
 
-export type KeyAction = 'next' | 'prev' | 'open' | 'search' | null;
+export type KeyAction = 'next' | 'prev' | 'open' | 'search' | 'sync' | 'archive' | 'delete' | 'flag' | null;
 
 export interface KeyLike {
   key: string;
@@ -13,6 +13,7 @@ export interface KeyLike {
 }
 
 export function keyAction(e: KeyLike): KeyAction {
+  if (e.key === 'F5') return 'sync';
   if (e.ctrlKey || e.metaKey || e.altKey) return null;
   const tag = (e.targetTag ?? '').toUpperCase();
   if (e.targetEditable || tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT') return null;
@@ -27,6 +28,13 @@ export function keyAction(e: KeyLike): KeyAction {
       return tag === 'BUTTON' || tag === 'A' ? null : 'open';
     case '/':
       return 'search';
+    case 'e':
+      return 'archive';
+    case '#':
+    case 'Delete':
+      return 'delete';
+    case 's':
+      return 'flag';
     default:
       return null;
   }

@@ -39,6 +39,9 @@ pub(super) fn import_cmd(
         for (h, f) in p.headers.iter().zip(&p.mapping) {
             println!("  {:<30} -> {f}", clean(h));
         }
+        if let Some(problem) = &p.problem {
+            println!("Cannot import with this mapping: {problem}");
+        }
         println!("First rows ({} in all):", p.total_rows);
         for r in &p.rows {
             println!("  line {:>5}: {} <{}> {}", r.line, clean(&r.name), r.emails.join(", "), clean(&r.company));

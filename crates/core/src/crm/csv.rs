@@ -109,7 +109,8 @@ pub fn read(text: &str, delim: char) -> (Vec<Record>, Vec<BadRecord>) {
             break;
         }
         fields.push(field);
-        let blank = fields.len() == 1 && fields[0].trim().is_empty();
+        // A row of empty fields (",,,", as spreadsheets export trailing rows) is not a record.
+        let blank = fields.iter().all(|f| f.trim().is_empty());
         match error {
             Some(message) => bad.push(BadRecord { line: start, message }),
             None if blank => {}

@@ -205,6 +205,8 @@ pub struct Preview {
     pub rows: Vec<RowData>,
     pub total_rows: usize,
     pub errors: Vec<RowError>,
+    /// Why nothing could be imported with this mapping, if so.
+    pub problem: Option<String>,
 }
 
 struct Rows {
@@ -214,7 +216,9 @@ struct Rows {
     errors: Vec<RowError>,
 }
 
-fn read_rows(text: &str, overrides: Option<&str>) -> Result<Rows> {
+/// Read and map every row. With `strict`, a file with no usable column is an error; otherwise the
+/// problem is returned for the preview to show.
+fn read_rows(text: &str, overrides: Option<&str>, strict: bool) -> Result<(Rows, Option<String>)> {
     let delim = csv::guess_delimiter(text);
     let (records, bad) = csv::read(text, delim);
     let mut errors: Vec<RowError> = bad.into_iter().map(|b| RowError { line: b.line, message: b.message }).collect();
@@ -227,14 +231,18 @@ fn read_rows(text: &str, overrides: Option<&str>) -> Result<Rows> {
         .ok_or_else(|| Error::config("the CSV file is empty: it needs a header row such as name,email,company"))?;
     let headers: Vec<String> = header.fields.iter().map(|h| h.trim().to_string()).collect();
     let map = mapping(&headers, overrides)?;
-    if !map
+    let usable = map
         .iter()
-        .any(|f| matches!(f, Field::Name | Field::FirstName | Field::LastName | Field::Email | Field::Company))
-    {
-        return Err(Error::config(format!(
+        .any(|f| matches!(f, Field::Name | Field::FirstName | Field::LastName | Field::Email | Field::Company));
+    if !usable {
+        let problem = format!(
             "no column holds a name, email address or company (columns: {}); map them with --map \"Column=name,…\"",
             headers.join(", ")
-        )));
+        );
+        if strict {
+            return Err(Error::config(problem));
+        }
+        return Ok((Rows { headers, mapping: map, rows: vec![], errors }, Some(problem)));
     }
     let mut rows = Vec::new();
     for rec in it {
@@ -244,12 +252,12 @@ fn read_rows(text: &str, overrides: Option<&str>) -> Result<Rows> {
         }
     }
     errors.sort_by_key(|e| e.line);
-    Ok(Rows { headers, mapping: map, rows, errors })
+    Ok((Rows { headers, mapping: map, rows, errors }, None))
 }
 
 /// Preview a CSV import: nothing is written.
 pub fn preview_csv(text: &str, overrides: Option<&str>, rows: usize) -> Result<Preview> {
-    let r = read_rows(text, overrides)?;
+    let (r, problem) = read_rows(text, overrides, false)?;
     let total_rows = r.rows.len() + r.errors.len();
     Ok(Preview {
         headers: r.headers,
@@ -257,6 +265,7 @@ pub fn preview_csv(text: &str, overrides: Option<&str>, rows: usize) -> Result<P
         rows: r.rows.into_iter().take(rows).collect(),
         total_rows,
         errors: r.errors,
+        problem,
     })
 }
 
@@ -337,7 +346,7 @@ fn import_row(repo: &dyn CrmRepo, r: &RowData, report: &mut ImportReport, now: i
 
 /// Import CSV text (with a header row) into `repo`. Run it inside a transaction (see [`import_file`]).
 pub fn import_csv(repo: &dyn CrmRepo, text: &str, overrides: Option<&str>, now: i64) -> Result<ImportReport> {
-    let Rows { rows, errors, .. } = read_rows(text, overrides)?;
+    let (Rows { rows, errors, .. }, _) = read_rows(text, overrides, true)?;
     let mut report = ImportReport { errors, ..Default::default() };
     for r in &rows {
         import_row(repo, r, &mut report, now)?;
@@ -397,7 +406,7 @@ pub fn import_file(store: &Store, path: &Path, overrides: Option<&str>, now: i64
         Err(e) => e.into_bytes().into_iter().map(char::from).collect(),
     };
     let mut conn = store.conn()?;
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let report = {
         let repo = SqliteCrm::new(&tx);
         if is_vcard(path, &text) {

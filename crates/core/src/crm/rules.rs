@@ -113,6 +113,7 @@ pub enum Automated {
     AutoSubmitted,
     Bulk,
     NoReply,
+    ListRobot,
 }
 
 impl fmt::Display for Automated {
@@ -125,6 +126,7 @@ impl fmt::Display for Automated {
             Automated::AutoSubmitted => "marked Auto-Submitted",
             Automated::Bulk => "bulk mail",
             Automated::NoReply => "sent from a no-reply address",
+            Automated::ListRobot => "sent by a mailing-list robot",
         })
     }
 }
@@ -171,7 +173,10 @@ const AUTOREPLY_PREFIXES: &[&str] = &[
 const AUTOREPLY_SUFFIXES: &[&str] =
     &["(automatic response)", "(auto-reply)", "(autoreply)", "(out of office)", "[auto-reply]"];
 
-const BOUNCE_LOCALPARTS: &[&str] = &["mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon"];
+/// Local parts of bounce senders, compared without '-', '_' and '.' (MAILER-DAEMON, post_master, …).
+const BOUNCE_LOCALPARTS: &[&str] = &["mailerdaemon", "postmaster", "maildaemon", "mailerdeamon"];
+/// Mailing-list robots (Mailman, Majordomo, fml, ezmlm): `list-request@`, `owner-list@`, `list-admin@`, …
+const LIST_ROBOT_SUFFIXES: &[&str] = &["-request", "-owner", "-bounces", "-admin", "-ctl", "-help"];
 const NOREPLY_LOCALPARTS: &[&str] =
     &["noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply", "bounce", "bounces"];
 
@@ -209,8 +214,9 @@ pub fn automated(p: &Parsed) -> Option<Automated> {
     }
     let local = p.from.addr.rsplit_once('@').map(|(l, _)| l).unwrap_or(&p.from.addr);
     let local = local.to_ascii_lowercase();
+    let squashed: String = local.chars().filter(|c| !matches!(c, '-' | '_' | '.')).collect();
     let name = p.from.name.to_ascii_lowercase();
-    if BOUNCE_LOCALPARTS.contains(&local.as_str())
+    if BOUNCE_LOCALPARTS.contains(&squashed.as_str())
         || name.contains("mail delivery subsystem")
         || name.contains("mail delivery system")
         || name == "mailer-daemon"
@@ -228,6 +234,9 @@ pub fn automated(p: &Parsed) -> Option<Automated> {
     }
     if subject.starts_with("read:") || subject.starts_with("read receipt") || subject.starts_with("gelesen:") {
         return Some(Automated::ReadReceipt);
+    }
+    if LIST_ROBOT_SUFFIXES.iter().any(|s| local.ends_with(s)) || local.starts_with("owner-") {
+        return Some(Automated::ListRobot);
     }
     if NOREPLY_LOCALPARTS.contains(&local.as_str()) || local.starts_with("noreply") || local.starts_with("no-reply") {
         return Some(Automated::NoReply);

@@ -152,7 +152,11 @@ fn company_for(repo: &SqliteCrm<'_>, addr: &str) -> Result<Option<i64>> {
 /// The sidebar of the cached message `message_id` (the `id` of `list --json`).
 pub fn sidebar(store: &Store, message_id: i64) -> Result<Sidebar> {
     let conn = store.conn()?;
-    build(&conn, message_id)
+    // One read transaction: a consistent snapshot, and one WAL read lock instead of one per statement.
+    let tx = conn.unchecked_transaction()?;
+    let out = build(&tx, message_id);
+    tx.finish()?;
+    out
 }
 
 fn build(conn: &Connection, message_id: i64) -> Result<Sidebar> {

@@ -4,11 +4,15 @@ import type {
   AccountDto,
   AccountInput,
   AppInfo,
+  ChangeDto,
   ConnectionReportDto,
   FolderDto,
   MessageSummaryDto,
   MessageViewDto,
   ProviderDto,
+  SyncEventDto,
+  SyncResultDto,
+  SyncStatusDto,
   UiError,
 } from './types';
 
@@ -29,10 +33,17 @@ export interface Backend {
   listFolders(accountId: number | null): Promise<FolderDto[]>;
   listMessages(q: MessageQuery): Promise<MessageSummaryDto[]>;
   getMessage(id: number, allowRemote: boolean): Promise<MessageViewDto>;
+  /** Read/unread, flag, delete, archive, spam; the next sync sends it to the server. */
+  changeMessage(id: number, change: ChangeDto): Promise<void>;
   searchMessages(query: string, accountId: number | null, limit: number): Promise<MessageSummaryDto[]>;
   discoverSettings(email: string): Promise<ProviderDto>;
   testConnection(input: AccountInput, password: string | null): Promise<ConnectionReportDto>;
   addAccount(input: AccountInput, password: string | null): Promise<AccountDto>;
+  /** Check all accounts (or one) now; resolves when done. Presses during a check merge into it ([]). */
+  syncNow(accountId: number | null): Promise<SyncResultDto[]>;
+  syncStatus(): Promise<SyncStatusDto[]>;
+  /** Subscribe to sync events; resolves to the unsubscribe function. */
+  onSyncEvent(handler: (e: SyncEventDto) => void): Promise<() => void>;
 }
 
 /** A failed backend call: branch on `code` (the core's ErrorKind code), show `message`. */

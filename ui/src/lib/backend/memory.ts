@@ -4,11 +4,15 @@ import type {
   AccountDto,
   AccountInput,
   AppInfo,
+  ChangeDto,
   ConnectionReportDto,
   FolderDto,
   MessageSummaryDto,
   MessageViewDto,
   ProviderDto,
+  SyncEventDto,
+  SyncResultDto,
+  SyncStatusDto,
 } from './types';
 
 export interface MemoryMessage extends MessageSummaryDto {
@@ -38,6 +42,12 @@ export class MemoryBackend implements Backend {
   };
   /** When set, the next addAccount fails with it. */
   addError: BackendError | null = null;
+  /** Messages a sync "finds" (added to the store, with events), per call. */
+  incoming: MemoryMessage[] = [];
+  /** When set, syncs of this account fail with it. */
+  syncError: { accountId: number; code: string; message: string } | null = null;
+  statuses: SyncStatusDto[] = [];
+  private listeners = new Set<(e: SyncEventDto) => void>();
 
   constructor(data: MemoryData = {}) {
     this.accounts = data.accounts ?? [];
@@ -95,6 +105,21 @@ export class MemoryBackend implements Backend {
     };
   }
 
+  async changeMessage(id: number, change: ChangeDto): Promise<void> {
+    this.calls.push(`changeMessage ${id} ${change.kind}`);
+    const i = this.messages.findIndex((m) => m.id === id);
+    if (i < 0) throw new BackendError({ code: 'not_found', message: `no message with id ${id}` });
+    const m = this.messages[i];
+    if (change.kind === 'seen') this.messages[i] = { ...m, unread: !change.value };
+    else if (change.kind === 'flagged') this.messages[i] = { ...m, flagged: change.value };
+    else {
+      const role = change.kind === 'delete' ? 'trash' : change.kind === 'archive' ? 'archive' : 'junk';
+      const f = this.folders.find((f) => f.accountId === m.accountId && f.role === role);
+      if (!f) throw new BackendError({ code: 'not_found', message: `this account has no '${role}' folder` });
+      this.messages[i] = { ...m, folder: f.name };
+    }
+  }
+
   async searchMessages(query: string, accountId: number | null, limit: number): Promise<MessageSummaryDto[]> {
     const q = query.toLowerCase();
     return this.messages
@@ -137,6 +162,64 @@ export class MemoryBackend implements Backend {
     this.accounts.push(a);
     return a;
   }
+
+  emit(e: SyncEventDto): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  async syncNow(accountId: number | null): Promise<SyncResultDto[]> {
+    this.calls.push(`syncNow ${accountId}`);
+    const now = Math.floor(Date.now() / 1000);
+    const results: SyncResultDto[] = [];
+    for (const a of this.accounts.filter((a) => accountId === null || a.id === accountId)) {
+      this.emit({ type: 'checkStarted', accountId: a.id });
+      const st = this.statuses.find((s) => s.accountId === a.id) ?? emptyStatus(a.id);
+      this.statuses = [...this.statuses.filter((s) => s.accountId !== a.id), st];
+      st.lastCheck = now;
+      if (this.syncError?.accountId === a.id) {
+        st.lastError = this.syncError.message;
+        st.lastErrorCode = this.syncError.code;
+        st.failures += 1;
+        this.emit({ type: 'checkFinished', accountId: a.id, error: this.syncError.message });
+        results.push({ accountId: a.id, ok: false, code: this.syncError.code, message: this.syncError.message, added: 0 });
+        continue;
+      }
+      const mine = this.incoming.filter((m) => m.accountId === a.id);
+      this.incoming = this.incoming.filter((m) => m.accountId !== a.id);
+      this.messages = [...mine, ...this.messages].sort((x, y) => y.timestamp - x.timestamp || y.id - x.id);
+      for (const f of this.folders.filter((f) => f.accountId === a.id)) {
+        if (mine.some((m) => m.folder === f.name)) this.emit({ type: 'messagesChanged', accountId: a.id, folderId: f.id });
+      }
+      st.lastSuccess = now;
+      st.lastError = null;
+      st.lastErrorCode = null;
+      st.failures = 0;
+      this.emit({ type: 'checkFinished', accountId: a.id, error: null });
+      results.push({ accountId: a.id, ok: true, code: null, message: `${mine.length} new`, added: mine.length });
+    }
+    return results;
+  }
+
+  async syncStatus(): Promise<SyncStatusDto[]> {
+    return this.statuses.map((s) => ({ ...s }));
+  }
+
+  async onSyncEvent(handler: (e: SyncEventDto) => void): Promise<() => void> {
+    this.listeners.add(handler);
+    return () => this.listeners.delete(handler);
+  }
+}
+
+export function emptyStatus(accountId: number): SyncStatusDto {
+  return {
+    accountId,
+    lastCheck: null,
+    lastSuccess: null,
+    lastError: null,
+    lastErrorCode: null,
+    failures: 0,
+    problem: null,
+  };
 }
 
 function summaryOf(m: MemoryMessage): MessageSummaryDto {

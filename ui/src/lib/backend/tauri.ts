@@ -1,7 +1,12 @@
 // The only module that reaches Tauri. Command names and argument names match src-tauri/src/commands.rs
 // (Tauri maps camelCase arguments to the Rust snake_case parameters).
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import { toBackendError, type Backend } from './backend';
+import type { SyncEventDto } from './types';
+
+/** Must match SYNC_EVENT in src-tauri/src/sync_cmds.rs. */
+const SYNC_EVENT = 'sync-event';
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -18,9 +23,13 @@ export function createTauriBackend(): Backend {
     listFolders: (accountId) => call('list_folders', { accountId }),
     listMessages: (q) => call('list_messages', { ...q }),
     getMessage: (id, allowRemote) => call('get_message', { id, allowRemote }),
+    changeMessage: (id, change) => call('change_message', { id, change }),
     searchMessages: (query, accountId, limit) => call('search_messages', { query, accountId, limit }),
     discoverSettings: (email) => call('discover_settings', { email }),
     testConnection: (input, password) => call('test_connection', { input, password }),
     addAccount: (input, password) => call('add_account', { input, password }),
+    syncNow: (accountId) => call('sync_now', { accountId }),
+    syncStatus: () => call('sync_status'),
+    onSyncEvent: (handler) => listen<SyncEventDto>(SYNC_EVENT, (e) => handler(e.payload)),
   };
 }

@@ -23,7 +23,11 @@ export type AccountInput = { name: string, email: string, displayName: string, u
 /**
  * Use this command's output as the password instead of the OS keyring.
  */
-passwordCommand: string | null, fetchDays: number | null, };
+passwordCommand: string | null, fetchDays: number | null, 
+/**
+ * A PEM file with a company CA to trust for this account only.
+ */
+trustCaPath: string | null, };
 
 export type ProviderDto = { source: string, displayName: string, imap: ServerDto, smtp: ServerDto, usernameIsEmail: boolean, note: string | null, };
 
@@ -52,3 +56,19 @@ export type MessageViewDto = { summary: MessageSummaryDto, to: Array<AddressDto>
  * Remote images removed from `html`; "Load images" re-fetches with `allowRemote`.
  */
 remoteBlocked: number, remoteAllowed: boolean, attachments: Array<AttachmentDto>, parseWarning: string | null, };
+
+export type ChangeDto = { "kind": "seen", value: boolean, } | { "kind": "flagged", value: boolean, } | { "kind": "delete" } | { "kind": "archive" } | { "kind": "spam" };
+
+export type SyncEventDto = { "type": "progress", accountId: number, folder: string, done: number, total: number, } | { "type": "messagesChanged", accountId: number, folderId: number, } | { "type": "foldersChanged", accountId: number, } | { "type": "checkStarted", accountId: number, } | { "type": "checkFinished", accountId: number, error: string | null, } | { "type": "idle", accountId: number, connected: boolean, };
+
+export type SyncResultDto = { accountId: number, ok: boolean, code: string | null, message: string, added: number, };
+
+export type SyncStatusDto = { accountId: number, 
+/**
+ * Unix seconds.
+ */
+lastCheck: number | null, lastSuccess: number | null, lastError: string | null, lastErrorCode: string | null, failures: number, 
+/**
+ * Set after several failed checks in a row: what is wrong and what to do.
+ */
+problem: string | null, };

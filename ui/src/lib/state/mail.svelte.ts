@@ -1,7 +1,16 @@
 // The main window's state: accounts, folders, the (paged, virtualized) message list, search and the
 // open message. Pure logic over a Backend, tested with the in-memory one.
 import { toBackendError, type Backend } from '../backend/backend';
-import type { AccountDto, AppInfo, FolderDto, MessageSummaryDto, MessageViewDto } from '../backend/types';
+import type {
+  AccountDto,
+  ChangeDto,
+  AppInfo,
+  FolderDto,
+  MessageSummaryDto,
+  MessageViewDto,
+  SyncEventDto,
+  SyncStatusDto,
+} from '../backend/types';
 
 export type View = { kind: 'unified' } | { kind: 'folder'; accountId: number; folder: string };
 
@@ -30,10 +39,16 @@ export class MailState {
   message = $state.raw<MessageViewDto | null>(null);
   messageError = $state<string | null>(null);
 
+  syncing = $state(false);
+  /** "work: INBOX 120/400" while a check fetches. */
+  progress = $state<string | null>(null);
+  statuses = $state.raw<SyncStatusDto[]>([]);
+
   #loading = new Set<number>();
   #generation = 0;
   #searchSeq = 0;
   #openSeq = 0;
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(backend: Backend) {
     this.backend = backend;
@@ -57,6 +72,10 @@ export class MailState {
 
   foldersOf(accountId: number): FolderDto[] {
     return this.folders.filter((f) => f.accountId === accountId);
+  }
+
+  statusOf(accountId: number): SyncStatusDto | undefined {
+    return this.statuses.find((s) => s.accountId === accountId);
   }
 
   accountName(accountId: number): string {
@@ -103,7 +122,83 @@ export class MailState {
   async reloadAccounts(): Promise<void> {
     this.accounts = await this.backend.listAccounts();
     this.folders = await this.backend.listFolders(null);
+    this.statuses = await this.backend.syncStatus();
     this.select(this.view);
+  }
+
+  /** Check every account now (the Sync button, and when the window opens). */
+  async syncNow(): Promise<void> {
+    if (this.syncing || !this.hasAccounts) return;
+    this.syncing = true;
+    try {
+      await this.backend.syncNow(null);
+    } catch (e) {
+      this.listError = toBackendError(e).message;
+    } finally {
+      this.syncing = false;
+      this.progress = null;
+      this.statuses = await this.backend.syncStatus().catch(() => this.statuses);
+      await this.refresh();
+    }
+  }
+
+  /** React to a sync event: show progress, refetch what changed (batched). */
+  onSyncEvent(e: SyncEventDto): void {
+    switch (e.type) {
+      case 'progress':
+        this.progress = `${this.accountName(e.accountId)}: ${e.folder} ${e.done}/${e.total}`;
+        break;
+      case 'messagesChanged':
+      case 'foldersChanged':
+        clearTimeout(this.#refreshTimer);
+        this.#refreshTimer = setTimeout(() => void this.refresh(), 250);
+        break;
+      case 'checkFinished':
+        void this.backend.syncStatus().then((s) => (this.statuses = s));
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Refetch folders and the rows already loaded, keeping the cursor and the open message. */
+  async refresh(): Promise<void> {
+    clearTimeout(this.#refreshTimer);
+    try {
+      this.folders = await this.backend.listFolders(null);
+      if (this.results) return;
+      const gen = ++this.#generation;
+      this.#loading.clear();
+      const v = this.view;
+      const wanted = [...this.pages.keys()];
+      if (!wanted.includes(0)) wanted.push(0);
+      const fresh = new Map<number, MessageSummaryDto[]>();
+      await Promise.all(
+        wanted.map(async (p) => {
+          fresh.set(
+            p,
+            await this.backend.listMessages({
+              accountId: v.kind === 'folder' ? v.accountId : null,
+              folder: v.kind === 'folder' ? v.folder : 'inbox',
+              offset: p * PAGE_SIZE,
+              limit: PAGE_SIZE,
+            }),
+          );
+        }),
+      );
+      if (gen !== this.#generation) return;
+      this.pages = fresh;
+      // New mail above shifts rows down: keep the cursor on the open message.
+      const openId = this.message?.summary.id;
+      if (openId !== undefined) {
+        for (const [p, rows] of fresh) {
+          const i = rows.findIndex((r) => r.id === openId);
+          if (i >= 0) this.cursor = p * PAGE_SIZE + i;
+        }
+      }
+    } catch (e) {
+      this.listError = toBackendError(e).message;
+    }
   }
 
   /** Show a folder (or the unified inbox): drop cached rows and load from the top. */
@@ -202,6 +297,7 @@ export class MailState {
       if (seq !== this.#openSeq) return;
       this.message = m;
       this.messageError = null;
+      if (m.summary.unread) void this.markRead(index, m.summary.id);
     } catch (e) {
       if (seq === this.#openSeq) {
         this.message = null;
@@ -216,6 +312,68 @@ export class MailState {
     if (n === 0) return;
     const next = this.cursor < 0 ? 0 : Math.min(n - 1, Math.max(0, this.cursor + delta));
     if (next !== this.cursor || !this.message) await this.open(next);
+  }
+
+  private patchRow(index: number, patch: Partial<MessageSummaryDto>): void {
+    if (this.results) {
+      const next = [...this.results];
+      if (next[index]) next[index] = { ...next[index], ...patch };
+      this.results = next;
+      return;
+    }
+    const p = Math.floor(index / PAGE_SIZE);
+    const rows = this.pages.get(p);
+    if (!rows?.[index % PAGE_SIZE]) return;
+    const copy = [...rows];
+    copy[index % PAGE_SIZE] = { ...copy[index % PAGE_SIZE], ...patch };
+    const next = new Map(this.pages);
+    next.set(p, copy);
+    this.pages = next;
+  }
+
+  private async markRead(index: number, id: number): Promise<void> {
+    try {
+      await this.backend.changeMessage(id, { kind: 'seen', value: true });
+      if (this.rowAt(index)?.id === id) this.patchRow(index, { unread: false });
+      this.folders = await this.backend.listFolders(null);
+    } catch (e) {
+      this.listError = toBackendError(e).message;
+    }
+  }
+
+  /** s: flag or unflag the message under the cursor. */
+  async toggleFlag(): Promise<void> {
+    const i = this.cursor;
+    const row = this.rowAt(i);
+    if (!row) return;
+    await this.apply(row.id, { kind: 'flagged', value: !row.flagged });
+    this.patchRow(i, { flagged: !row.flagged });
+  }
+
+  /** e / #: archive or delete the message under the cursor, then show the next one. */
+  async remove(kind: 'archive' | 'delete'): Promise<void> {
+    const i = this.cursor;
+    const row = this.rowAt(i);
+    if (!row) return;
+    if (!(await this.apply(row.id, { kind }))) return;
+    this.message = null;
+    if (this.results) {
+      this.results = this.results.filter((r) => r.id !== row.id);
+    } else {
+      await this.refresh();
+    }
+    if (this.total > 0) await this.open(Math.min(i, this.total - 1));
+    else this.cursor = -1;
+  }
+
+  private async apply(id: number, change: ChangeDto): Promise<boolean> {
+    try {
+      await this.backend.changeMessage(id, change);
+      return true;
+    } catch (e) {
+      this.listError = toBackendError(e).message;
+      return false;
+    }
   }
 
   /** "Load images" for the open message. */

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryBackend } from '../backend/memory';
-import { twoAccounts, message } from '../testdata';
+import { folder, twoAccounts, message } from '../testdata';
 import { MailState, PAGE_SIZE } from './mail.svelte';
 
 async function ready(n = 5) {
@@ -104,5 +104,53 @@ describe('MailState', () => {
     const mail = new MailState(backend);
     await mail.init();
     expect(mail.fatal).toBe('written by a newer Dealbox');
+  });
+
+  it('refetches after a sync that brought new mail and keeps the open message under the cursor', async () => {
+    const { backend, mail } = await ready(5);
+    await backend.onSyncEvent((e) => mail.onSyncEvent(e));
+    await mail.open(1); // message 5
+    expect(mail.message?.summary.id).toBe(5);
+    backend.incoming = [message(20_000, 1, 'INBOX', { subject: 'Brand new', unread: true, timestamp: 1_790_000_000 })];
+    await mail.syncNow();
+    expect(backend.calls).toContain('syncNow null');
+    expect(mail.total).toBe(7);
+    expect(mail.rowAt(0)?.subject).toBe('Brand new');
+    expect(mail.cursor).toBe(2);
+    expect(mail.unifiedUnread).toBe(4);
+    expect(mail.statusOf(1)?.lastSuccess).not.toBeNull();
+    expect(mail.syncing).toBe(false);
+  });
+
+  it('keeps the reason when a sync fails', async () => {
+    const { backend, mail } = await ready(2);
+    backend.syncError = { accountId: 2, code: 'auth', message: 'IMAP login to imap.example.test failed: wrong password' };
+    await mail.syncNow();
+    expect(mail.statusOf(2)?.lastErrorCode).toBe('auth');
+    expect(mail.statusOf(1)?.failures).toBe(0);
+  });
+
+  it('marks a message read when it is opened', async () => {
+    const { backend, mail } = await ready(5);
+    // Row 0 is the unread sales message.
+    expect(mail.unifiedUnread).toBe(3);
+    await mail.open(0);
+    await vi.waitFor(() => expect(mail.unifiedUnread).toBe(2));
+    expect(mail.rowAt(0)?.unread).toBe(false);
+    expect(backend.calls).toContain('changeMessage 10001 seen');
+  });
+
+  it('archives the message under the cursor and shows the next one', async () => {
+    const data = twoAccounts(3);
+    data.folders.push(folder(4, 1, 'Archive', 'archive'));
+    const backend = new MemoryBackend(data);
+    const mail = new MailState(backend);
+    await mail.init();
+    await mail.ensureRows(0, 10);
+    await mail.open(1); // message 3 of work
+    await mail.remove('archive');
+    expect(mail.total).toBe(3);
+    expect(mail.message?.summary.id).toBe(2);
+    expect(mail.folders.find((f) => f.name === 'Archive')?.total).toBe(1);
   });
 });
