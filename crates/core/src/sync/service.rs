@@ -260,13 +260,18 @@ async fn account_loop(
             let opts = SyncOptions { now, ..shared.opts.sync.clone() };
             set_state(&shared, id, |s| s.checking = true);
             let check = check_with(shared.store.clone(), &account, &mut conn, password, &opts, &shared.events);
-            tokio::select! {
+            let stopped = tokio::select! {
                 r = check => {
                     if let Err(e) = r {
                         tracing::info!(account = id, error = %e, "check failed");
                     }
+                    false
                 }
-                _ = stop.changed() => break,
+                _ = stop.changed() => true,
+            };
+            if stopped {
+                conn = None; // abandoned mid-command: drop the connection, do not reuse it
+                break;
             }
             set_state(&shared, id, |s| s.checking = false);
             continue;
