@@ -367,3 +367,28 @@ async fn drafts_replace_their_server_copy_and_vanish_after_sending() {
     assert!(fetch_by_message_id(&alice, "Drafts", &second_mid).await.is_empty(), "removed after sending");
     assert!(drafts::list(&core.store, None).unwrap().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_over_the_servers_size_limit_is_parked_before_upload() {
+    // Postfix here advertises SIZE 52428800; two 20 MB attachments are ~55 MB once base64-encoded.
+    let (dir, core, alice) = profile("alice", 10465);
+    let a = write(dir.path(), "part-a.bin", &pseudo_random(20 * 1024 * 1024, 3));
+    let b = write(dir.path(), "part-b.bin", &pseudo_random(20 * 1024 * 1024, 5));
+    let d = Draft {
+        to: vec!["bob@example.test".into()],
+        subject: "too big together".into(),
+        attachments: [a, b]
+            .into_iter()
+            .map(|path| AttachmentSource { path, filename: None, content_id: None, mime_type: None })
+            .collect(),
+        ..Default::default()
+    };
+    let (id, built) = outbox::enqueue(&core.store, &alice, &d).unwrap();
+    let r = outbox::flush(&core, &alice, t()).await.unwrap();
+    assert_eq!(r.parked.len(), 1, "{r:?}");
+    let item = outbox::list(&core.store, None).unwrap().into_iter().find(|i| i.id == id).unwrap();
+    let why = item.last_error.unwrap();
+    assert!(why.contains("at most 52428800 bytes") && why.contains(&built.raw.len().to_string()), "{why}");
+    let (_d2, _c2, bob) = profile("bob", 10465);
+    assert!(fetch_by_message_id(&bob, "INBOX", &built.message_id).await.is_empty());
+}

@@ -1,6 +1,7 @@
 //! `dealbox-cli`: Dealbox without the window, for scripts, checks and servers.
 
 mod account_cmd;
+mod crm_cmd;
 mod mail_cmd;
 mod send_cmd;
 mod sync_cmd;
@@ -48,10 +49,18 @@ enum Command {
     Sync(sync_cmd::SyncArgs),
     /// Each mailbox's sync state: last check, next check and why, problems.
     Status(sync_cmd::StatusArgs),
+    /// The CRM: contacts, companies, leads, deals, the team, rules and what happened to each message.
+    #[command(subcommand)]
+    Crm(Box<crm_cmd::CrmCmd>),
 }
 
 fn main() -> ExitCode {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("DEALBOX_LOG").unwrap_or_else(|_| "warn".into());
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("DEALBOX_LOG").unwrap_or_else(|_| "warn".into());
+    for d in dealbox_core::LOG_REDACTIONS {
+        if let Ok(d) = d.parse() {
+            filter = filter.add_directive(d);
+        }
+    }
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     let cli = Cli::parse();
     match run(cli) {
@@ -100,5 +109,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Draft(c) => send_cmd::draft_cmd(&core, c),
         Command::Sync(a) => sync_cmd::sync(&core, a),
         Command::Status(a) => sync_cmd::status(&core, a),
+        Command::Crm(cmd) => crm_cmd::run(&core, *cmd),
     }
 }

@@ -60,6 +60,10 @@ impl Core {
     }
 }
 
+/// Log filter directives every log subscriber (CLI, desktop app) must add after the user's filter: these
+/// targets print secrets at trace level (async-imap logs each command it sends, LOGIN with the password).
+pub const LOG_REDACTIONS: &[&str] = &["async_imap=debug"];
+
 /// The platform's default profile directory (e.g. `~/.local/share/dealbox` on Linux).
 pub fn default_profile_dir() -> PathBuf {
     dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("dealbox")

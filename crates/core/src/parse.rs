@@ -48,8 +48,15 @@ pub struct Parsed {
 }
 
 /// Headers whose presence marks an automatic reply or a bounce.
-const AUTO_MARKER_HEADERS: &[&str] =
-    &["X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Auto-Reply", "X-Failed-Recipients"];
+const AUTO_MARKER_HEADERS: &[&str] = &[
+    "X-Autoreply",
+    "X-Autorespond",
+    "X-Autoresponder",
+    "X-Auto-Reply",
+    "X-Failed-Recipients",
+    // Challenge-response systems that answer a first email with "confirm you are human".
+    "X-Bluebottle-Request",
+];
 
 fn mailboxes(a: Option<&Address<'_>>) -> Vec<Mailbox> {
     let Some(a) = a else { return vec![] };

@@ -51,6 +51,9 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| Error::storage(format!("cannot open the database {}: {e}", path.display())))?;
+        // Refuse a newer database before `configure`: switching it to WAL would already change the file.
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        refuse_newer(&conn)?;
         configure(&conn)?;
         let mut store = Self { conn: Mutex::new(conn), path: path.to_path_buf() };
         store.migrate(target)?;
@@ -82,14 +85,7 @@ impl Store {
 
     fn migrate(&mut self, target: i64) -> Result<()> {
         let conn = self.conn.get_mut().map_err(|_| Error::internal("database lock poisoned"))?;
-        let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if current > latest_version() {
-            return Err(Error::storage(format!(
-                "this profile's database was written by a newer Dealbox (schema version {current}; this version \
-                 understands up to {}). Update Dealbox to open it; nothing was changed.",
-                latest_version()
-            )));
-        }
+        let current = refuse_newer(conn)?;
         for (i, (name, sql)) in MIGRATIONS.iter().enumerate() {
             let version = i as i64 + 1;
             if version <= current || version > target {
@@ -104,6 +100,19 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// The database's schema version, or an error if a newer Dealbox wrote it.
+fn refuse_newer(conn: &Connection) -> Result<i64> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > latest_version() {
+        return Err(Error::storage(format!(
+            "this profile's database was written by a newer Dealbox (schema version {current}; this version \
+             understands up to {}). Update Dealbox to open it; nothing was changed.",
+            latest_version()
+        )));
+    }
+    Ok(current)
 }
 
 fn configure(conn: &Connection) -> Result<()> {

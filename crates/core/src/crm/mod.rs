@@ -2,13 +2,22 @@
 //! message.
 //!
 //! - [`model`]: the records; [`repo`]: the storage traits; [`sqlite`]: the embedded implementation.
-//! - [`rules`] and [`process`]: the linking rules, pure over a parsed message and a repository.
+//! - [`rules`] and [`process`]: the linking rules, pure over a parsed message and a repository;
+//!   [`cached`]: the same rules over the mail cache (what the sync engine calls).
+//! - [`sidebar`], [`actions`], [`triage`]: what the desktop app shows and does.
+//! - [`import`] ([`csv`], [`vcard`]): contacts and companies in and out.
 
+pub mod actions;
+pub mod cached;
+pub mod csv;
+pub mod import;
 pub mod model;
 pub mod process;
 pub mod repo;
 pub mod rules;
+pub mod sidebar;
 pub mod sqlite;
+pub mod triage;
 pub mod vcard;
 
 pub use model::*;

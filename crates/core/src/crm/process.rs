@@ -114,9 +114,6 @@ fn skip_reason(
     if !forced && !settings.link_enabled {
         return Ok(Some(SkipReason::LinkingOff));
     }
-    let Some(from) = parties.from.clone() else {
-        return Ok(Some(SkipReason::NoSender));
-    };
     let date = p.date.unwrap_or(now);
     if !forced && settings.process_days > 0 && now - date > settings.process_days as i64 * 86_400 {
         return Ok(Some(SkipReason::TooOld { age_days: (now - date) / 86_400, window_days: settings.process_days }));
@@ -127,16 +124,41 @@ fn skip_reason(
         }
     }
     let auto = automated(p);
+    if let Some(from) = parties.from.clone() {
+        if let Some(reason) = party_skip(repo, input, parties, &from, auto.is_some(), forced)? {
+            return Ok(Some(reason));
+        }
+    }
+    if let Some(a) = auto {
+        return Ok(Some(SkipReason::Automated(a)));
+    }
+    if parties.from.is_none() {
+        return Ok(Some(SkipReason::NoSender));
+    }
+    Ok(None)
+}
+
+/// The skips that depend on who sent the message and to whom: our own notifications, our users, mail
+/// only to our users, the exception list.
+fn party_skip(
+    repo: &dyn CrmRepo,
+    input: &MailInput<'_>,
+    parties: &mut Parties,
+    from: &str,
+    automated: bool,
+    forced: bool,
+) -> Result<Option<SkipReason>> {
+    let p = input.parsed;
     if parties.direction == Direction::Out {
         let to_self_only = parties.recipients == 0
             || p.to
                 .iter()
                 .chain(p.cc.iter())
                 .all(|m| norm_address(&m.addr).is_some_and(|a| input.own_addresses.contains(&a)));
-        if auto.is_some() || to_self_only {
+        if automated || to_self_only {
             return Ok(Some(SkipReason::OwnNotification));
         }
-    } else if is_ours(repo, input, &from)? {
+    } else if is_ours(repo, input, from)? {
         return Ok(Some(SkipReason::FromOurUser));
     }
     if parties.direction == Direction::Out && parties.others.is_empty() {
@@ -159,9 +181,6 @@ fn skip_reason(
                 return Ok(Some(SkipReason::Exception { entry, outgoing: parties.direction == Direction::Out }));
             }
         }
-    }
-    if let Some(a) = auto {
-        return Ok(Some(SkipReason::Automated(a)));
     }
     Ok(None)
 }

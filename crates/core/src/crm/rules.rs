@@ -113,6 +113,7 @@ pub enum Automated {
     AutoSubmitted,
     Bulk,
     NoReply,
+    ListRobot,
 }
 
 impl fmt::Display for Automated {
@@ -125,6 +126,7 @@ impl fmt::Display for Automated {
             Automated::AutoSubmitted => "marked Auto-Submitted",
             Automated::Bulk => "bulk mail",
             Automated::NoReply => "sent from a no-reply address",
+            Automated::ListRobot => "sent by a mailing-list robot",
         })
     }
 }
@@ -171,7 +173,10 @@ const AUTOREPLY_PREFIXES: &[&str] = &[
 const AUTOREPLY_SUFFIXES: &[&str] =
     &["(automatic response)", "(auto-reply)", "(autoreply)", "(out of office)", "[auto-reply]"];
 
-const BOUNCE_LOCALPARTS: &[&str] = &["mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon"];
+/// Local parts of bounce senders, compared without '-', '_' and '.' (MAILER-DAEMON, post_master, …).
+const BOUNCE_LOCALPARTS: &[&str] = &["mailerdaemon", "postmaster", "maildaemon", "mailerdeamon"];
+/// Mailing-list robots (Mailman, Majordomo, fml, ezmlm): `list-request@`, `owner-list@`, `list-admin@`, …
+const LIST_ROBOT_SUFFIXES: &[&str] = &["-request", "-owner", "-bounces", "-admin", "-ctl", "-help"];
 const NOREPLY_LOCALPARTS: &[&str] =
     &["noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply", "bounce", "bounces"];
 
@@ -209,8 +214,9 @@ pub fn automated(p: &Parsed) -> Option<Automated> {
     }
     let local = p.from.addr.rsplit_once('@').map(|(l, _)| l).unwrap_or(&p.from.addr);
     let local = local.to_ascii_lowercase();
+    let squashed: String = local.chars().filter(|c| !matches!(c, '-' | '_' | '.')).collect();
     let name = p.from.name.to_ascii_lowercase();
-    if BOUNCE_LOCALPARTS.contains(&local.as_str())
+    if BOUNCE_LOCALPARTS.contains(&squashed.as_str())
         || name.contains("mail delivery subsystem")
         || name.contains("mail delivery system")
         || name == "mailer-daemon"
@@ -228,6 +234,9 @@ pub fn automated(p: &Parsed) -> Option<Automated> {
     }
     if subject.starts_with("read:") || subject.starts_with("read receipt") || subject.starts_with("gelesen:") {
         return Some(Automated::ReadReceipt);
+    }
+    if LIST_ROBOT_SUFFIXES.iter().any(|s| local.ends_with(s)) || local.starts_with("owner-") {
+        return Some(Automated::ListRobot);
     }
     if NOREPLY_LOCALPARTS.contains(&local.as_str()) || local.starts_with("noreply") || local.starts_with("no-reply") {
         return Some(Automated::NoReply);
@@ -369,21 +378,27 @@ pub fn is_freemail(domain: &str) -> bool {
 }
 
 /// The key of a message inside a mailbox: its Message-ID, or a digest of its envelope when it has none.
+/// Only envelope fields go in, so the key can be recomputed from the cache's `messages` row alone.
 pub fn message_key(p: &Parsed) -> String {
-    match p.message_id.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+    let recipients: Vec<&str> = p.to.iter().chain(p.cc.iter()).map(|m| m.addr.as_str()).collect();
+    envelope_key(p.message_id.as_deref(), &p.from.addr, p.date.unwrap_or(0), &p.subject, &recipients)
+}
+
+/// [`message_key`] from envelope fields.
+pub fn envelope_key(message_id: Option<&str>, from: &str, date: i64, subject: &str, recipients: &[&str]) -> String {
+    match message_id.map(str::trim).filter(|m| !m.is_empty()) {
         Some(mid) => mid.trim_start_matches('<').trim_end_matches('>').to_string(),
         None => {
             let mut h = Sha256::new();
-            h.update(p.from.addr.as_bytes());
+            h.update(from.as_bytes());
             h.update([0]);
-            h.update(p.date.unwrap_or(0).to_be_bytes());
-            h.update(p.subject.as_bytes());
+            h.update(date.to_be_bytes());
+            h.update(subject.as_bytes());
             h.update([0]);
-            for t in p.to.iter().chain(p.cc.iter()) {
-                h.update(t.addr.as_bytes());
+            for r in recipients {
+                h.update(r.as_bytes());
                 h.update([0]);
             }
-            h.update(p.text.as_deref().unwrap_or("").as_bytes());
             format!("no-message-id:{}", hex::encode(&h.finalize()[..16]))
         }
     }

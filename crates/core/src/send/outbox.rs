@@ -14,6 +14,10 @@ use crate::send::smtp::{SendOutcome, SmtpConn};
 use crate::store::{unix_now, Store};
 use crate::Core;
 
+/// The note kept on a message whose sending was interrupted between the final "." and the server's answer.
+pub const UNCONFIRMED: &str = "sent, but unconfirmed: Dealbox was interrupted just after handing it to the server, \
+     which almost certainly accepted it (not sent again, to avoid a duplicate). Resend if the recipient did not get it.";
+
 /// After this many attempts a message is parked for the user instead of retried.
 pub const MAX_ATTEMPTS: i64 = 8;
 
@@ -25,7 +29,7 @@ pub struct OutboxItem {
     pub message_id: String,
     pub recipients: Vec<String>,
     pub subject: String,
-    /// queued | sending | parked | sent | done
+    /// queued | sending | committing | parked | sent (not yet filed) | done
     pub state: String,
     pub attempts: i64,
     pub last_error: Option<String>,
@@ -83,11 +87,12 @@ pub fn list(store: &Store, account_id: Option<i64>) -> Result<Vec<OutboxItem>> {
 /// Put a parked message back in the queue (after the user fixed the cause), or delete it.
 pub fn retry(store: &Store, id: i64) -> Result<()> {
     let n = store.conn()?.execute(
-        "UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = 0 WHERE id = ?1 AND state = 'parked'",
-        [id],
+        "UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = 0, last_error = NULL \
+         WHERE id = ?1 AND (state = 'parked' OR (state = 'done' AND last_error = ?2))",
+        params![id, UNCONFIRMED],
     )?;
     if n == 0 {
-        return Err(Error::not_found(format!("no parked message {id} in the outbox")));
+        return Err(Error::not_found(format!("no parked or unconfirmed message {id} in the outbox")));
     }
     Ok(())
 }
@@ -125,7 +130,7 @@ fn due_rows(store: &Store, account_id: i64, now: i64) -> Result<Vec<Row>> {
     let conn = store.conn()?;
     let mut st = conn.prepare(
         "SELECT id, message_id, envelope_from, recipients, raw, state, attempts, reply_to_message FROM outbox \
-         WHERE account_id = ?1 AND (state IN ('sending', 'sent') OR (state = 'queued' AND next_attempt_at <= ?2)) \
+         WHERE account_id = ?1 AND (state IN ('sending', 'committing', 'sent') OR (state = 'queued' AND next_attempt_at <= ?2)) \
          ORDER BY id",
     )?;
     let rows = st
@@ -172,20 +177,45 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
     let mut imap_session: Option<ImapSession> = None;
     let mut smtp: Option<SmtpConn> = None;
     for row in rows {
-        if row.state == "sending" {
+        if row.state == "committing" {
+            // Interrupted after the whole message and its final "." went to the server, before its answer
+            // was recorded. The server almost certainly has it: resending would deliver it twice.
             if imap_session.is_none() {
                 imap_session = Some(imap::connect(account, &password, t).await?);
             }
             let session = imap_session.as_mut().ok_or_else(|| Error::internal("no IMAP session"))?;
             let sent_folder = sent_folder(store, account, session, t).await?;
-            if message_in_folder(session, &sent_folder, &row.message_id, t, &account.imap.host).await? {
-                store.conn()?.execute("UPDATE outbox SET state = 'done', last_error = NULL WHERE id = ?1", [row.id])?;
-                report.already_sent.push(row.message_id.clone());
+            let filed = message_in_folder(session, &sent_folder, &row.message_id, t, &account.imap.host).await?;
+            let note = if filed { None } else { Some(UNCONFIRMED) };
+            store
+                .conn()?
+                .execute("UPDATE outbox SET state = 'sent', last_error = ?1 WHERE id = ?2", params![note, row.id])?;
+            report.already_sent.push(row.message_id.clone());
+            if filed {
+                store.conn()?.execute("UPDATE outbox SET state = 'done' WHERE id = ?1", [row.id])?;
                 continue;
             }
-            // Not there: it was not sent (or not filed) — send it now.
         }
-        if row.state != "sent" {
+        // 'sending': interrupted before the final "."; the server discarded the partial message.
+        if row.state == "queued" || row.state == "sending" {
+            if smtp.is_none() {
+                match SmtpConn::connect(account, &password, t).await {
+                    Ok(c) => smtp = Some(c),
+                    Err(e) => {
+                        // Nothing went out: every due message waits (or is parked on a permanent problem).
+                        // A failed connection does not count against the message itself.
+                        let state = if e.kind.is_recoverable() { "queued" } else { "parked" };
+                        set_state(store, row.id, state, Some(&e.message), unix_now() + backoff(row.attempts + 1))?;
+                        if state == "parked" {
+                            report.parked.push((row.message_id.clone(), e.message.clone()));
+                        } else {
+                            report.waiting.push((row.message_id.clone(), e.message.clone()));
+                        }
+                        requeue_rest(store, account.id, row.id, &e.message)?;
+                        return Ok(report);
+                    }
+                }
+            }
             // Count the attempt before trying, so a message that crashes us is eventually parked.
             let attempts = row.attempts + 1;
             if attempts > MAX_ATTEMPTS {
@@ -198,25 +228,6 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
                 "UPDATE outbox SET state = 'sending', attempts = ?1 WHERE id = ?2",
                 params![attempts, row.id],
             )?;
-            if smtp.is_none() {
-                match SmtpConn::connect(account, &password, t).await {
-                    Ok(c) => smtp = Some(c),
-                    Err(e) => {
-                        // Nothing went out: back to the queue (or park on a permanent problem).
-                        let state =
-                            if e.kind.is_recoverable() || e.kind == ErrorKind::Timeout { "queued" } else { "parked" };
-                        set_state(store, row.id, state, Some(&e.message), unix_now() + backoff(attempts))?;
-                        if state == "parked" {
-                            report.parked.push((row.message_id.clone(), e.message.clone()));
-                        } else {
-                            report.waiting.push((row.message_id.clone(), e.message.clone()));
-                        }
-                        // The connection failed: the other messages would fail the same way.
-                        requeue_rest(store, account.id, row.id, &e.message)?;
-                        return Ok(report);
-                    }
-                }
-            }
             let conn = smtp.as_mut().ok_or_else(|| Error::internal("no SMTP connection"))?;
             if let Some(limit) = conn.size_limit {
                 if row.raw.len() as u64 > limit {
@@ -230,7 +241,11 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
                     continue;
                 }
             }
-            match conn.send(&row.envelope_from, &row.recipients, &row.raw).await {
+            let mark_committing = || -> Result<()> {
+                store.conn()?.execute("UPDATE outbox SET state = 'committing' WHERE id = ?1", [row.id])?;
+                Ok(())
+            };
+            match conn.send(&row.envelope_from, &row.recipients, &row.raw, mark_committing).await {
                 SendOutcome::Sent(_) => {
                     set_state(store, row.id, "sent", None, 0)?;
                     report.sent.push(row.message_id.clone());
@@ -247,7 +262,7 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
                     continue;
                 }
                 SendOutcome::Unknown(why) => {
-                    // Stays 'sending': the next flush checks the Sent folder before sending again.
+                    // Stays 'committing': the next flush checks the Sent folder before deciding.
                     store.conn()?.execute("UPDATE outbox SET last_error = ?1 WHERE id = ?2", params![why, row.id])?;
                     report.waiting.push((row.message_id.clone(), format!("unknown whether it was sent: {why}")));
                     smtp = None;
@@ -267,7 +282,9 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
         }
         let session = imap_session.as_mut().ok_or_else(|| Error::internal("no IMAP session"))?;
         match after_send(store, account, session, &row, t).await {
-            Ok(()) => set_state(store, row.id, "done", None, 0)?,
+            Ok(()) => {
+                store.conn()?.execute("UPDATE outbox SET state = 'done' WHERE id = ?1", [row.id])?;
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "sent, but filing the copy failed; will retry");
                 store.conn()?.execute("UPDATE outbox SET last_error = ?1 WHERE id = ?2", params![e.message, row.id])?;

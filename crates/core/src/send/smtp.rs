@@ -194,14 +194,30 @@ impl SmtpConn {
 
     /// Send one message to all `rcpts`. If the server rejects any recipient nothing is sent (RSET), so
     /// fixing the address and sending again can never deliver twice to the others.
-    pub async fn send(&mut self, from: &str, rcpts: &[String], data: &[u8]) -> SendOutcome {
-        match self.send_inner(from, rcpts, data).await {
+    ///
+    /// `before_final_dot` runs after the whole body is written and before the terminating "." that makes
+    /// the server take the message: the caller records there that the outcome is about to become unknown.
+    /// If it fails, the transaction is abandoned (the server discards an unterminated message).
+    pub async fn send(
+        &mut self,
+        from: &str,
+        rcpts: &[String],
+        data: &[u8],
+        before_final_dot: impl FnOnce() -> Result<()>,
+    ) -> SendOutcome {
+        match self.send_inner(from, rcpts, data, before_final_dot).await {
             Ok(o) => o,
             Err(e) => SendOutcome::Transient(e.message),
         }
     }
 
-    async fn send_inner(&mut self, from: &str, rcpts: &[String], data: &[u8]) -> Result<SendOutcome> {
+    async fn send_inner(
+        &mut self,
+        from: &str,
+        rcpts: &[String],
+        data: &[u8],
+        before_final_dot: impl FnOnce() -> Result<()>,
+    ) -> Result<SendOutcome> {
         let size = if self.size_limit.is_some() { format!(" SIZE={}", data.len()) } else { String::new() };
         let r = self.command(&format!("MAIL FROM:<{from}>{size}"), "MAIL FROM").await?;
         if r.code != 250 {
@@ -229,10 +245,14 @@ impl SmtpConn {
             let msg = format!("the server refused DATA: {}", r.text());
             return Ok(if r.is_transient() { SendOutcome::Transient(msg) } else { SendOutcome::Permanent(msg) });
         }
-        // From here on, a lost connection means we cannot know whether the server took it.
-        let mut body = dot_stuff(data);
-        body.extend_from_slice(b".\r\n");
+        // Until the final "." the server keeps nothing: a failure here is transient.
+        let body = dot_stuff(data);
         if let Err(e) = self.write(&body, "sending the message").await {
+            return Ok(SendOutcome::Transient(e.message));
+        }
+        before_final_dot()?;
+        // From here on, a lost connection means we cannot know whether the server took it.
+        if let Err(e) = self.write(b".\r\n", "ending the message").await {
             return Ok(SendOutcome::Unknown(e.message));
         }
         match self.reply("the end of the message").await {

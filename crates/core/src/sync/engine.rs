@@ -27,20 +27,6 @@ pub async fn open(account: &Account, password: &Sensitive<String>, opts: &SyncOp
     Ok(conn)
 }
 
-/// Sync one account: queued local changes go up first, then every folder (or just `opts.folder`) comes down.
-pub async fn sync_account(
-    store: Arc<Store>,
-    account: &Account,
-    password: &Sensitive<String>,
-    opts: &SyncOptions,
-    events: &EventSink,
-) -> Result<SyncReport> {
-    let mut conn = open(account, password, opts).await?;
-    let result = sync_with(&mut conn, store, account, opts, events).await;
-    conn.logout().await;
-    result
-}
-
 /// Sync over an open connection (the scheduler keeps one per account).
 pub async fn sync_with(
     conn: &mut Conn,
@@ -49,6 +35,8 @@ pub async fn sync_with(
     opts: &SyncOptions,
     events: &EventSink,
 ) -> Result<SyncReport> {
+    // A larger page cache for this connection: B-tree lookups during a first sync stay in memory.
+    store.conn()?.execute_batch("PRAGMA cache_size = -65536")?;
     let mut report = SyncReport { uploaded: queue::replay(conn, &store, account.id).await?, ..Default::default() };
     let remote = folders::classify(&conn.list().await?);
     let wanted: Vec<&RemoteFolder> = match &opts.folder {

@@ -126,15 +126,40 @@ pub async fn check_account(
     opts: &SyncOptions,
     events: &EventSink,
 ) -> Result<SyncReport> {
+    let mut slot = None;
+    let result = check_with(store, account, &mut slot, password, opts, events).await;
+    if let Some(conn) = slot {
+        conn.logout().await;
+    }
+    result
+}
+
+/// A check over the connection in `slot` (opened if empty or broken; left there for reuse, e.g. IDLE).
+pub async fn check_with(
+    store: Arc<Store>,
+    account: &Account,
+    slot: &mut Option<conn::Conn>,
+    password: Result<Sensitive<String>>,
+    opts: &SyncOptions,
+    events: &EventSink,
+) -> Result<SyncReport> {
     events(SyncEvent::CheckStarted { account_id: account.id });
-    let result = match password {
-        Ok(pw) => engine::sync_account(store.clone(), account, &pw, opts, events).await,
-        Err(e) => Err(e),
-    };
-    let now = opts.now;
+    let result = async {
+        if slot.as_ref().is_none_or(|c| c.is_broken()) {
+            *slot = None;
+            *slot = Some(engine::open(account, &password?, opts).await?);
+        }
+        let conn = slot.as_mut().ok_or_else(|| Error::internal("no connection"))?;
+        let r = engine::sync_with(conn, store.clone(), account, opts, events).await;
+        if conn.is_broken() {
+            *slot = None;
+        }
+        r
+    }
+    .await;
     match &result {
-        Ok(r) => status::record_success(&store, account.id, now, r.added, r.removed)?,
-        Err(e) => status::record_failure(&store, account.id, now, e)?,
+        Ok(r) => status::record_success(&store, account.id, opts.now, r.added, r.removed)?,
+        Err(e) => status::record_failure(&store, account.id, opts.now, e)?,
     }
     events(SyncEvent::CheckFinished {
         account_id: account.id,

@@ -44,6 +44,36 @@ impl SqliteCrm<'_> {
         Ok(a)
     }
 
+    /// Activities by id, in the order given, with their links: two queries whatever the count.
+    fn activities_by_ids(&self, ids: &[i64]) -> Result<Vec<Activity>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let marks = vec!["?"; ids.len()].join(",");
+        let mut acts: Vec<Activity> = self
+            .conn
+            .prepare_cached(&format!("SELECT {ACT_COLS} FROM crm_activities WHERE id IN ({marks})"))?
+            .query_map(rusqlite::params_from_iter(ids), act_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        let links: Vec<(i64, EntityRef)> = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT activity_id, entity_kind, entity_id FROM crm_activity_links WHERE activity_id IN ({marks}) \
+                 ORDER BY entity_kind, entity_id"
+            ))?
+            .query_map(rusqlite::params_from_iter(ids), |r| {
+                Ok((r.get(0)?, EntityRef::new(kind_of(&r.get::<_, String>(1)?), r.get(2)?)))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, e) in links {
+            if let Some(a) = acts.iter_mut().find(|a| a.id == id) {
+                a.links.push(e);
+            }
+        }
+        acts.sort_by_key(|a| ids.iter().position(|i| *i == a.id));
+        Ok(acts)
+    }
+
     fn entity_exists(&self, e: EntityRef) -> Result<bool> {
         let table = match e.kind {
             EntityKind::Contact => "crm_contacts",
@@ -173,7 +203,7 @@ impl ActivityRepo for SqliteCrm<'_> {
         ids.sort_unstable_by(|a, b| b.cmp(a));
         ids.dedup_by_key(|x| x.1);
         ids.truncate(limit as usize);
-        ids.into_iter().filter_map(|(_, id)| self.activity(id).transpose()).collect()
+        self.activities_by_ids(&ids.iter().map(|x| x.1).collect::<Vec<_>>())
     }
 
     fn deal_in_thread(&self, deal_id: i64, thread_key: &str) -> Result<bool> {
