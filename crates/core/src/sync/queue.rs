@@ -46,7 +46,6 @@ pub struct Pending {
 
 struct Target {
     account_id: i64,
-    folder_id: i64,
     folder: String,
     role: Option<String>,
     uidvalidity: Option<i64>,
@@ -57,18 +56,17 @@ struct Target {
 fn target(store: &Store, message_id: i64) -> Result<Target> {
     let conn = store.conn()?;
     conn.query_row(
-        "SELECT m.account_id, m.folder_id, f.name, f.role, f.uidvalidity, m.uid, m.flags FROM messages m \
+        "SELECT m.account_id, f.name, f.role, f.uidvalidity, m.uid, m.flags FROM messages m \
          JOIN folders f ON f.id = m.folder_id WHERE m.id = ?1",
         [message_id],
         |r| {
             Ok(Target {
                 account_id: r.get(0)?,
-                folder_id: r.get(1)?,
-                folder: r.get(2)?,
-                role: r.get(3)?,
-                uidvalidity: r.get(4)?,
-                uid: r.get(5)?,
-                flags: r.get(6)?,
+                folder: r.get(1)?,
+                role: r.get(2)?,
+                uidvalidity: r.get(3)?,
+                uid: r.get(4)?,
+                flags: r.get(5)?,
             })
         },
     )
@@ -129,7 +127,6 @@ pub fn apply(store: &Store, message_id: i64, change: &LocalChange) -> Result<()>
     tx.execute("DELETE FROM messages_fts WHERE rowid = ?1", [message_id])?;
     tx.execute("DELETE FROM messages WHERE id = ?1", [message_id])?;
     tx.commit()?;
-    let _ = t.folder_id;
     Ok(())
 }
 
