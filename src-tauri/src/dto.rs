@@ -381,7 +381,6 @@ pub fn typescript() -> String {
         MessageViewDto::decl(&cfg),
         ChangeDto::decl(&cfg),
         crate::sync_cmds::SyncEventDto::decl(&cfg),
-        crate::sync_cmds::SyncResultDto::decl(&cfg),
         crate::sync_cmds::SyncStatusDto::decl(&cfg),
     ];
     let mut out = String::from(

@@ -8,13 +8,12 @@ pub mod sanitize;
 pub mod sync_cmds;
 
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use clap::Parser;
 use dealbox_core::Core;
 use tauri::webview::NewWindowResponse;
-use tauri::{Url, WebviewUrl, WebviewWindowBuilder};
+use tauri::{Manager, Url, WebviewUrl, WebviewWindowBuilder};
 
 use dto::UiError;
 
@@ -31,8 +30,6 @@ pub struct Args {
 pub struct AppState {
     pub profile_dir: PathBuf,
     core: Result<Arc<Core>, UiError>,
-    /// A "Sync now" is running; further presses merge into it.
-    pub syncing: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -42,7 +39,7 @@ impl AppState {
         if let Err(e) = &core {
             tracing::error!("cannot open the profile {}: {}", profile_dir.display(), e.message);
         }
-        Self { profile_dir, core, syncing: Arc::new(AtomicBool::new(false)) }
+        Self { profile_dir, core }
     }
 
     pub fn core(&self) -> Result<Arc<Core>, UiError> {
@@ -78,6 +75,7 @@ pub fn run() {
     let args = Args::parse();
     let profile = args.profile.unwrap_or_else(dealbox_core::default_profile_dir);
     let state = AppState::open(profile);
+    let core = state.core().ok();
 
     let context = tauri::generate_context!("../tauri.conf.json");
     let dev_url = context.config().build.dev_url.clone();
@@ -114,7 +112,17 @@ pub fn run() {
                     NewWindowResponse::Deny
                 })
                 .build()?;
+            if let Some(core) = &core {
+                if let Err(e) = sync_cmds::start(app.handle(), core) {
+                    tracing::error!("cannot start syncing: {e}");
+                }
+            }
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::Focused(true) = event {
+                sync_cmds::window_focused(window.app_handle());
+            }
         })
         .run(context);
     if let Err(e) = result {

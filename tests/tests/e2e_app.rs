@@ -159,7 +159,7 @@ async fn the_mailbox_lists_only_visible_rows_and_shows_markup_in_subjects_as_tex
     let info: Value = c
         .execute(
             "return { rows: document.querySelectorAll('[role=option]').length,
-                      nav: document.querySelector('nav').innerText,
+                      nav: document.querySelector('nav').textContent,
                       subjects: [...document.querySelectorAll('.subject')].map(e => e.textContent),
                       injected: document.querySelectorAll('.list img, .list script, .list b').length }",
             vec![],

@@ -11,7 +11,6 @@ import type {
   MessageViewDto,
   ProviderDto,
   SyncEventDto,
-  SyncResultDto,
   SyncStatusDto,
   UiError,
 } from './types';
@@ -39,8 +38,8 @@ export interface Backend {
   discoverSettings(email: string): Promise<ProviderDto>;
   testConnection(input: AccountInput, password: string | null): Promise<ConnectionReportDto>;
   addAccount(input: AccountInput, password: string | null): Promise<AccountDto>;
-  /** Check all accounts (or one) now; resolves when done. Presses during a check merge into it ([]). */
-  syncNow(accountId: number | null): Promise<SyncResultDto[]>;
+  /** Ask the scheduler to check all accounts (or one) now. Resolves at once; progress comes as events. */
+  syncNow(accountId: number | null): Promise<void>;
   syncStatus(): Promise<SyncStatusDto[]>;
   /** Subscribe to sync events; resolves to the unsubscribe function. */
   onSyncEvent(handler: (e: SyncEventDto) => void): Promise<() => void>;

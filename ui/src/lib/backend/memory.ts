@@ -11,7 +11,6 @@ import type {
   MessageViewDto,
   ProviderDto,
   SyncEventDto,
-  SyncResultDto,
   SyncStatusDto,
 } from './types';
 
@@ -167,10 +166,14 @@ export class MemoryBackend implements Backend {
     for (const l of this.listeners) l(e);
   }
 
-  async syncNow(accountId: number | null): Promise<SyncResultDto[]> {
+  /** Like the scheduler: the check runs after the call returns, reporting through events. */
+  async syncNow(accountId: number | null): Promise<void> {
     this.calls.push(`syncNow ${accountId}`);
+    queueMicrotask(() => this.runChecks(accountId));
+  }
+
+  private runChecks(accountId: number | null): void {
     const now = Math.floor(Date.now() / 1000);
-    const results: SyncResultDto[] = [];
     for (const a of this.accounts.filter((a) => accountId === null || a.id === accountId)) {
       this.emit({ type: 'checkStarted', accountId: a.id });
       const st = this.statuses.find((s) => s.accountId === a.id) ?? emptyStatus(a.id);
@@ -181,7 +184,6 @@ export class MemoryBackend implements Backend {
         st.lastErrorCode = this.syncError.code;
         st.failures += 1;
         this.emit({ type: 'checkFinished', accountId: a.id, error: this.syncError.message });
-        results.push({ accountId: a.id, ok: false, code: this.syncError.code, message: this.syncError.message, added: 0 });
         continue;
       }
       const mine = this.incoming.filter((m) => m.accountId === a.id);
@@ -195,9 +197,7 @@ export class MemoryBackend implements Backend {
       st.lastErrorCode = null;
       st.failures = 0;
       this.emit({ type: 'checkFinished', accountId: a.id, error: null });
-      results.push({ accountId: a.id, ok: true, code: null, message: `${mine.length} new`, added: mine.length });
     }
-    return results;
   }
 
   async syncStatus(): Promise<SyncStatusDto[]> {
@@ -219,6 +219,9 @@ export function emptyStatus(accountId: number): SyncStatusDto {
     lastErrorCode: null,
     failures: 0,
     problem: null,
+    checking: false,
+    idle: false,
+    nextCheck: null,
   };
 }
 

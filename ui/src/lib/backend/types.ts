@@ -61,9 +61,15 @@ export type ChangeDto = { "kind": "seen", value: boolean, } | { "kind": "flagged
 
 export type SyncEventDto = { "type": "progress", accountId: number, folder: string, done: number, total: number, } | { "type": "messagesChanged", accountId: number, folderId: number, } | { "type": "foldersChanged", accountId: number, } | { "type": "checkStarted", accountId: number, } | { "type": "checkFinished", accountId: number, error: string | null, } | { "type": "idle", accountId: number, connected: boolean, };
 
-export type SyncResultDto = { accountId: number, ok: boolean, code: string | null, message: string, added: number, };
-
 export type SyncStatusDto = { accountId: number, 
+/**
+ * A check is running now.
+ */
+checking: boolean, 
+/**
+ * The Inbox is watched with IMAP IDLE (new mail shows up at once).
+ */
+idle: boolean, 
 /**
  * Unix seconds.
  */
@@ -71,4 +77,8 @@ lastCheck: number | null, lastSuccess: number | null, lastError: string | null, 
 /**
  * Set after several failed checks in a row: what is wrong and what to do.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * "in 8 min: owner online", "not scheduled: waiting for the network".
+ */
+nextCheck: string | null, };
