@@ -171,22 +171,13 @@ fn ago(now: i64, t: i64) -> String {
     format!("{when} UTC ({} ago)", human_duration(now - t))
 }
 
-/// The "route existing clients to assigned managers" setting (CRM), off unless set.
-fn routing_on(core: &Core) -> bool {
-    let Ok(conn) = core.store.conn() else { return false };
-    conn.query_row("SELECT value FROM settings WHERE key = 'route_to_managers'", [], |r| r.get::<_, String>(0))
-        .map(|v| matches!(v.as_str(), "1" | "true" | "on"))
-        .unwrap_or(false)
-}
-
 pub fn status(core: &Core, a: StatusArgs) -> anyhow::Result<()> {
     let now = unix_now();
     // The CLI runs on the owner's machine: the owner is online while it runs.
     let presence = Presence { owner_online: true, any_user_online: true, network_up: true };
-    let routing = routing_on(core);
     for acc in accounts(core, &a.account)? {
         let s = status::load(&core.store, acc.id)?;
-        let next = s.next_check(now, presence, routing);
+        let next = s.next_check(now, presence, status::routing_on(&core.store, acc.id));
         let pending = queue::pending(&core.store, acc.id)?;
         let parked = pending.iter().filter(|p| p.parked).count();
         if a.json {
