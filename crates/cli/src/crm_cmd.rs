@@ -197,11 +197,7 @@ pub(super) fn with_repo<T>(
     core: &Core,
     f: impl FnOnce(&SqliteCrm<'_>) -> dealbox_core::Result<T>,
 ) -> anyhow::Result<T> {
-    let mut conn = core.store.conn()?;
-    let tx = conn.transaction().map_err(Error::from)?;
-    let out = f(&SqliteCrm::new(&tx))?;
-    tx.commit().map_err(Error::from)?;
-    Ok(out)
+    Ok(dealbox_core::crm::sqlite::write(&core.store, f)?)
 }
 
 pub fn run(core: &Core, cmd: CrmCmd) -> anyhow::Result<()> {

@@ -15,7 +15,7 @@ use crate::store::Store;
 
 fn in_tx<T>(store: &Store, f: impl FnOnce(&Connection, &SqliteCrm<'_>) -> Result<T>) -> Result<T> {
     let mut conn = store.conn()?;
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let out = {
         let repo = SqliteCrm::new(&tx);
         f(&tx, &repo)?

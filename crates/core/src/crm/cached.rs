@@ -200,7 +200,7 @@ pub fn process_account(store: &Store, account_id: i64, now: i64) -> Result<Proce
     let mut after = (i64::MIN, i64::MIN);
     loop {
         let mut conn = store.conn()?;
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let rows = tx
             .prepare_cached(&format!(
                 "SELECT {ROW_COLS} FROM messages m JOIN folders f ON f.id = m.folder_id \
@@ -227,7 +227,7 @@ pub fn process_messages(store: &Store, message_ids: &[i64], now: i64) -> Result<
     let mut report = ProcessReport::default();
     for chunk in message_ids.chunks(PAGE) {
         let mut conn = store.conn()?;
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut rows = Vec::with_capacity(chunk.len());
         {
             let mut st = tx.prepare_cached(&format!(

@@ -406,7 +406,7 @@ pub fn import_file(store: &Store, path: &Path, overrides: Option<&str>, now: i64
         Err(e) => e.into_bytes().into_iter().map(char::from).collect(),
     };
     let mut conn = store.conn()?;
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let report = {
         let repo = SqliteCrm::new(&tx);
         if is_vcard(path, &text) {

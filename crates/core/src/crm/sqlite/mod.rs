@@ -12,6 +12,21 @@ use super::model::*;
 use super::repo::{CrmRepo, TeamRepo};
 use crate::error::{Error, Result};
 
+/// The lookups processing runs for every message: each must be an index search (see the plan test).
+pub(crate) mod hot {
+    pub const USER_BY_ADDRESS: &str = "SELECT user_id FROM crm_user_addresses WHERE address = ?1";
+    pub const EXCEPTION_ENTRY: &str = "SELECT entry FROM crm_exceptions WHERE entry = ?1";
+    pub const COMPANY_BY_ADDRESS: &str =
+        "SELECT company_id FROM crm_company_addresses WHERE address = ?1 ORDER BY company_id LIMIT 1";
+    pub const COMPANY_BY_DOMAIN: &str =
+        "SELECT company_id FROM crm_company_domains WHERE domain = ?1 ORDER BY company_id LIMIT 1";
+    pub const CONTACT_BY_ADDRESS: &str =
+        "SELECT contact_id FROM crm_contact_addresses WHERE address = ?1 ORDER BY contact_id LIMIT 1";
+    pub const CLOSED_LEAD: &str = "SELECT 1 FROM crm_leads WHERE address = ?1 AND status IN ('won', 'lost') LIMIT 1";
+    pub const OPEN_LEAD: &str = "SELECT id FROM crm_leads WHERE address = ?1 AND status = 'in_progress' \
+                 ORDER BY returning_customer DESC, id DESC LIMIT 1";
+}
+
 pub struct SqliteCrm<'c> {
     conn: &'c Connection,
 }
@@ -24,6 +39,16 @@ impl<'c> SqliteCrm<'c> {
     pub fn conn(&self) -> &'c Connection {
         self.conn
     }
+}
+
+/// Run `f` on the profile's CRM in one write transaction (taken at once, so two writers queue instead
+/// of failing half-way); commits when `f` succeeds, rolls back otherwise.
+pub fn write<T>(store: &crate::store::Store, f: impl FnOnce(&SqliteCrm<'_>) -> Result<T>) -> Result<T> {
+    let mut conn = store.conn()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let out = f(&SqliteCrm::new(&tx))?;
+    tx.commit()?;
+    Ok(out)
 }
 
 impl CrmRepo for SqliteCrm<'_> {
@@ -128,11 +153,7 @@ impl TeamRepo for SqliteCrm<'_> {
     }
 
     fn user_by_address(&self, address: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT user_id FROM crm_user_addresses WHERE address = ?1")?
-            .query_row([address], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.prepare_cached(hot::USER_BY_ADDRESS)?.query_row([address], |r| r.get(0)).optional()?)
     }
 
     fn add_exception(&self, entry: &str, now: i64) -> Result<Exception> {
@@ -169,7 +190,7 @@ impl TeamRepo for SqliteCrm<'_> {
     }
 
     fn exception_for(&self, address: &str) -> Result<Option<String>> {
-        let mut st = self.conn.prepare_cached("SELECT entry FROM crm_exceptions WHERE entry = ?1")?;
+        let mut st = self.conn.prepare_cached(hot::EXCEPTION_ENTRY)?;
         if let Some(e) = st.query_row([address], |r| r.get::<_, String>(0)).optional()? {
             return Ok(Some(e));
         }
@@ -385,5 +406,42 @@ impl TeamRepo for SqliteCrm<'_> {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::Store;
+
+    /// Lookups by address and domain are index searches (O(log n)), never table scans.
+    #[test]
+    fn hot_lookups_use_indexes() {
+        let store = Store::open_in_memory().unwrap();
+        let conn = store.conn().unwrap();
+        let activity_sql = "SELECT id FROM crm_activities WHERE message_key = ?1 ORDER BY date DESC, id DESC LIMIT 1";
+        let timeline_sql =
+            "SELECT date, activity_id FROM crm_activity_links WHERE entity_kind = ?1 AND entity_id = ?2 \
+                            ORDER BY date DESC, activity_id DESC LIMIT ?3";
+        for sql in [
+            super::hot::USER_BY_ADDRESS,
+            super::hot::EXCEPTION_ENTRY,
+            super::hot::COMPANY_BY_ADDRESS,
+            super::hot::COMPANY_BY_DOMAIN,
+            super::hot::CONTACT_BY_ADDRESS,
+            super::hot::CLOSED_LEAD,
+            super::hot::OPEN_LEAD,
+            activity_sql,
+            timeline_sql,
+        ] {
+            let mut st = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let n = st.parameter_count();
+            let plan: Vec<String> = st
+                .query_map(rusqlite::params_from_iter(std::iter::repeat_n("x", n)), |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            assert!(plan.iter().any(|p| p.starts_with("SEARCH")), "{sql}: {plan:?}");
+            assert!(!plan.iter().any(|p| p.starts_with("SCAN")), "{sql}: {plan:?}");
+        }
     }
 }

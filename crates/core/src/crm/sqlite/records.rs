@@ -129,21 +129,11 @@ impl RecordRepo for SqliteCrm<'_> {
     }
 
     fn company_by_address(&self, address: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT company_id FROM crm_company_addresses WHERE address = ?1 ORDER BY company_id LIMIT 1",
-            )?
-            .query_row([address], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.prepare_cached(super::hot::COMPANY_BY_ADDRESS)?.query_row([address], |r| r.get(0)).optional()?)
     }
 
     fn company_by_domain(&self, domain: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT company_id FROM crm_company_domains WHERE domain = ?1 ORDER BY company_id LIMIT 1")?
-            .query_row([domain], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.prepare_cached(super::hot::COMPANY_BY_DOMAIN)?.query_row([domain], |r| r.get(0)).optional()?)
     }
 
     fn company_by_name(&self, name: &str) -> Result<Option<i64>> {
@@ -218,13 +208,7 @@ impl RecordRepo for SqliteCrm<'_> {
     }
 
     fn contact_by_address(&self, address: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT contact_id FROM crm_contact_addresses WHERE address = ?1 ORDER BY contact_id LIMIT 1",
-            )?
-            .query_row([address], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.prepare_cached(super::hot::CONTACT_BY_ADDRESS)?.query_row([address], |r| r.get(0)).optional()?)
     }
 
     fn add_lead(&self, l: &NewLead, now: i64) -> Result<i64> {
@@ -272,23 +256,11 @@ impl RecordRepo for SqliteCrm<'_> {
     }
 
     fn open_lead_by_address(&self, address: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT id FROM crm_leads WHERE address = ?1 AND status = 'in_progress' \
-                 ORDER BY returning_customer DESC, id DESC LIMIT 1",
-            )?
-            .query_row([address], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.prepare_cached(super::hot::OPEN_LEAD)?.query_row([address], |r| r.get(0)).optional()?)
     }
 
     fn has_closed_lead(&self, address: &str) -> Result<bool> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT 1 FROM crm_leads WHERE address = ?1 AND status IN ('won', 'lost') LIMIT 1")?
-            .query_row([address], |_| Ok(()))
-            .optional()?
-            .is_some())
+        Ok(self.conn.prepare_cached(super::hot::CLOSED_LEAD)?.query_row([address], |_| Ok(())).optional()?.is_some())
     }
 
     fn set_lead_status(&self, id: i64, status: Status, now: i64) -> Result<()> {
