@@ -17,7 +17,7 @@ pub struct CrmPersonDto {
     pub address: String,
     pub contact: Option<String>,
     pub company: Option<String>,
-    /// "Renewal 2027 (in_progress)".
+    /// "Renewal 2027 (in progress)".
     pub lead: Option<String>,
     /// A team user or one of our mailboxes.
     pub ours: bool,
@@ -94,7 +94,7 @@ impl From<Sidebar> for CrmSidebarDto {
                     address: p.address,
                     contact: p.contact.map(|c| c.name),
                     company: p.company.map(|c| c.name),
-                    lead: p.lead.map(|l| format!("{} ({})", l.title, word(&l.status))),
+                    lead: p.lead.map(|l| format!("{} ({})", l.title, word(&l.status).replace('_', " "))),
                     ours: p.ours,
                 })
                 .collect(),

@@ -89,7 +89,7 @@ export type CrmPersonDto = {
  */
 role: string, name: string, address: string, contact: string | null, company: string | null, 
 /**
- * "Renewal 2027 (in_progress)".
+ * "Renewal 2027 (in progress)".
  */
 lead: string | null, 
 /**
