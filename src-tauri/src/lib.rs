@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod commands;
+pub mod crm_cmds;
 pub mod dto;
 pub mod sanitize;
 pub mod sync_cmds;
@@ -92,6 +93,7 @@ pub fn run() {
             commands::discover_settings,
             commands::test_connection,
             commands::add_account,
+            crm_cmds::crm_sidebar,
             sync_cmds::sync_now,
             sync_cmds::sync_status,
         ])

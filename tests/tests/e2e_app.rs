@@ -42,11 +42,11 @@ fn prerequisites() -> Result<(PathBuf, PathBuf), String> {
             std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
         target.join("release/dealbox")
     });
+    const BUILD: &str = "cd ui && npm run build; cargo build --release -p dealbox --features dealbox/custom-protocol";
     if !app.is_file() {
-        missing.push(format!(
-            "the app at {} (build it: cd ui && npm run build; cargo build --release -p dealbox --features dealbox/custom-protocol)",
-            app.display()
-        ));
+        missing.push(format!("the app at {} (build it: {BUILD})", app.display()));
+    } else if let Some(newer) = newer_source_than(&app) {
+        missing.push(format!("a fresh app: {} is older than {} (rebuild: {BUILD})", app.display(), newer.display()));
     }
     let home_driver = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver"));
     let driver = std::env::var_os("TAURI_DRIVER")
@@ -66,6 +66,26 @@ fn prerequisites() -> Result<(PathBuf, PathBuf), String> {
         (true, Some(d)) => Ok((app, d)),
         _ => Err(missing.join("; ")),
     }
+}
+
+/// A source file of the app (shell, UI, core) changed after `binary` was built, so testing it would test old code.
+fn newer_source_than(binary: &Path) -> Option<PathBuf> {
+    let built = std::fs::metadata(binary).and_then(|m| m.modified()).ok()?;
+    let root = workspace_root();
+    let mut stack: Vec<PathBuf> =
+        ["src-tauri/src", "src-tauri/capabilities", "ui/src", "crates/core/src", "tauri.conf.json", "ui/index.html"]
+            .iter()
+            .map(|p| root.join(p))
+            .collect();
+    while let Some(p) = stack.pop() {
+        let Ok(meta) = std::fs::metadata(&p) else { continue };
+        if meta.is_dir() {
+            stack.extend(std::fs::read_dir(&p).into_iter().flatten().flatten().map(|e| e.path()));
+        } else if meta.modified().is_ok_and(|m| m > built) {
+            return Some(p);
+        }
+    }
+    None
 }
 
 fn free_port() -> u16 {

@@ -6,6 +6,7 @@ import type {
   AppInfo,
   ChangeDto,
   ConnectionReportDto,
+  CrmSidebarDto,
   FolderDto,
   MessageSummaryDto,
   MessageViewDto,
@@ -34,6 +35,8 @@ export interface Backend {
   getMessage(id: number, allowRemote: boolean): Promise<MessageViewDto>;
   /** Read/unread, flag, delete, archive, spam; the next sync sends it to the server. */
   changeMessage(id: number, change: ChangeDto): Promise<void>;
+  /** What the CRM knows about a cached message and its people. */
+  crmSidebar(messageId: number): Promise<CrmSidebarDto>;
   searchMessages(query: string, accountId: number | null, limit: number): Promise<MessageSummaryDto[]>;
   discoverSettings(email: string): Promise<ProviderDto>;
   testConnection(input: AccountInput, password: string | null): Promise<ConnectionReportDto>;

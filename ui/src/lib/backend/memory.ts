@@ -6,6 +6,7 @@ import type {
   AppInfo,
   ChangeDto,
   ConnectionReportDto,
+  CrmSidebarDto,
   FolderDto,
   MessageSummaryDto,
   MessageViewDto,
@@ -46,6 +47,8 @@ export class MemoryBackend implements Backend {
   /** When set, syncs of this account fail with it. */
   syncError: { accountId: number; code: string; message: string } | null = null;
   statuses: SyncStatusDto[] = [];
+  /** CRM sidebars by message id; others are empty. */
+  crm = new Map<number, CrmSidebarDto>();
   private listeners = new Set<(e: SyncEventDto) => void>();
 
   constructor(data: MemoryData = {}) {
@@ -117,6 +120,20 @@ export class MemoryBackend implements Backend {
       if (!f) throw new BackendError({ code: 'not_found', message: `this account has no '${role}' folder` });
       this.messages[i] = { ...m, folder: f.name };
     }
+  }
+
+  async crmSidebar(messageId: number): Promise<CrmSidebarDto> {
+    return (
+      this.crm.get(messageId) ?? {
+        messageId,
+        people: [],
+        responsible: null,
+        openDeals: [],
+        recent: [],
+        outcome: null,
+        warnings: [],
+      }
+    );
   }
 
   async searchMessages(query: string, accountId: number | null, limit: number): Promise<MessageSummaryDto[]> {

@@ -82,3 +82,41 @@ problem: string | null,
  * "in 8 min: owner online", "not scheduled: waiting for the network".
  */
 nextCheck: string | null, };
+
+export type CrmPersonDto = { 
+/**
+ * from, to or cc.
+ */
+role: string, name: string, address: string, contact: string | null, company: string | null, 
+/**
+ * "Renewal 2027 (in progress)".
+ */
+lead: string | null, 
+/**
+ * A team user or one of our mailboxes.
+ */
+ours: boolean, };
+
+export type CrmDealDto = { id: number, title: string, stage: string, 
+/**
+ * "1200.00 EUR".
+ */
+amount: string, };
+
+export type CrmActivityDto = { timestamp: number, 
+/**
+ * "in" or "out".
+ */
+direction: string, subject: string, messageId: number | null, };
+
+export type CrmOutcomeDto = { 
+/**
+ * linked, created or skipped.
+ */
+kind: string, what: string, reason: string, chooseDeal: boolean, };
+
+export type CrmSidebarDto = { messageId: number, people: Array<CrmPersonDto>, responsible: string | null, openDeals: Array<CrmDealDto>, recent: Array<CrmActivityDto>, 
+/**
+ * `null`: the message was not processed for the CRM yet.
+ */
+outcome: CrmOutcomeDto | null, warnings: Array<string>, };

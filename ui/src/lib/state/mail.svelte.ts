@@ -4,6 +4,7 @@ import { toBackendError, type Backend } from '../backend/backend';
 import type {
   AccountDto,
   ChangeDto,
+  CrmSidebarDto,
   AppInfo,
   FolderDto,
   MessageSummaryDto,
@@ -38,6 +39,9 @@ export class MailState {
 
   message = $state.raw<MessageViewDto | null>(null);
   messageError = $state<string | null>(null);
+  /** The CRM sidebar of the open message. */
+  crm = $state.raw<CrmSidebarDto | null>(null);
+  crmError = $state<string | null>(null);
 
   /** Accounts whose check is running. */
   checking = $state.raw<number[]>([]);
@@ -316,6 +320,7 @@ export class MailState {
       this.message = m;
       this.messageError = null;
       if (m.summary.unread) void this.markRead(index, m.summary.id);
+      void this.loadCrm(m.summary.id, seq);
     } catch (e) {
       if (seq === this.#openSeq) {
         this.message = null;
@@ -330,6 +335,19 @@ export class MailState {
     if (n === 0) return;
     const next = this.cursor < 0 ? 0 : Math.min(n - 1, Math.max(0, this.cursor + delta));
     if (next !== this.cursor || !this.message) await this.open(next);
+  }
+
+  private async loadCrm(messageId: number, seq: number): Promise<void> {
+    try {
+      const c = await this.backend.crmSidebar(messageId);
+      if (seq !== this.#openSeq) return;
+      this.crm = c;
+      this.crmError = null;
+    } catch (e) {
+      if (seq !== this.#openSeq) return;
+      this.crm = null;
+      this.crmError = toBackendError(e).message;
+    }
   }
 
   private patchRow(index: number, patch: Partial<MessageSummaryDto>): void {
