@@ -62,7 +62,20 @@ fn profile(user: &str, smtp_port: u16) -> (tempfile::TempDir, Core, Account) {
 }
 
 /// Raw messages in `folder` of `acc` whose Message-ID is `mid`, with their UIDs and flags.
+/// Delivery through Postfix is asynchronous: poll (with a deadline) until the message is there; absent
+/// messages are reported after the deadline.
 async fn fetch_by_message_id(acc: &Account, folder: &str, mid: &str) -> Vec<(u32, Vec<String>, Vec<u8>)> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let found = fetch_once(acc, folder, mid).await;
+        if !found.is_empty() || std::time::Instant::now() >= deadline {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn fetch_once(acc: &Account, folder: &str, mid: &str) -> Vec<(u32, Vec<String>, Vec<u8>)> {
     let pw = dealbox_core::Sensitive::new(format!("{}-pw", acc.username));
     let mut s = imap::connect(acc, &pw, t()).await.unwrap();
     s.select(folder).await.unwrap();
