@@ -2,7 +2,6 @@
 //! exactly once and none is left in the outbox. Real Postfix + Dovecot on loopback (`tests/servers/up`).
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,19 +13,12 @@ use dealbox_core::send::compose::Draft;
 use dealbox_core::send::outbox;
 use dealbox_core::Core;
 
-fn cli() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let p = target.join("debug/dealbox-cli");
-    assert!(p.exists(), "{} is missing: run `cargo build -p dealbox-cli` first (tests/run-all does)", p.display());
-    p
+fn cli() -> &'static std::path::Path {
+    dealbox_tests::cli_binary()
 }
 
 fn ca_pem() -> String {
-    let root =
-        std::env::var_os("DEALBOX_MAIL_ROOT").map(PathBuf::from).unwrap_or_else(|| "/tmp/dealbox-test-mail".into());
-    std::fs::read_to_string(root.join("etc/tls/ca.pem"))
+    std::fs::read_to_string(dealbox_tests::mail_root().join("etc/tls/ca.pem"))
         .expect("the test mail server is not set up: run tests/servers/up")
 }
 

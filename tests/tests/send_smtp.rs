@@ -16,13 +16,9 @@ use dealbox_core::{cache, Core, ErrorKind};
 use futures::TryStreamExt;
 use sha2::{Digest, Sha256};
 
-fn mail_root() -> PathBuf {
-    std::env::var_os("DEALBOX_MAIL_ROOT").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/tmp/dealbox-test-mail"))
-}
-
 /// The test server's CA, or a clear failure: these tests need `tests/servers/up`.
 fn ca_pem() -> String {
-    let p = mail_root().join("etc/tls/ca.pem");
+    let p = dealbox_tests::mail_root().join("etc/tls/ca.pem");
     std::fs::read_to_string(&p).unwrap_or_else(|e| {
         panic!("the test mail server is not set up ({}: {e}); run `tests/servers/up` first", p.display())
     })

@@ -518,14 +518,6 @@ fn credential_command(c: &Credential) -> Option<&str> {
     }
 }
 
-impl Error {
-    /// Append a hint (what to do) to the message.
-    pub fn with_hint(mut self, hint: &str) -> Self {
-        self.message.push_str(hint);
-        self
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

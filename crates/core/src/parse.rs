@@ -143,24 +143,21 @@ fn auto_markers(m: &mail_parser::Message<'_>) -> Vec<String> {
     out
 }
 
-/// Strip "Re:", "Fwd:", "AW:", "[tag]"-free prefixes for subject threading.
-pub fn base_subject(s: &str) -> String {
+/// Reply and forward prefixes in the languages our users write in ("Re:", "Fwd:", "AW:", "R:", "SV:", …).
+const REPLY_PREFIXES: [&str; 11] = ["re:", "fw:", "fwd:", "aw:", "wg:", "r:", "i:", "sv:", "vs:", "antw:", "rif:"];
+
+/// The subject without any leading reply/forward prefixes, case kept ("Re: AW: Offer" → "Offer").
+pub fn strip_reply_prefixes(s: &str) -> &str {
     let mut s = s.trim();
-    loop {
-        let lower = s.to_ascii_lowercase();
-        let mut cut = None;
-        for p in ["re:", "fw:", "fwd:", "aw:", "wg:", "r:", "i:", "sv:", "vs:", "antw:", "rif:"] {
-            if lower.starts_with(p) {
-                cut = Some(p.len());
-                break;
-            }
-        }
-        match cut {
-            Some(n) => s = s[n..].trim_start(),
-            None => break,
-        }
+    while let Some(p) = REPLY_PREFIXES.iter().find(|p| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p))) {
+        s = s[p.len()..].trim_start();
     }
-    s.to_lowercase()
+    s
+}
+
+/// The subject for threading: prefixes stripped, lower-cased.
+pub fn base_subject(s: &str) -> String {
+    strip_reply_prefixes(s).to_lowercase()
 }
 
 /// The text to index for a message: the plain text, or the HTML with tags removed.

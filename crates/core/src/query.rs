@@ -269,8 +269,8 @@ pub fn search(store: &Store, account_id: Option<i64>, q: &str, limit: u32) -> Re
     } else {
         sql.push_str(" AND ?2 IS NULL");
     }
-    for (i, f) in sq.from.iter().enumerate() {
-        let _ = i;
+    // FTS matched the address anywhere (from, to, cc); `from:` must be the sender.
+    for f in &sq.from {
         sql.push_str(&format!(
             " AND (m.from_addr LIKE '%' || {} || '%' OR lower(m.from_name) LIKE '%' || {} || '%')",
             sql_lit(f),

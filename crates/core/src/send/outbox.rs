@@ -175,6 +175,8 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
     let password = account.password(core.secrets.as_ref())?;
     // Interrupted sends are resolved first: look for their Message-ID in the Sent folder.
     let mut imap_session: Option<ImapSession> = None;
+    // The Sent folder's name, looked up (folder roles, else LIST) once per flush, not once per message.
+    let mut sent_name: Option<String> = None;
     let mut smtp: Option<SmtpConn> = None;
     for row in rows {
         if row.state == "committing" {
@@ -184,8 +186,8 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
                 imap_session = Some(imap::connect(account, &password, t).await?);
             }
             let session = imap_session.as_mut().ok_or_else(|| Error::internal("no IMAP session"))?;
-            let sent_folder = sent_folder(store, account, session, t).await?;
-            let filed = message_in_folder(session, &sent_folder, &row.message_id, t, &account.imap.host).await?;
+            let sent = sent_folder_once(&mut sent_name, store, account, session, t).await?;
+            let filed = message_in_folder(session, &sent, &row.message_id, t, &account.imap.host).await?;
             let note = if filed { None } else { Some(UNCONFIRMED) };
             store
                 .conn()?
@@ -281,7 +283,7 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
             }
         }
         let session = imap_session.as_mut().ok_or_else(|| Error::internal("no IMAP session"))?;
-        match after_send(store, account, session, &row, t).await {
+        match after_send(store, account, session, &mut sent_name, &row, t).await {
             Ok(()) => {
                 store.conn()?.execute("UPDATE outbox SET state = 'done' WHERE id = ?1", [row.id])?;
             }
@@ -308,10 +310,32 @@ fn requeue_rest(store: &Store, account_id: i64, except: i64, why: &str) -> Resul
     Ok(())
 }
 
-async fn after_send(store: &Store, account: &Account, session: &mut ImapSession, row: &Row, t: Timeouts) -> Result<()> {
+async fn sent_folder_once(
+    cache: &mut Option<String>,
+    store: &Store,
+    account: &Account,
+    session: &mut ImapSession,
+    t: Timeouts,
+) -> Result<String> {
+    if let Some(name) = cache {
+        return Ok(name.clone());
+    }
+    let name = sent_folder(store, account, session, t).await?;
+    *cache = Some(name.clone());
+    Ok(name)
+}
+
+async fn after_send(
+    store: &Store,
+    account: &Account,
+    session: &mut ImapSession,
+    sent_name: &mut Option<String>,
+    row: &Row,
+    t: Timeouts,
+) -> Result<()> {
     let host = account.imap.host.clone();
     if account.save_sent_copy {
-        let sent = sent_folder(store, account, session, t).await?;
+        let sent = sent_folder_once(sent_name, store, account, session, t).await?;
         // Idempotent: a copy filed before a crash is not filed twice.
         if !message_in_folder(session, &sent, &row.message_id, t, &host).await? {
             crate::net::with_timeout(t.io, &host, "APPEND to Sent", async {

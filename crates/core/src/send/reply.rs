@@ -8,24 +8,11 @@ use crate::store::Store;
 
 /// "Re: " once, whatever the original had.
 pub fn reply_subject(s: &str) -> String {
-    let base = strip_prefixes(s);
-    format!("Re: {base}")
+    format!("Re: {}", crate::parse::strip_reply_prefixes(s))
 }
 
 pub fn forward_subject(s: &str) -> String {
-    format!("Fwd: {}", strip_prefixes(s))
-}
-
-fn strip_prefixes(s: &str) -> String {
-    let mut s = s.trim();
-    loop {
-        let l = s.to_ascii_lowercase();
-        let n = ["re:", "fwd:", "fw:", "aw:", "r:", "i:"].iter().find(|p| l.starts_with(*p)).map(|p| p.len());
-        match n {
-            Some(n) => s = s[n..].trim_start(),
-            None => return s.to_string(),
-        }
-    }
+    format!("Fwd: {}", crate::parse::strip_reply_prefixes(s))
 }
 
 fn quote(text: &str, who: &str, date: &str) -> String {
