@@ -90,8 +90,8 @@ fn the_demo_profile_opens_offline_with_hundreds_of_messages_in_every_folder() {
     assert!(flagged >= 3, "{flagged} flagged");
     let oldest = all.iter().map(|m| m["timestamp"].as_i64().unwrap()).min().unwrap();
     let newest = all.iter().map(|m| m["timestamp"].as_i64().unwrap()).max().unwrap();
-    assert!(newest < NOW && newest > NOW - 86_400, "newest message at {newest}");
-    assert!(oldest >= NOW - 61 * 86_400 && oldest < NOW - 50 * 86_400, "oldest message at {oldest}");
+    assert!((NOW - 86_400..NOW).contains(&newest), "newest message at {newest}");
+    assert!((NOW - 61 * 86_400..NOW - 50 * 86_400).contains(&oldest), "oldest message at {oldest}");
     assert!(all.iter().any(|m| m["hasAttachments"] == true));
 
     let folders = d.json_lines(&["folders", "--json"]);
@@ -188,7 +188,9 @@ fn automated_mail_and_other_rules_are_skipped_with_their_reasons() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    for needle in ["older than the processing window", "in the Drafts folder", "in the Spam folder", "addressed only to users"] {
+    for needle in
+        ["older than the processing window", "in the Drafts folder", "in the Spam folder", "addressed only to users"]
+    {
         assert!(reasons.iter().any(|r| r.contains(needle)), "no skip reason with {needle:?} in {reasons:#?}");
     }
     let leads = d.json_lines(&["crm", "leads", "--json"]);
@@ -279,7 +281,10 @@ fn the_same_now_gives_the_same_messages_and_crm_rows() {
     }
     // open_or_create opens the existing profile instead of building another.
     let core = demo::open_or_create(&a, NOW + 3600, secrets()).unwrap();
-    assert_eq!(demo::summary(&core).unwrap().messages as usize, da.iter().filter(|r| r.starts_with("messages:")).count());
+    assert_eq!(
+        demo::summary(&core).unwrap().messages as usize,
+        da.iter().filter(|r| r.starts_with("messages:")).count()
+    );
     drop(core);
     assert_eq!(dump(&a), da);
 }

@@ -101,9 +101,11 @@ pub const PRIVATE_CLIENTS: &[(&str, &str, Lang)] = &[
     ("Sven Richter", "s.richter@gmx.de", De),
 ];
 
-/// Deals: (company, person index or none, title, stage name, amount in major units, currency).
+/// A deal: (company, person index or none, title, stage name, amount in major units, currency).
+pub type DealDef = (usize, Option<usize>, &'static str, &'static str, i64, &'static str);
+
 #[rustfmt::skip]
-pub const DEALS: &[(usize, Option<usize>, &str, &str, i64, &str)] = &[
+pub const DEALS: &[DealDef] = &[
     (NORDWIND, Some(0), "Fleet rollout 2027 — 40 vehicles", "Negotiation", 48_500, "EUR"),
     (NORDWIND, Some(0), "Pilot 2026 — 5 vehicles", "Won", 6_200, "EUR"),
     (FERRETTI, Some(0), "Showroom Milano refit", "Proposal", 27_800, "EUR"),
@@ -159,7 +161,7 @@ pub fn responsible_for(company: usize) -> usize {
     match COMPANIES[company].lang {
         De => DANIEL,
         It => SOFIA,
-        En if company % 2 == 0 => MARTA,
+        En if company.is_multiple_of(2) => MARTA,
         En => DANIEL,
     }
 }

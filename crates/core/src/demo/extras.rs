@@ -11,6 +11,9 @@ use super::text;
 /// The subject of the walkthrough thread (search for "fleet rollout").
 pub const WALKTHROUGH_SUBJECT: &str = "Fleet rollout: revised quote for 40 vehicles";
 
+/// A newsletter: (sender name, address, domain, subject template, days between issues, headlines).
+type Series = (&'static str, &'static str, &'static str, &'static str, i64, &'static [&'static str]);
+
 /// A small but valid PDF with one line of text.
 fn pdf(title: &str) -> Vec<u8> {
     let title: String = title.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ' ').collect();
@@ -85,7 +88,7 @@ impl Gen {
         let anna = Client { lang: Lang::En, ..Client::of_company(data::NORDWIND, 0) };
         let juergen = Client::of_company(data::NORDWIND, 1);
         let daniel = Me::user(data::DANIEL);
-        let start = self.now - 9 * DAY - 5 * HOUR;
+        let start = self.at(9, 9, 12, 60);
         let mut spec = ThreadSpec::new(
             &anna,
             &daniel,
@@ -110,7 +113,7 @@ impl Gen {
         ];
         // Two client emails in a row at the end: the last one waits for an answer.
         spec.incoming = vec![true, false, true, true];
-        spec.gaps = vec![20 * HOUR, 2 * DAY + 3 * HOUR, 5 * DAY];
+        spec.dates = vec![start, self.at(8, 10, 41, 60), self.at(6, 14, 5, 60), self.at(1, 8, 47, 60)];
         spec.cc = Some(juergen.person.clone());
         spec.cc_from = 2;
         spec.attachments = vec![(1, att("Angebot_Nordwind_Flottenrollout_2027.pdf", "application/pdf", pdf("Quote")))];
@@ -124,7 +127,7 @@ impl Gen {
     fn two_open_deals(&mut self) {
         let paolo = Client::of_company(data::FERRETTI, 0);
         let sofia = Me::user(data::SOFIA);
-        let start = self.now - 3 * DAY - 2 * HOUR;
+        let start = self.at(3, 11, 20, 60);
         let mut spec = ThreadSpec::new(
             &paolo,
             &sofia,
@@ -142,7 +145,7 @@ impl Gen {
     /// A new contact arrives as a vCard (imported by processing), and a client sends files.
     fn vcard_and_attachments(&mut self) {
         let michael = Client::of_company(data::KESSLER, 0);
-        let date = self.now - 6 * DAY + 2 * HOUR;
+        let date = self.at(6, 9, 55, 60);
         let mid = self.mid(michael.domain());
         let vcf = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Käthe Schäfer\r\nN:Schäfer;Käthe;;;\r\n\
                    ORG:Kessler & Söhne Maschinenbau\r\nTITLE:Leiterin Einkauf\r\n\
@@ -177,7 +180,7 @@ impl Gen {
             kaethe,
             vec![mailbox_person()],
             "Wartungsvertrag Maschinenpark – Rahmenvertrag 2027",
-            self.now - 2 * DAY - 3 * HOUR,
+            self.at(2, 11, 2, 60),
             mid,
             "Guten Tag Herr Weber,\n\nich habe den Vorgang von Herrn Kessler übernommen. Können Sie mir den \
              Entwurf des Rahmenvertrags für 2027 schicken? Wir möchten ihn noch vor Jahresende prüfen.\n\n\
@@ -193,7 +196,7 @@ impl Gen {
             megan.person.clone(),
             vec![mailbox_person()],
             "Requirements for the analytics rollout (spreadsheet + mockup)",
-            self.now - 4 * DAY - 6 * HOUR,
+            self.at(4, 9, 30, -300),
             mid,
             format!(
                 "Hi Marta,\n\nas promised, attached are our requirements for the rollout and a mockup of the \
@@ -218,7 +221,7 @@ impl Gen {
 
     /// Three newsletters: HTML with remote images, a tracking pixel and list headers.
     fn newsletters(&mut self) {
-        let series: [(&str, &str, &str, &str, i64, &[&str]); 3] = [
+        let series: [Series; 3] = [
             (
                 "Logistics Weekly",
                 "news@logisticsweekly.test",
@@ -278,7 +281,9 @@ impl Gen {
                     ("List-Id".into(), format!("{name} <news.{domain}>")),
                     (
                         "List-Unsubscribe".into(),
-                        format!("<https://{domain}/unsubscribe?u=8f3a{n}>, <mailto:unsubscribe@{domain}?subject=8f3a{n}>"),
+                        format!(
+                            "<https://{domain}/unsubscribe?u=8f3a{n}>, <mailto:unsubscribe@{domain}?subject=8f3a{n}>"
+                        ),
                     ),
                     ("List-Unsubscribe-Post".into(), "List-Unsubscribe=One-Click".into()),
                     ("Precedence".into(), "bulk".into()),
@@ -296,18 +301,43 @@ impl Gen {
     /// Machine mail from no-reply senders.
     fn notifications(&mut self) {
         let kinds: [(&str, &str, &str, &str); 5] = [
-            ("CloudSuite Billing", "noreply@cloudsuite.test", "Your invoice for {m} is ready", "Your invoice is ready. Download it from your account: https://cloudsuite.test/billing"),
-            ("CloudSuite", "no-reply@cloudsuite.test", "Weekly usage report: {k} new sign-ups", "This week: {k} new sign-ups, 3 seats added, 0 incidents."),
-            ("Calendar", "noreply@calendar-app.test", "Reminder: Pipeline review on Friday at 10:00", "Pipeline review — Friday 10:00–11:00 — Video call: https://calendar-app.test/j/482913"),
-            ("Calendar", "noreply@calendar-app.test", "Invitation: Call with {c}", "You have been invited to a call with {c}. Accept or decline: https://calendar-app.test/e/77412"),
-            ("Signature Service", "do-not-reply@esign.test", "Document signed: {c} order form", "All parties have signed the order form. Download the signed copy: https://esign.test/d/3321"),
+            (
+                "CloudSuite Billing",
+                "noreply@cloudsuite.test",
+                "Your invoice for {m} is ready",
+                "Your invoice is ready. Download it from your account: https://cloudsuite.test/billing",
+            ),
+            (
+                "CloudSuite",
+                "no-reply@cloudsuite.test",
+                "Weekly usage report: {k} new sign-ups",
+                "This week: {k} new sign-ups, 3 seats added, 0 incidents.",
+            ),
+            (
+                "Calendar",
+                "noreply@calendar-app.test",
+                "Reminder: Pipeline review on Friday at 10:00",
+                "Pipeline review — Friday 10:00–11:00 — Video call: https://calendar-app.test/j/482913",
+            ),
+            (
+                "Calendar",
+                "noreply@calendar-app.test",
+                "Invitation: Call with {c}",
+                "You have been invited to a call with {c}. Accept or decline: https://calendar-app.test/e/77412",
+            ),
+            (
+                "Signature Service",
+                "do-not-reply@esign.test",
+                "Document signed: {c} order form",
+                "All parties have signed the order form. Download the signed copy: https://esign.test/d/3321",
+            ),
         ];
-        let months = ["September", "October", "November"];
         for i in 0..12 {
             let (name, addr, subj, body) = kinds[i % kinds.len()];
             let c = data::COMPANIES[(i * 7) % data::COMPANIES.len()].name;
-            let fill = |s: &str| s.replace("{m}", months[i % 3]).replace("{k}", &(4 + i * 3).to_string()).replace("{c}", c);
             let date = self.days_ago((i as i64 * 5) % 58, (i as i64 * 5) % 58 + 2);
+            let month = last_month(date);
+            let fill = |s: &str| s.replace("{m}", month).replace("{k}", &(4 + i * 3).to_string()).replace("{c}", c);
             let domain = addr.rsplit_once('@').map(|(_, d)| d).unwrap_or("example.test");
             let mid = self.mid(domain);
             let m = Mail::text(Person::new(name, addr), vec![mailbox_person()], &fill(subj), date, mid, fill(body));
@@ -345,7 +375,8 @@ impl Gen {
             "Weekly numbers from the shared inbox",
             date,
             mid,
-            "Hi Marta, hi Sofia,\n\n41 client emails this week, 6 new leads, median first reply 3 h 10 min.\n\nDaniel".into(),
+            "Hi Marta, hi Sofia,\n\n41 client emails this week, 6 new leads, median first reply 3 h 10 min.\n\nDaniel"
+                .into(),
         );
         self.push("sent", m, true);
     }
@@ -492,8 +523,7 @@ impl Gen {
              wenden Sie sich bitte an Monika Weiß."
                 .into(),
         );
-        m.extra_headers =
-            vec![("Auto-Submitted".into(), "auto-replied".into()), ("X-Autoreply".into(), "yes".into())];
+        m.extra_headers = vec![("Auto-Submitted".into(), "auto-replied".into()), ("X-Autoreply".into(), "yes".into())];
         self.push("inbox", m, true);
 
         // We write to a mistyped address at Gruber Bau; the bounce comes back a minute later.
@@ -544,7 +574,12 @@ impl Gen {
     fn drafts(&mut self) {
         let items: [(usize, usize, &str, &str); 3] = [
             (4, 0, "Re: Rinnovo contratto", "Buongiorno Giovanni,\n\nper il rinnovo possiamo proporre"),
-            (14, 0, "Proposal for Oakridge Capital Partners", "Hi Nathan,\n\nfollowing our call, here is a first outline:\n\n- 30 seats\n- "),
+            (
+                14,
+                0,
+                "Proposal for Oakridge Capital Partners",
+                "Hi Nathan,\n\nfollowing our call, here is a first outline:\n\n- 30 seats\n- ",
+            ),
             (data::GRUBER, 0, "Angebot Baustellen-App – Entwurf", "Hallo Herr Schmitt,\n\nanbei unser Angebot für "),
         ];
         for (company, person, subject, body) in items {
@@ -561,7 +596,11 @@ impl Gen {
     /// Spam, and a hostile phishing email with a script, an onerror handler and a link whose text lies.
     fn junk(&mut self) {
         let spam = [
-            ("Parcel Service", "info@parcel-tracking-update.test", "You have (1) pending parcel — confirm the delivery fee"),
+            (
+                "Parcel Service",
+                "info@parcel-tracking-update.test",
+                "You have (1) pending parcel — confirm the delivery fee",
+            ),
             ("Lead Factory", "sales@leadfactory-db.test", "Increase your sales by 300% with our B2B leads database"),
             ("Rewards Team", "winner@lucky-rewards.test", "Congratulations! You have been selected"),
             ("SEO Experts", "audit@rank-first-seo.test", "SEO audit for dealbox-demo.test — 47 critical errors"),
@@ -588,7 +627,7 @@ impl Gen {
             );
             self.push("junk", m, false);
         }
-        let date = self.now - DAY - 7 * HOUR;
+        let date = self.at(1, 4, 13, 0);
         let mid = self.mid("nordwind-logistik-billing.test");
         let mut m = Mail::text(
             Person::new("Nordwind Logistik Accounts", "accounts@nordwind-logistik-billing.test"),
@@ -603,6 +642,26 @@ impl Gen {
         with_html(&mut m, HOSTILE_HTML.into());
         self.push("junk", m, false);
     }
+}
+
+/// The name of the month before the one `ts` falls in (what an invoice sent then is for).
+fn last_month(ts: i64) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let m = time::OffsetDateTime::from_unix_timestamp(ts).map(|d| u8::from(d.month()) as usize).unwrap_or(1);
+    NAMES[(m + 10) % 12]
 }
 
 /// The hostile message: everything here must be neutralised by the reader.

@@ -156,8 +156,9 @@ pub struct ThreadSpec<'a> {
     pub cc_from: usize,
     pub start: i64,
     pub len: usize,
-    /// Gaps between messages (seconds); random when empty.
-    pub gaps: Vec<i64>,
+    /// The messages' dates; when empty, the first is `start` and the others follow after a few hours,
+    /// during the writer's office hours.
+    pub dates: Vec<i64>,
     pub attachments: Vec<(usize, Attachment)>,
     /// Incoming mail goes to Archive instead of Inbox.
     pub archived: bool,
@@ -177,7 +178,7 @@ impl<'a> ThreadSpec<'a> {
             cc_from: 1,
             start,
             len,
-            gaps: vec![],
+            dates: vec![],
             attachments: vec![],
             archived: false,
         }
@@ -212,6 +213,34 @@ impl Gen {
         t.min(self.now - 30 * 60)
     }
 
+    /// `days_ago` days before today, at `hour:minute` in the time zone `tz` (never later than now).
+    pub fn at(&self, days_ago: i64, hour: i64, minute: i64, tz: i32) -> i64 {
+        let day = self.now - days_ago * DAY;
+        let t = day - day.rem_euclid(DAY) + hour * HOUR + minute * 60 - i64::from(tz) * 60;
+        t.min(self.now - 30 * 60)
+    }
+
+    /// `t`, or the next working-hours moment (Monday to Friday, 8:00–19:00 in the writer's time zone).
+    pub fn office_hours(&mut self, t: i64, tz: i32) -> i64 {
+        let off = i64::from(tz) * 60;
+        let mut local = t + off;
+        for _ in 0..4 {
+            let secs = local.rem_euclid(DAY);
+            // 1970-01-01 was a Thursday: day 0 is Thursday, so (days + 3) % 7 counts from Monday = 0.
+            let weekday = (local.div_euclid(DAY) + 3).rem_euclid(7);
+            if weekday >= 5 {
+                local += DAY - secs + (6 - weekday) * DAY + 8 * HOUR + self.rng.range(0, 90 * 60);
+            } else if secs < 8 * HOUR {
+                local += 8 * HOUR - secs + self.rng.range(0, 90 * 60);
+            } else if secs >= 19 * HOUR {
+                local += DAY - secs + 8 * HOUR + self.rng.range(0, 90 * 60);
+            } else {
+                break;
+            }
+        }
+        local - off
+    }
+
     pub fn push(&mut self, role: &'static str, mail: Mail, seen: bool) -> usize {
         self.out.push(DemoMessage { role, seen, flagged: false, answered: false, draft: false, mail });
         self.out.len() - 1
@@ -228,14 +257,19 @@ impl Gen {
         let mut mine = 0;
         let mut theirs = 0;
         for i in 0..spec.len {
-            if i > 0 {
-                let gap = spec.gaps.get(i - 1).copied().unwrap_or_else(|| self.rng.range(3 * HOUR, 40 * HOUR));
-                date += gap;
-            }
+            let incoming = spec.incoming.get(i).copied().unwrap_or(i.is_multiple_of(2) != spec.we_start);
+            let tz = if incoming { c.tz } else { 60 };
+            date = match spec.dates.get(i) {
+                Some(d) => *d,
+                None if i == 0 => self.office_hours(date, tz),
+                None => {
+                    let gap = self.rng.range(2 * HOUR, 30 * HOUR);
+                    self.office_hours(date + gap, tz)
+                }
+            };
             if date > self.now - 20 * 60 {
                 break;
             }
-            let incoming = spec.incoming.get(i).copied().unwrap_or((i % 2 == 0) != spec.we_start);
             let para = if i == 0 {
                 spec.first_text.clone()
             } else if let Some(r) = spec.replies.get(i - 1) {
@@ -269,10 +303,10 @@ impl Gen {
             } else {
                 format!("Re: {}", spec.subject)
             };
-            let (from, to, tz, domain) = if incoming {
-                (c.person.clone(), vec![mailbox_person()], c.tz, c.domain().to_string())
+            let (from, to, domain) = if incoming {
+                (c.person.clone(), vec![mailbox_person()], c.domain().to_string())
             } else {
-                (spec.me.person(), vec![c.person.clone()], 60, "dealbox-demo.test".to_string())
+                (spec.me.person(), vec![c.person.clone()], "dealbox-demo.test".to_string())
             };
             let mid = self.mid(&domain);
             let mut mail = Mail::text(from, to, &subject, date, mid.clone(), body);
@@ -319,17 +353,20 @@ impl Gen {
         let year = year_of(self.now) + 1;
         for (ci, company) in data::COMPANIES.iter().enumerate() {
             let me = Me::user(data::responsible_for(ci));
-            let n = 1 + usize::from(self.rng.chance(70)) + usize::from(self.rng.chance(20));
+            let n = 1 + usize::from(self.rng.chance(80)) + usize::from(self.rng.chance(40));
             for k in 0..n {
-                let client = Client::of_company(ci, k + self.rng.index(company.people.len()));
+                let mut person = k + self.rng.index(company.people.len());
+                if ci == data::NORDWIND && person.is_multiple_of(company.people.len()) {
+                    person += 1; // Anna Schneider has her own thread (the walkthrough)
+                }
+                let client = Client::of_company(ci, person);
                 let we_start = self.rng.chance(25);
-                let topics =
-                    if we_start { text::our_topics(company.lang) } else { text::client_topics(company.lang) };
+                let topics = if we_start { text::our_topics(company.lang) } else { text::client_topics(company.lang) };
                 let (subject, first) = topics[self.rng.index(topics.len())];
                 let qty = 5 + self.rng.below(60) as u32;
                 let num = 10_000 + self.rng.below(89_999) as u32;
                 let start = self.days_ago(1, 60);
-                let len = 1 + self.rng.index(5);
+                let len = 1 + self.rng.index(3) + self.rng.index(3);
                 let mut spec = ThreadSpec::new(
                     &client,
                     &me,
@@ -388,6 +425,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn office_hours_move_nights_and_weekends_to_the_next_working_morning() {
+        // 2026-11-07 is a Saturday; 2026-11-05 a Thursday.
+        let mut g = Gen::new(1_794_000_000, 1);
+        let day = |y: i64| (y + 3).rem_euclid(7);
+        let sat_noon = 1_794_052_800; // 2026-11-07 12:00 UTC
+        assert_eq!(day(sat_noon / DAY), 5);
+        let t = g.office_hours(sat_noon, 0);
+        assert_eq!(day(t / DAY), 0, "to Monday");
+        assert!((8 * HOUR..10 * HOUR).contains(&t.rem_euclid(DAY)));
+        let thu_night = 1_793_919_600; // 2026-11-05 23:00 UTC
+        let t = g.office_hours(thu_night, 60);
+        assert!(t > thu_night && t - thu_night < 12 * HOUR, "to Friday morning");
+        let thu_ten = 1_793_872_800; // 2026-11-05 10:00 UTC
+        assert_eq!(g.office_hours(thu_ten, 60), thu_ten);
+    }
+
+    #[test]
     fn the_same_seed_gives_the_same_numbers() {
         let (mut a, mut b) = (Rng::new(7), Rng::new(7));
         for _ in 0..100 {
@@ -403,7 +457,7 @@ mod tests {
         let client = Client::of_company(data::NORDWIND, 0);
         let me = Me::user(data::DANIEL);
         let mut spec = ThreadSpec::new(&client, &me, "Hello".into(), "first".into(), now - 2 * DAY, 5);
-        spec.gaps = vec![DAY, DAY / 2, DAY];
+        spec.dates = vec![now - 2 * DAY, now - DAY, now - DAY / 2, now + DAY];
         let idx = g.thread(spec);
         assert_eq!(idx.len(), 3, "the fourth message would be in the future");
         let m = &g.out[idx[2]];

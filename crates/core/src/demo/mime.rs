@@ -225,11 +225,8 @@ fn mailbox(p: &Person) -> String {
     if p.name.is_empty() {
         return format!("<{}>", p.addr);
     }
-    let name = if p.name.is_ascii() {
-        format!("\"{}\"", p.name.replace(['"', '\\'], ""))
-    } else {
-        encode_words(&p.name)
-    };
+    let name =
+        if p.name.is_ascii() { format!("\"{}\"", p.name.replace(['"', '\\'], "")) } else { encode_words(&p.name) };
     format!("{name} <{}>", p.addr)
 }
 

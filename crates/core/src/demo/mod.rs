@@ -78,10 +78,9 @@ pub fn is_demo_profile(dir: &Path) -> bool {
     if !db.is_file() {
         return false;
     }
-    let Ok(conn) = rusqlite::Connection::open_with_flags(
-        &db,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    ) else {
+    let Ok(conn) =
+        rusqlite::Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+    else {
         return false;
     };
     conn.query_row("SELECT value FROM settings WHERE key = ?1", [MARKER_KEY], |r| r.get::<_, String>(0))
@@ -119,8 +118,7 @@ pub fn create_profile(dir: &Path, now: i64, secrets: Arc<dyn Secrets>) -> Result
     let (Some(parent), Some(name)) = (full.parent(), full.file_name()) else {
         return Err(Error::config(format!("{} is not a directory name the demo profile can use", dir.display())));
     };
-    std::fs::create_dir_all(parent)
-        .map_err(|e| Error::storage(format!("cannot create {}: {e}", parent.display())))?;
+    std::fs::create_dir_all(parent).map_err(|e| Error::storage(format!("cannot create {}: {e}", parent.display())))?;
     let tmp = parent.join(format!(".{}.creating-{}", name.to_string_lossy(), std::process::id()));
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp)

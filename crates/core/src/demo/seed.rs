@@ -142,8 +142,19 @@ pub fn seed(repo: &SqliteCrm<'_>, account_id: i64, now: i64, rng: &mut Rng) -> R
     // Notes and tasks the sidebar shows next to the walkthrough thread and the two-deal client.
     let deal = |i: usize| deal_ids.get(i).map(|id| EntityRef::new(EntityKind::Deal, *id));
     if let Some(d) = deal(0) {
-        repo.add_note(d, "Anna prefers calls in the morning. The board approved the budget for 40 vehicles.", user(data::DANIEL), now - 8 * DAY)?;
-        repo.add_task(d, "Confirm the January training dates with Anna", Some(now + 2 * DAY), user(data::DANIEL), now - DAY)?;
+        repo.add_note(
+            d,
+            "Anna prefers calls in the morning. The board approved the budget for 40 vehicles.",
+            user(data::DANIEL),
+            now - 8 * DAY,
+        )?;
+        repo.add_task(
+            d,
+            "Confirm the January training dates with Anna",
+            Some(now + 2 * DAY),
+            user(data::DANIEL),
+            now - DAY,
+        )?;
     }
     if let Some(c) = companies.get(data::FERRETTI) {
         repo.add_note(
@@ -154,7 +165,13 @@ pub fn seed(repo: &SqliteCrm<'_>, account_id: i64, now: i64, rng: &mut Rng) -> R
         )?;
     }
     if let Some(d) = DEALS.iter().position(|d| d.0 == data::KESSLER).and_then(deal) {
-        repo.add_task(d, "Send the framework contract draft to Käthe Schäfer", Some(now + 5 * DAY), user(data::DANIEL), now - 2 * DAY)?;
+        repo.add_task(
+            d,
+            "Send the framework contract draft to Käthe Schäfer",
+            Some(now + 5 * DAY),
+            user(data::DANIEL),
+            now - 2 * DAY,
+        )?;
     }
     Ok(())
 }
