@@ -129,13 +129,16 @@ pub fn create_profile(dir: &Path, now: i64, secrets: Arc<dyn Secrets>) -> Result
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e.context("the demo profile could not be built".to_string()));
     }
-    if full.exists() {
-        std::fs::remove_dir(&full).map_err(|e| Error::storage(format!("cannot replace {}: {e}", full.display())))?;
-    }
-    std::fs::rename(&tmp, &full).map_err(|e| {
+    let placed =
+        if full.exists() { std::fs::remove_dir(&full) } else { Ok(()) }.and_then(|()| std::fs::rename(&tmp, &full));
+    if let Err(e) = placed {
         let _ = std::fs::remove_dir_all(&tmp);
-        Error::storage(format!("cannot move the demo profile into {}: {e}", full.display()))
-    })?;
+        // Another process (a second window started at the same time) put its demo profile there first.
+        if is_demo_profile(&full) {
+            return Core::open(&full, secrets);
+        }
+        return Err(Error::storage(format!("cannot move the demo profile into {}: {e}", full.display())));
+    }
     Core::open(&full, secrets)
 }
 
