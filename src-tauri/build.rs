@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "discover_settings",
     "test_connection",
     "add_account",
+    "crm_sidebar",
     "sync_now",
     "sync_status",
 ];

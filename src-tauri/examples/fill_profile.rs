@@ -3,7 +3,8 @@
 //!
 //!   cargo run -p dealbox --example fill_profile -- /tmp/dealbox-look [--count N]
 //!
-//! The accounts use `--password-command 'echo x'` (no keyring needed); nothing is synced, the mail
+//! The accounts use a password command (no keyring needed) and a server address where nothing listens
+//! (127.0.0.1:1), so a sync fails as "offline" and never touches this mail; the mail
 //! goes straight into the cache through `dealbox_core::cache::store_messages`.
 #![allow(clippy::unwrap_used)]
 
@@ -151,15 +152,16 @@ fn account(core: &Core, name: &str, email: &str, display: &str) -> i64 {
     if let Ok(a) = core.accounts().find(name) {
         return a.id;
     }
-    let ep = |port| Endpoint { host: "127.0.0.1".into(), port, security: Security::Tls };
+    // Port 1 on loopback: nothing listens there, so a sync never replaces this sample mail.
+    let ep = || Endpoint { host: "127.0.0.1".into(), port: 1, security: Security::Tls };
     let new = NewAccount {
         name: name.into(),
         email: email.into(),
         display_name: display.into(),
         addresses: vec![],
         username: email.into(),
-        imap: ep(10993),
-        smtp: ep(10465),
+        imap: ep(),
+        smtp: ep(),
         credential: Credential::Command("echo x".into()),
         trust_ca_pem: None,
         insecure: false,

@@ -175,6 +175,7 @@ pub async fn test_connection(input: AccountInput, password: Option<String>) -> R
 /// Save the account; the password goes to the OS keyring (or the password command is stored).
 #[tauri::command]
 pub async fn add_account(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     input: AccountInput,
     password: Option<String>,
@@ -182,5 +183,6 @@ pub async fn add_account(
     let new = new_account(&input)?;
     let pw = password.filter(|p| !p.is_empty()).map(Sensitive::new);
     let a = blocking(&state, move |c| c.accounts().add(&new, pw.as_ref())).await?;
+    crate::sync_cmds::accounts_changed(&app);
     Ok(a.into())
 }

@@ -381,8 +381,12 @@ pub fn typescript() -> String {
         MessageViewDto::decl(&cfg),
         ChangeDto::decl(&cfg),
         crate::sync_cmds::SyncEventDto::decl(&cfg),
-        crate::sync_cmds::SyncResultDto::decl(&cfg),
         crate::sync_cmds::SyncStatusDto::decl(&cfg),
+        crate::crm_cmds::CrmPersonDto::decl(&cfg),
+        crate::crm_cmds::CrmDealDto::decl(&cfg),
+        crate::crm_cmds::CrmActivityDto::decl(&cfg),
+        crate::crm_cmds::CrmOutcomeDto::decl(&cfg),
+        crate::crm_cmds::CrmSidebarDto::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by `UPDATE_TYPES=1 cargo test -p dealbox typescript_bindings`.\n\

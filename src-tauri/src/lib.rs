@@ -3,18 +3,18 @@
 #![forbid(unsafe_code)]
 
 pub mod commands;
+pub mod crm_cmds;
 pub mod dto;
 pub mod sanitize;
 pub mod sync_cmds;
 
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use clap::Parser;
 use dealbox_core::Core;
 use tauri::webview::NewWindowResponse;
-use tauri::{Url, WebviewUrl, WebviewWindowBuilder};
+use tauri::{Manager, Url, WebviewUrl, WebviewWindowBuilder};
 
 use dto::UiError;
 
@@ -34,8 +34,6 @@ pub struct Args {
 pub struct AppState {
     pub profile_dir: PathBuf,
     core: Result<Arc<Core>, UiError>,
-    /// A "Sync now" is running; further presses merge into it.
-    pub syncing: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -56,7 +54,7 @@ impl AppState {
         if let Err(e) = &core {
             tracing::error!("cannot open the profile {}: {}", profile_dir.display(), e.message);
         }
-        Self { profile_dir, core, syncing: Arc::new(AtomicBool::new(false)) }
+        Self { profile_dir, core }
     }
 
     pub fn core(&self) -> Result<Arc<Core>, UiError> {
@@ -95,6 +93,7 @@ pub fn run() {
     } else {
         AppState::open(args.profile.unwrap_or_else(dealbox_core::default_profile_dir))
     };
+    let core = state.core().ok();
 
     let context = tauri::generate_context!("../tauri.conf.json");
     let dev_url = context.config().build.dev_url.clone();
@@ -111,6 +110,7 @@ pub fn run() {
             commands::discover_settings,
             commands::test_connection,
             commands::add_account,
+            crm_cmds::crm_sidebar,
             sync_cmds::sync_now,
             sync_cmds::sync_status,
         ])
@@ -131,7 +131,17 @@ pub fn run() {
                     NewWindowResponse::Deny
                 })
                 .build()?;
+            if let Some(core) = &core {
+                if let Err(e) = sync_cmds::start(app.handle(), core) {
+                    tracing::error!("cannot start syncing: {e}");
+                }
+            }
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::Focused(true) = event {
+                sync_cmds::window_focused(window.app_handle());
+            }
         })
         .run(context);
     if let Err(e) = result {

@@ -1,13 +1,15 @@
-//! Sync from the window: "Sync now" (and the check when the window opens) runs the core's check of
-//! each account; progress and changes reach the UI as `sync-event`s that carry ids, the UI refetches.
+//! Sync in the window, through the core's scheduler (`SyncService`: one task per account, the mail-check
+//! policy, IDLE on the Inbox). The shell starts it, tells it when the window comes to the front and when
+//! Sync is pressed; progress and changes reach the UI as `sync-event`s that carry ids, the UI refetches.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use dealbox_core::store::unix_now;
-use dealbox_core::sync::{self, status, EventSink, SyncEvent, SyncOptions};
+use dealbox_core::sync::service::{ServiceOptions, SyncService, SystemClock};
+use dealbox_core::sync::{status, EventSink, SyncEvent};
+use dealbox_core::Core;
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, Emitter, Manager, State};
 use ts_rs::TS;
 
 use crate::dto::UiError;
@@ -51,22 +53,15 @@ impl From<SyncEvent> for SyncEventDto {
     }
 }
 
-/// How one account's check went.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct SyncResultDto {
-    pub account_id: i64,
-    pub ok: bool,
-    pub code: Option<String>,
-    pub message: String,
-    pub added: u64,
-}
-
-/// What the last checks of an account left behind, for the status line.
+/// What the scheduler and the last checks say about an account, for the status line.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncStatusDto {
     pub account_id: i64,
+    /// A check is running now.
+    pub checking: bool,
+    /// The Inbox is watched with IMAP IDLE (new mail shows up at once).
+    pub idle: bool,
     /// Unix seconds.
     pub last_check: Option<i64>,
     pub last_success: Option<i64>,
@@ -75,95 +70,99 @@ pub struct SyncStatusDto {
     pub failures: u32,
     /// Set after several failed checks in a row: what is wrong and what to do.
     pub problem: Option<String>,
+    /// "in 8 min: owner online", "not scheduled: waiting for the network".
+    pub next_check: Option<String>,
 }
 
-/// Check the accounts (all, or one) now. Presses while a check runs are merged into it.
-#[tauri::command]
-pub async fn sync_now(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    account_id: Option<i64>,
-) -> Result<Vec<SyncResultDto>, UiError> {
-    let core = state.core()?;
-    if state.syncing.swap(true, Ordering::SeqCst) {
-        return Ok(vec![]);
+/// The running scheduler, managed as Tauri state once the window exists.
+pub struct SyncHandle(pub SyncService);
+
+/// Start the scheduler for `core`, sending its events to the main window, and check every account now.
+pub fn start(app: &AppHandle, core: &Core) -> dealbox_core::Result<()> {
+    let handle = app.clone();
+    let events: EventSink = Arc::new(move |e: SyncEvent| {
+        let _ = handle.emit_to("main", SYNC_EVENT, SyncEventDto::from(e));
+    });
+    // The service spawns its tasks on the runtime Tauri's async commands run on.
+    let rt = tauri::async_runtime::handle();
+    let _enter = rt.inner().enter();
+    let service = SyncService::start(core, events, Arc::new(SystemClock), ServiceOptions::default())?;
+    service.window_opened()?;
+    app.manage(SyncHandle(service));
+    Ok(())
+}
+
+/// The window came to the front: check now (the policy merges this with a check already running).
+pub fn window_focused(app: &AppHandle) {
+    if let Some(s) = app.try_state::<SyncHandle>() {
+        if let Err(e) = s.0.window_opened() {
+            tracing::warn!("cannot wake the sync service: {e}");
+        }
     }
-    let _done = ResetOnDrop(state.syncing.clone());
-    let c = core.clone();
-    let accounts = tauri::async_runtime::spawn_blocking(move || {
-        let accounts = c.accounts().list()?;
-        let wanted: Vec<_> = accounts.into_iter().filter(|a| account_id.is_none_or(|id| id == a.id)).collect();
-        // The keyring may block on D-Bus: read the passwords here, off the async threads.
-        Ok::<_, dealbox_core::Error>(
-            wanted
-                .into_iter()
-                .map(|a| {
-                    let pw = a.password(c.secrets.as_ref());
-                    (a, pw)
-                })
-                .collect::<Vec<_>>(),
-        )
+}
+
+fn service<'a>(s: &'a Option<State<'_, SyncHandle>>) -> Result<&'a SyncService, UiError> {
+    s.as_ref().map(|s| &s.inner().0).ok_or_else(|| UiError::internal("the sync service is not running"))
+}
+
+/// Sync pressed: check the accounts (all, or one) now. Returns at once; progress arrives as events.
+#[tauri::command]
+pub fn sync_now(app: AppHandle, account_id: Option<i64>) -> Result<(), UiError> {
+    let state = app.try_state::<SyncHandle>();
+    let svc = service(&state)?;
+    let ids = match account_id {
+        Some(id) => vec![id],
+        None => {
+            let core = app.state::<AppState>().core()?;
+            svc.refresh_accounts()?;
+            core.accounts().list()?.into_iter().map(|a| a.id).collect()
+        }
+    };
+    for id in ids {
+        svc.sync_now(id)?;
+    }
+    Ok(())
+}
+
+/// A new account was added: give it a task (it is checked at once, having never been checked).
+pub fn accounts_changed(app: &AppHandle) {
+    if let Some(s) = app.try_state::<SyncHandle>() {
+        if let Err(e) = s.0.refresh_accounts() {
+            tracing::warn!("cannot refresh the sync service's accounts: {e}");
+        }
+    }
+}
+
+#[tauri::command]
+pub async fn sync_status(app: AppHandle, state: State<'_, AppState>) -> Result<Vec<SyncStatusDto>, UiError> {
+    let core = state.core()?;
+    let rows = tauri::async_runtime::spawn_blocking(move || {
+        let mut out = vec![];
+        for a in core.accounts().list()? {
+            out.push((a.id, status::load(&core.store, a.id)?));
+        }
+        Ok::<_, dealbox_core::Error>(out)
     })
     .await
     .map_err(|e| UiError::internal(format!("a background task failed: {e}")))??;
-
-    let events: EventSink = Arc::new(move |e: SyncEvent| {
-        let _ = app.emit_to("main", SYNC_EVENT, SyncEventDto::from(e));
-    });
-    let opts = SyncOptions { now: unix_now(), ..SyncOptions::default() };
-    let checks =
-        accounts.iter().map(|(acc, pw)| sync::check_account(core.store.clone(), acc, pw.clone(), &opts, &events));
-    let results = futures::future::join_all(checks).await;
-    Ok(accounts
-        .iter()
-        .zip(results)
-        .map(|((acc, _), r)| match r {
-            Ok(r) => SyncResultDto {
-                account_id: acc.id,
-                ok: true,
-                code: None,
-                message: format!("{} new, {} removed", r.added, r.removed),
-                added: r.added,
-            },
-            Err(e) => SyncResultDto {
-                account_id: acc.id,
-                ok: false,
-                code: Some(e.kind.code().into()),
-                message: e.message,
-                added: 0,
-            },
-        })
-        .collect())
-}
-
-#[tauri::command]
-pub async fn sync_status(state: State<'_, AppState>) -> Result<Vec<SyncStatusDto>, UiError> {
-    let core = state.core()?;
-    tauri::async_runtime::spawn_blocking(move || {
-        let mut out = vec![];
-        for a in core.accounts().list()? {
-            let s = status::load(&core.store, a.id)?;
-            out.push(SyncStatusDto {
-                account_id: a.id,
+    let sync = app.try_state::<SyncHandle>();
+    let now = unix_now();
+    Ok(rows
+        .into_iter()
+        .map(|(id, s)| {
+            let live = sync.as_ref().map(|svc| svc.0.state(id)).unwrap_or_default();
+            SyncStatusDto {
+                account_id: id,
+                checking: live.checking,
+                idle: live.idle_connected,
+                next_check: live.next_check.map(|n| n.describe(now)),
                 last_check: s.last_check,
                 last_success: s.last_success,
                 problem: s.problem().map(|p| p.message),
                 last_error: s.last_error,
                 last_error_code: s.last_error_kind,
                 failures: s.failures,
-            });
-        }
-        Ok(out)
-    })
-    .await
-    .map_err(|e| UiError::internal(format!("a background task failed: {e}")))?
-    .map_err(|e: dealbox_core::Error| e.into())
-}
-
-struct ResetOnDrop(Arc<std::sync::atomic::AtomicBool>);
-
-impl Drop for ResetOnDrop {
-    fn drop(&mut self) {
-        self.0.store(false, Ordering::SeqCst);
-    }
+            }
+        })
+        .collect())
 }

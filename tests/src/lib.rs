@@ -219,7 +219,21 @@ pub fn cli_binary() -> &'static Path {
             return PathBuf::from(p);
         }
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let out = Command::new(cargo)
+        let mut cmd = Command::new(cargo);
+        // `cargo test` gives the test process its package's variables (CARGO_MANIFEST_DIR, CARGO_PKG_NAME, ...).
+        // Build scripts watch some of them (ring: rerun-if-env-changed=CARGO_MANIFEST_DIR), so passing them on
+        // would rebuild half the dependency tree here, and again in the next plain `cargo build`.
+        for (key, _) in std::env::vars_os() {
+            let k = key.to_string_lossy();
+            let package_var = k.starts_with("CARGO_PKG_")
+                || k.starts_with("CARGO_MANIFEST_")
+                || ["CARGO_CRATE_NAME", "CARGO_BIN_NAME", "CARGO_PRIMARY_PACKAGE", "CARGO_TARGET_TMPDIR", "OUT_DIR"]
+                    .contains(&k.as_ref());
+            if package_var {
+                cmd.env_remove(&key);
+            }
+        }
+        let out = cmd
             .args([
                 "build",
                 "--quiet",

@@ -13,6 +13,7 @@
 #[path = "../../src-tauri/examples/fill_profile.rs"]
 mod fill_profile;
 
+use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -41,11 +42,11 @@ fn prerequisites() -> Result<(PathBuf, PathBuf), String> {
             std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
         target.join("release/dealbox")
     });
+    const BUILD: &str = "cd ui && npm run build; cargo build --release -p dealbox --features dealbox/custom-protocol";
     if !app.is_file() {
-        missing.push(format!(
-            "the app at {} (build it: cd ui && npm run build; cargo build --release -p dealbox --features dealbox/custom-protocol)",
-            app.display()
-        ));
+        missing.push(format!("the app at {} (build it: {BUILD})", app.display()));
+    } else if let Some(newer) = newer_source_than(&app) {
+        missing.push(format!("a fresh app: {} is older than {} (rebuild: {BUILD})", app.display(), newer.display()));
     }
     let home_driver = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver"));
     let driver = std::env::var_os("TAURI_DRIVER")
@@ -67,6 +68,26 @@ fn prerequisites() -> Result<(PathBuf, PathBuf), String> {
     }
 }
 
+/// A source file of the app (shell, UI, core) changed after `binary` was built, so testing it would test old code.
+fn newer_source_than(binary: &Path) -> Option<PathBuf> {
+    let built = std::fs::metadata(binary).and_then(|m| m.modified()).ok()?;
+    let root = workspace_root();
+    let mut stack: Vec<PathBuf> =
+        ["src-tauri/src", "src-tauri/capabilities", "ui/src", "crates/core/src", "tauri.conf.json", "ui/index.html"]
+            .iter()
+            .map(|p| root.join(p))
+            .collect();
+    while let Some(p) = stack.pop() {
+        let Ok(meta) = std::fs::metadata(&p) else { continue };
+        if meta.is_dir() {
+            stack.extend(std::fs::read_dir(&p).into_iter().flatten().flatten().map(|e| e.path()));
+        } else if meta.modified().is_ok_and(|m| m > built) {
+            return Some(p);
+        }
+    }
+    None
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -85,16 +106,21 @@ struct Session {
     _driver: Driver,
 }
 
-/// Start tauri-driver and the app on `profile`; `None` (after saying why) when prerequisites are missing.
-async fn start(profile: &Path) -> Option<Session> {
-    let (app, driver) = match prerequisites() {
-        Ok(p) => p,
+/// The app and tauri-driver, or `None` after saying what is missing (a failure with `DEALBOX_E2E=1`).
+fn ready() -> Option<(PathBuf, PathBuf)> {
+    match prerequisites() {
+        Ok(p) => Some(p),
         Err(missing) => {
             assert!(std::env::var_os("DEALBOX_E2E").is_none(), "DEALBOX_E2E is set but this is missing: {missing}");
             eprintln!("SKIPPED (end-to-end): missing {missing}");
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// Start tauri-driver and the app on `profile`; `None` when prerequisites are missing.
+async fn start(profile: &Path) -> Option<Session> {
+    let (app, driver) = ready()?;
     let (port, native_port) = (free_port(), free_port());
     let child = Command::new(driver)
         .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
@@ -159,7 +185,7 @@ async fn the_mailbox_lists_only_visible_rows_and_shows_markup_in_subjects_as_tex
     let info: Value = c
         .execute(
             "return { rows: document.querySelectorAll('[role=option]').length,
-                      nav: document.querySelector('nav').innerText,
+                      nav: document.querySelector('nav').textContent,
                       subjects: [...document.querySelectorAll('.subject')].map(e => e.textContent),
                       injected: document.querySelectorAll('.list img, .list script, .list b').length }",
             vec![],
@@ -231,5 +257,100 @@ async fn an_email_frame_cannot_reach_the_tauri_ipc() {
     assert_eq!(inside["parentIpc"], "blocked", "the email frame can reach the app's IPC: {inside}");
     assert_eq!(inside["scripts"], 0, "a script survived sanitising: {inside}");
     assert_eq!(inside["remoteImgs"], 0, "remote images are in the frame before 'Load images': {inside}");
+    s.client.close().await.unwrap();
+}
+
+/// Deliver a plain message through the test server's MX port (no AUTH, local domain only).
+fn deliver(mx: &str, to: &str, subject: &str) {
+    let stream = TcpStream::connect(mx).unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut w = stream;
+    let mut expect = |code: &str| {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            reader.read_line(&mut line).unwrap();
+            if line.len() < 4 || line.as_bytes()[3] != b'-' {
+                break;
+            }
+        }
+        assert!(line.starts_with(code), "SMTP said {line:?}, expected {code}");
+    };
+    expect("220");
+    for (cmd, code) in [
+        ("EHLO e2e.example.test".to_string(), "250"),
+        ("MAIL FROM:<jane.roe@example.test>".to_string(), "250"),
+        (format!("RCPT TO:<{to}>"), "250"),
+        ("DATA".to_string(), "354"),
+    ] {
+        write!(w, "{cmd}\r\n").unwrap();
+        expect(code);
+    }
+    write!(
+        w,
+        "From: Jane Roe <jane.roe@example.test>\r\nTo: <{to}>\r\nSubject: {subject}\r\n\r\nHere is the signed contract.\r\n.\r\n"
+    )
+    .unwrap();
+    expect("250");
+    write!(w, "QUIT\r\n").unwrap();
+}
+
+#[tokio::test]
+async fn mail_delivered_while_the_window_is_open_shows_up_after_sync() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    if ready().is_none() {
+        return;
+    }
+    let Some(ms) = dealbox_tests::MailServer::require() else { return };
+    let profile = dealbox_tests::Profile::new();
+    let password_command = format!("echo {}", ms.password("carol"));
+    profile
+        .run(&[
+            "account",
+            "add",
+            "--name",
+            "work",
+            "--email",
+            ms.email("carol"),
+            "--user",
+            "carol",
+            "--imap",
+            &ms.imaps(),
+            "--imap-security",
+            "tls",
+            "--smtp",
+            &ms.smtps(),
+            "--smtp-security",
+            "tls",
+            "--trust-ca",
+            &ms.ca_pem().to_string_lossy(),
+            "--password-command",
+            &password_command,
+            "--fetch",
+            "all",
+        ])
+        .assert_ok();
+    let Some(s) = start(profile.path()).await else { return };
+    let c = &s.client;
+    // The window checks the account as it opens.
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::XPath("//nav//p[starts-with(normalize-space(.), 'Checked')]"))
+        .await
+        .unwrap_or_else(|e| panic!("the first check did not finish: {e}"));
+
+    let subject = format!("Signed contract {}", std::process::id());
+    deliver(&ms.addr("MAIL_SMTP_MX_PORT"), ms.email("carol"), &subject);
+    c.find(Locator::Css("button.sync")).await.unwrap().click().await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::XPath(&format!(
+            "//*[@role='option']//span[contains(@class, 'subject')][. = '{subject}']"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("the delivered message did not appear after Sync: {e}"));
+    let top: Value =
+        c.execute("return document.querySelector('[role=option] .from').textContent", vec![]).await.unwrap();
+    assert_eq!(top, "Jane Roe", "the new message should be the newest row");
     s.client.close().await.unwrap();
 }

@@ -62,7 +62,20 @@ fn profile(user: &str, smtp_port: u16) -> (tempfile::TempDir, Core, Account) {
 }
 
 /// Raw messages in `folder` of `acc` whose Message-ID is `mid`, with their UIDs and flags.
+/// Delivery through Postfix is asynchronous: poll (with a deadline) until the message is there; absent
+/// messages are reported after the deadline.
 async fn fetch_by_message_id(acc: &Account, folder: &str, mid: &str) -> Vec<(u32, Vec<String>, Vec<u8>)> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let found = fetch_once(acc, folder, mid).await;
+        if !found.is_empty() || std::time::Instant::now() >= deadline {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn fetch_once(acc: &Account, folder: &str, mid: &str) -> Vec<(u32, Vec<String>, Vec<u8>)> {
     let pw = dealbox_core::Sensitive::new(format!("{}-pw", acc.username));
     let mut s = imap::connect(acc, &pw, t()).await.unwrap();
     s.select(folder).await.unwrap();
@@ -391,4 +404,54 @@ async fn a_message_over_the_servers_size_limit_is_parked_before_upload() {
     assert!(why.contains("at most 52428800 bytes") && why.contains(&built.raw.len().to_string()), "{why}");
     let (_d2, _c2, bob) = profile("bob", 10465);
     assert!(fetch_by_message_id(&bob, "INBOX", &built.message_id).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forwarding_inline_and_as_attachment_carries_the_original() {
+    let (_d1, bob_core, bob) = profile("bob", 10465);
+    let (dir, core, alice) = profile("alice", 10465);
+    let (_d3, _c3, carol) = profile("carol", 10465);
+    let original = Draft {
+        to: vec!["alice@example.test".into()],
+        subject: "Quote for Q3".into(),
+        text: "The quote is 12,000 EUR.\n".into(),
+        ..Default::default()
+    };
+    let (_, first) = outbox::enqueue(&bob_core.store, &bob, &original).unwrap();
+    outbox::flush(&bob_core, &bob, t()).await.unwrap();
+    let got = fetch_by_message_id(&alice, "INBOX", &first.message_id).await;
+    let (uid, _, raw) = &got[0];
+    let folder = cache::upsert_folder(&core.store, alice.id, "INBOX", "Inbox", Some("/"), Some("inbox")).unwrap();
+    let ids = cache::store_messages(
+        &core.store,
+        alice.id,
+        folder,
+        &[cache::Fetched { uid: *uid, flags: vec![], modseq: None, size: raw.len() as u64, raw, internal_date: None }],
+    )
+    .unwrap();
+
+    let mut inline = reply::forward(&core.store, ids[0], false, dir.path()).unwrap();
+    assert_eq!(inline.subject, "Fwd: Quote for Q3");
+    inline.to = vec!["carol@example.test".into()];
+    let (_, fwd1) = outbox::enqueue(&core.store, &alice, &inline).unwrap();
+
+    let mut attached = reply::forward(&core.store, ids[0], true, dir.path()).unwrap();
+    attached.to = vec!["carol@example.test".into()];
+    let (_, fwd2) = outbox::enqueue(&core.store, &alice, &attached).unwrap();
+    let r = outbox::flush(&core, &alice, t()).await.unwrap();
+    assert_eq!(r.sent.len(), 2, "{r:?}");
+
+    let m1 = fetch_by_message_id(&carol, "INBOX", &fwd1.message_id).await;
+    let p1 = mail_parser::MessageParser::default().parse(&m1[0].2).unwrap();
+    let text = p1.body_text(0).unwrap();
+    assert!(text.contains("Forwarded message") && text.contains("The quote is 12,000 EUR."), "{text}");
+
+    let m2 = fetch_by_message_id(&carol, "INBOX", &fwd2.message_id).await;
+    let p2 = mail_parser::MessageParser::default().parse(&m2[0].2).unwrap();
+    use mail_parser::MimeHeaders;
+    let part = p2.attachments().next().expect("the original is attached");
+    assert_eq!(part.content_type().map(|c| c.ctype()), Some("message"));
+    let inner = part.message().expect("attached as message/rfc822");
+    assert_eq!(inner.subject(), Some("Quote for Q3"));
+    assert_eq!(inner.message_id(), Some(first.message_id.as_str()));
 }

@@ -1,4 +1,4 @@
-//! SIGKILL `dealbox-cli sync` in the middle of a 1,000-message sync, several times, then sync again:
+//! SIGKILL `dealbox-cli sync` in the middle of a 1,000-message sync, 20 times, then sync again:
 //! the database is intact, the cache equals the server, nothing is duplicated.
 
 #![allow(clippy::unwrap_used)]
@@ -32,10 +32,11 @@ fn sync_killed_at_random_points_then_resumed_leaves_an_exact_cache() {
             .spawn()
             .expect("spawn dealbox-cli sync")
     };
-    // Kill points spread over the sync (fault injection, not synchronisation): early, during headers,
-    // during bodies. Five kills, not twenty, to keep the suite short.
+    // Twenty kill points spread over the sync (fault injection, not synchronisation): during connect and
+    // LIST, during the headers pass, during the bodies. Each run resumes where the killed ones left off.
     let mut killed_mid_way = 0;
-    for delay_ms in [40u64, 150, 300, 500, 800] {
+    for i in 0..20u64 {
+        let delay_ms = ((i * 7) % 20 + 1) * 60; // 60 ms .. 1.2 s, shuffled
         let mut child = run();
         std::thread::sleep(Duration::from_millis(delay_ms));
         if child.try_wait().expect("try_wait").is_none() {

@@ -105,15 +105,44 @@ describe('App', () => {
     expect(await screen.findByText('1 message')).toBeTruthy();
   });
 
-  it('checks for mail when the window opens and on the Sync button, showing the status per account', async () => {
+  it('checks for mail on the Sync button and shows the status per account', async () => {
     const backend = new MemoryBackend(twoAccounts(3));
     render(App, { props: { backend } });
-    await waitFor(() => expect(backend.calls.filter((c) => c.startsWith('syncNow'))).toHaveLength(1));
+    expect(await screen.findAllByText('Not checked yet')).toHaveLength(2);
+    await fireEvent.click(screen.getByRole('button', { name: /Sync/ }));
     await waitFor(() => expect(screen.getAllByText(/^Checked just now$/)).toHaveLength(2));
     backend.incoming = [message(30_000, 1, 'INBOX', { subject: 'Fresh lead', timestamp: 1_790_000_000 })];
     backend.syncError = { accountId: 2, code: 'auth', message: 'the server rejected the password' };
     await fireEvent.click(screen.getByRole('button', { name: /Sync/ }));
     expect(await screen.findByText('Fresh lead')).toBeTruthy();
     expect(await screen.findByText('Login failed — fix the password')).toBeTruthy();
+  });
+
+  it('shows what the CRM knows about the open message, escaped', async () => {
+    const data = twoAccounts(0);
+    data.messages = [message(1, 1, 'INBOX', { subject: 'Renewal', fromName: 'Jane Roe', from: 'jane@acme.test' })];
+    const backend = new MemoryBackend(data);
+    backend.crm.set(1, {
+      messageId: 1,
+      people: [
+        { role: 'from', name: 'Jane Roe', address: 'jane@acme.test', contact: 'Jane Roe', company: '<b>ACME</b> Corp', lead: null, ours: false },
+      ],
+      responsible: 'Marco Rossi',
+      openDeals: [{ id: 7, title: 'Renewal 2027', stage: 'Proposal', amount: '12000.00 EUR' }],
+      recent: [{ timestamp: 1_780_000_000, direction: 'in', subject: 'Pricing question', messageId: null }],
+      outcome: { kind: 'linked', what: 'contact Jane Roe · deal Renewal 2027', reason: '', chooseDeal: false },
+      warnings: [],
+    });
+    render(App, { props: { backend } });
+    await screen.findByText('Renewal');
+    await fireEvent.keyDown(window, { key: 'j' });
+    const aside = await screen.findByRole('complementary', { name: 'CRM' });
+    await waitFor(() => expect(aside.textContent).toContain('Renewal 2027'));
+    expect(aside.textContent).toContain('Linked to contact Jane Roe · deal Renewal 2027');
+    expect(aside.textContent).toContain('<b>ACME</b> Corp');
+    expect(aside.querySelector('b')).toBeNull();
+    expect(aside.textContent).toContain('Marco Rossi');
+    expect(aside.textContent).toContain('12000.00 EUR');
+    expect(aside.textContent).not.toContain('No CRM data yet');
   });
 });

@@ -50,6 +50,12 @@ enum Command {
     Sync(sync_cmd::SyncArgs),
     /// Each mailbox's sync state: last check, next check and why, problems.
     Status(sync_cmd::StatusArgs),
+    /// Mark a message read/unread, flagged, answered (at once locally, on the server with the next sync).
+    Mark(sync_cmd::MarkArgs),
+    /// Move a message to another folder (or archive, junk, trash).
+    Move(sync_cmd::MoveArgs),
+    /// Delete a message (to Trash).
+    Delete(sync_cmd::DeleteArgs),
     /// The CRM: contacts, companies, leads, deals, the team, rules and what happened to each message.
     #[command(subcommand)]
     Crm(Box<crm_cmd::CrmCmd>),
@@ -117,6 +123,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Draft(c) => send_cmd::draft_cmd(&core, c),
         Command::Sync(a) => sync_cmd::sync(&core, a),
         Command::Status(a) => sync_cmd::status(&core, a),
+        Command::Mark(a) => sync_cmd::mark(&core, a),
+        Command::Move(a) => sync_cmd::move_message(&core, a),
+        Command::Delete(a) => sync_cmd::delete(&core, a),
         Command::Crm(cmd) => crm_cmd::run(&core, *cmd),
         Command::Demo(cmd) => demo_cmd::run(cmd),
     }

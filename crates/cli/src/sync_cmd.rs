@@ -185,22 +185,13 @@ fn ago(now: i64, t: i64) -> String {
     format!("{when} UTC ({} ago)", human_duration(now - t))
 }
 
-/// The "route existing clients to assigned managers" setting (CRM), off unless set.
-fn routing_on(core: &Core) -> bool {
-    let Ok(conn) = core.store.conn() else { return false };
-    conn.query_row("SELECT value FROM settings WHERE key = 'route_to_managers'", [], |r| r.get::<_, String>(0))
-        .map(|v| matches!(v.as_str(), "1" | "true" | "on"))
-        .unwrap_or(false)
-}
-
 pub fn status(core: &Core, a: StatusArgs) -> anyhow::Result<()> {
     let now = unix_now();
     // The CLI runs on the owner's machine: the owner is online while it runs.
     let presence = Presence { owner_online: true, any_user_online: true, network_up: true };
-    let routing = routing_on(core);
     for acc in accounts(core, &a.account)? {
         let s = status::load(&core.store, acc.id)?;
-        let next = s.next_check(now, presence, routing);
+        let next = s.next_check(now, presence, status::routing_on(&core.store, acc.id));
         let pending = queue::pending(&core.store, acc.id)?;
         let parked = pending.iter().filter(|p| p.parked).count();
         if a.json {
@@ -242,5 +233,78 @@ pub fn status(core: &Core, a: StatusArgs) -> anyhow::Result<()> {
         }
         println!("  IDLE:        not connected (the app keeps an IDLE connection while it runs)");
     }
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct MarkArgs {
+    /// The message id (from `list --json`).
+    message: i64,
+    #[arg(long, conflicts_with = "unread")]
+    read: bool,
+    #[arg(long)]
+    unread: bool,
+    #[arg(long, conflicts_with = "unflag")]
+    flag: bool,
+    #[arg(long)]
+    unflag: bool,
+    /// Mark as answered.
+    #[arg(long)]
+    answered: bool,
+}
+
+#[derive(Args)]
+pub struct MoveArgs {
+    /// The message id (from `list --json`).
+    message: i64,
+    /// Destination: server name, display name, or a role (inbox, archive, junk, trash, sent, drafts).
+    folder: String,
+}
+
+#[derive(Args)]
+pub struct DeleteArgs {
+    /// The message id (from `list --json`). Moves it to Trash; in Trash it is deleted for good.
+    message: i64,
+}
+
+const LATER: &str = "it reaches the server with the next sync";
+
+pub fn mark(core: &Core, a: MarkArgs) -> anyhow::Result<()> {
+    let mut changes = Vec::new();
+    if a.read || a.unread {
+        changes.push((queue::LocalChange::Seen(a.read), if a.read { "read" } else { "unread" }));
+    }
+    if a.flag || a.unflag {
+        changes.push((queue::LocalChange::Flagged(a.flag), if a.flag { "flagged" } else { "not flagged" }));
+    }
+    if a.answered {
+        changes.push((queue::LocalChange::Answered(true), "answered"));
+    }
+    if changes.is_empty() {
+        return Err(Error::config("say what to mark: --read, --unread, --flag, --unflag or --answered").into());
+    }
+    for (c, _) in &changes {
+        queue::apply(&core.store, a.message, c)?;
+    }
+    let what: Vec<&str> = changes.iter().map(|c| c.1).collect();
+    println!("Marked message {} as {}; {LATER}.", a.message, what.join(" and "));
+    Ok(())
+}
+
+pub fn move_message(core: &Core, a: MoveArgs) -> anyhow::Result<()> {
+    let change = match a.folder.to_lowercase().as_str() {
+        "archive" => queue::LocalChange::Archive,
+        "junk" | "spam" => queue::LocalChange::Spam,
+        "trash" => queue::LocalChange::Delete,
+        _ => queue::LocalChange::Move(a.folder.clone()),
+    };
+    queue::apply(&core.store, a.message, &change)?;
+    println!("Moved message {} to {}; {LATER}.", a.message, crate::mail_cmd::clean(&a.folder));
+    Ok(())
+}
+
+pub fn delete(core: &Core, a: DeleteArgs) -> anyhow::Result<()> {
+    queue::apply(&core.store, a.message, &queue::LocalChange::Delete)?;
+    println!("Deleted message {}; {LATER}.", a.message);
     Ok(())
 }

@@ -16,10 +16,3 @@ ALTER TABLE pending_changes ADD COLUMN parked INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX pending_changes_account ON pending_changes (account_id, parked, id);
 -- The folder's UIDVALIDITY when the change was queued: a recreated folder's UIDs name other messages.
 ALTER TABLE pending_changes ADD COLUMN uidvalidity INTEGER;
-
--- Threading looks messages up by In-Reply-To and by base subject for every stored message; without these
--- indexes each lookup scanned the table (quadratic on a first sync). The (account_id, message_id) index keeps
--- the planner from scanning an account_id-prefixed index for Message-ID lookups.
-CREATE INDEX messages_in_reply_to ON messages (account_id, in_reply_to) WHERE in_reply_to IS NOT NULL;
-CREATE INDEX messages_subject_lower ON messages (account_id, lower(subject), date);
-CREATE INDEX messages_account_message_id ON messages (account_id, message_id);

@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0003_sync_status"),
     migration!("0004_drafts"),
     migration!("0005_crm"),
+    migration!("0006_sync_indexes"),
 ];
 
 /// The schema version this build writes.

@@ -23,9 +23,19 @@ describe('format', () => {
   });
 
   it('says in plain words how the last check went', () => {
-    const base = { lastCheck: 1000, lastSuccess: 1000, lastError: null, lastErrorCode: null, failures: 0, problem: null };
+    const base = {
+      checking: false,
+      lastCheck: 1000,
+      lastSuccess: 1000,
+      lastError: null,
+      lastErrorCode: null,
+      failures: 0,
+      problem: null,
+      nextCheck: 'in 8 min: owner online',
+    };
     expect(syncLine(undefined, 2000, false).text).toBe('Not checked yet');
-    expect(syncLine(base, 1000 + 120, false).text).toBe('Checked 2 min ago');
+    expect(syncLine(base, 1000 + 120, false)).toEqual({ text: 'Checked 2 min ago', bad: false, detail: 'Next check in 8 min: owner online' });
+    expect(syncLine({ ...base, checking: true }, 1000, false).text).toBe('Checking for mail…');
     expect(syncLine(base, 1000, true).text).toBe('Checking for mail…');
     const failed = { ...base, lastCheck: 1100, lastError: 'rejected the password', lastErrorCode: 'auth', failures: 1 };
     expect(syncLine(failed, 1200, false)).toEqual({ text: 'Login failed — fix the password', bad: true, detail: 'rejected the password' });

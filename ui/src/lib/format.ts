@@ -58,11 +58,22 @@ export interface SyncLine {
 
 /** The per-account status line in plain words. */
 export function syncLine(
-  s: { lastCheck: number | null; lastSuccess: number | null; lastError: string | null; lastErrorCode: string | null; failures: number; problem: string | null } | undefined,
+  s:
+    | {
+        checking: boolean;
+        lastCheck: number | null;
+        lastSuccess: number | null;
+        lastError: string | null;
+        lastErrorCode: string | null;
+        failures: number;
+        problem: string | null;
+        nextCheck: string | null;
+      }
+    | undefined,
   now: number,
-  syncing: boolean,
+  checking: boolean,
 ): SyncLine {
-  if (syncing) return { text: 'Checking for mail…', bad: false };
+  if (checking || s?.checking) return { text: 'Checking for mail…', bad: false };
   if (!s || s.lastCheck === null) return { text: 'Not checked yet', bad: false };
   if (s.failures > 0 && s.lastError) {
     const what =
@@ -77,7 +88,8 @@ export function syncLine(
               : 'Sync failed';
     return { text: what, bad: true, detail: s.problem ?? s.lastError };
   }
-  return { text: `Checked ${ago(s.lastSuccess ?? s.lastCheck, now)}`, bad: false };
+  const next = s.nextCheck ? `Next check ${s.nextCheck}` : undefined;
+  return { text: `Checked ${ago(s.lastSuccess ?? s.lastCheck, now)}`, bad: false, detail: next };
 }
 
 export function initials(nameOrAddr: string): string {

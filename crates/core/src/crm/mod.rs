@@ -12,6 +12,7 @@ pub mod cached;
 pub mod csv;
 pub mod import;
 pub mod model;
+pub mod new_mail;
 pub mod process;
 pub mod repo;
 pub mod rules;

@@ -5,9 +5,12 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::Duration;
 
-use async_imap::imap_proto::types::{AttributeValue, MailboxDatum, NameAttribute, ResponseCode, Status};
+use async_imap::imap_proto::types::{
+    AttributeValue, MailboxDatum, NameAttribute, ResponseCode, Status, StatusAttribute,
+};
 use async_imap::imap_proto::{RequestId, Response};
 
+use super::plan;
 use crate::error::{Error, ErrorKind, Result};
 use crate::imap::{ImapSession, Timeouts};
 
@@ -26,6 +29,8 @@ pub struct ListEntry {
     pub name: String,
     pub delimiter: Option<String>,
     pub attributes: Vec<String>,
+    /// From LIST-STATUS (RFC 5819), when the server offers it with CONDSTORE.
+    pub status: Option<plan::Cursor>,
 }
 
 /// A fetched message (or header), owned.
@@ -329,20 +334,56 @@ impl Conn {
         Ok(true)
     }
 
-    /// LIST every folder (with SPECIAL-USE attributes when offered).
+    /// LIST every folder (with SPECIAL-USE attributes when offered). With LIST-STATUS and CONDSTORE the same
+    /// round trip also brings each folder's UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ, so unchanged folders need
+    /// no SELECT at all.
     pub async fn list(&mut self) -> Result<Vec<ListEntry>> {
-        let cmd = if self.has_cap("SPECIAL-USE") { "LIST \"\" \"*\" RETURN (SPECIAL-USE)" } else { "LIST \"\" \"*\"" };
+        let mut ret = Vec::new();
+        if self.has_cap("SPECIAL-USE") {
+            ret.push("SPECIAL-USE");
+        }
+        if self.has_cap("LIST-STATUS") && self.has_cap("CONDSTORE") {
+            ret.push("STATUS (UIDVALIDITY UIDNEXT HIGHESTMODSEQ)");
+        }
+        let cmd = if ret.is_empty() {
+            "LIST \"\" \"*\"".to_string()
+        } else {
+            format!("LIST \"\" \"*\" RETURN ({})", ret.join(" "))
+        };
         let mut out = Vec::new();
-        self.run(cmd, |r| {
-            if let Response::MailboxData(MailboxDatum::List { name_attributes, delimiter, name }) = r {
+        let mut statuses: Vec<(String, plan::Cursor)> = Vec::new();
+        self.run(&cmd, |r| match r {
+            Response::MailboxData(MailboxDatum::List { name_attributes, delimiter, name }) => {
                 out.push(ListEntry {
                     name: name.to_string(),
                     delimiter: delimiter.as_ref().map(|d| d.to_string()),
                     attributes: name_attributes.iter().map(name_attr).collect(),
+                    status: None,
                 });
             }
+            Response::MailboxData(MailboxDatum::Status { mailbox, status }) => {
+                let mut c = plan::Cursor::default();
+                let (mut has_uv, mut has_un) = (false, false);
+                for a in status {
+                    match a {
+                        StatusAttribute::UidValidity(v) => (c.uidvalidity, has_uv) = (*v, true),
+                        StatusAttribute::UidNext(v) => (c.uidnext, has_un) = (*v, true),
+                        StatusAttribute::HighestModSeq(v) => c.highestmodseq = Some(*v),
+                        _ => {}
+                    }
+                }
+                if has_uv && has_un {
+                    statuses.push((mailbox.to_string(), c));
+                }
+            }
+            _ => {}
         })
         .await?;
+        for (name, c) in statuses {
+            if let Some(e) = out.iter_mut().find(|e| e.name == name) {
+                e.status = Some(c);
+            }
+        }
         Ok(out)
     }
 

@@ -103,11 +103,18 @@ async fn sync_folder(
     opts: &SyncOptions,
     events: &EventSink,
 ) -> Result<FolderResult> {
+    let caps = ServerCaps { condstore: conn.has_cap("CONDSTORE"), qresync: conn.has_cap("QRESYNC") };
+    // LIST-STATUS already told us this folder's state: skip the SELECT when nothing changed.
+    if let Some(st) = f.status {
+        let old = folders::folder_cursor(store, folder_id)?;
+        if choose_strategy(old, st, caps) == Strategy::Unchanged && !folders::has_header_only(store, folder_id)? {
+            return Ok(FolderResult::default());
+        }
+    }
     let sel = conn.select(&f.name).await?;
     let Some(uidvalidity) = sel.uidvalidity else {
         return Err(Error::new(ErrorKind::Protocol, format!("{}: SELECT {} gave no UIDVALIDITY", conn.host, f.name)));
     };
-    let caps = ServerCaps { condstore: conn.has_cap("CONDSTORE"), qresync: conn.has_cap("QRESYNC") };
     let mut cached = status::cached_state(store, folder_id)?;
     let old = folders::folder_cursor(store, folder_id)?;
     let server_uidnext = sel.uidnext.unwrap_or(0);
@@ -124,6 +131,8 @@ async fn sync_folder(
     let mut listing = Listing { exists: Some(sel.exists), ..Default::default() };
     match strategy {
         Strategy::Unchanged | Strategy::Reset(_) => {}
+        // An empty folder: nothing to list (some servers refuse "1:*" there), everything cached is gone.
+        _ if sel.exists == 0 => listing.all = Some(BTreeSet::new()),
         Strategy::ChangedSince { modseq, qresync } => {
             let fl = conn.uid_fetch_flags("1:*", Some((modseq, qresync))).await?;
             listing.flags = fl.flags;
@@ -140,9 +149,6 @@ async fn sync_folder(
             if !qresync {
                 listing.all = Some(conn.uid_search("ALL").await?);
             }
-        }
-        Strategy::Full if sel.exists == 0 => {
-            listing.all = Some(BTreeSet::new());
         }
         Strategy::Full if cached.is_empty() => {
             listing.wanted = conn.uid_search(window.as_deref().unwrap_or("ALL")).await?;

@@ -16,6 +16,8 @@ pub struct RemoteFolder {
     pub delimiter: Option<String>,
     pub role: Option<&'static str>,
     pub selectable: bool,
+    /// The folder's state from LIST-STATUS, when the server sent it.
+    pub status: Option<Cursor>,
 }
 
 fn role_from_attributes(attrs: &[String]) -> Option<&'static str> {
@@ -92,6 +94,7 @@ pub fn classify(entries: &[ListEntry]) -> Vec<RemoteFolder> {
                 display_name,
                 delimiter: e.delimiter.clone(),
                 selectable,
+                status: e.status,
             }
         })
         .collect();
@@ -197,6 +200,16 @@ pub fn save_cursor(store: &Store, folder_id: i64, c: Option<Cursor>, now: i64) -
     Ok(())
 }
 
+/// True when some cached messages of the folder still wait for their bodies.
+pub fn has_header_only(store: &Store, folder_id: i64) -> Result<bool> {
+    let conn = store.conn()?;
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM messages WHERE folder_id = ?1 AND body_state = 'headers')",
+        [folder_id],
+        |r| r.get(0),
+    )?)
+}
+
 /// Remove every cached message of a folder (FTS rows too); the folder row stays, its cursor is cleared.
 pub fn clear_folder(store: &Store, folder_id: i64) -> Result<usize> {
     let mut conn = store.conn()?;
@@ -227,6 +240,7 @@ mod tests {
             name: name.into(),
             delimiter: Some("/".into()),
             attributes: attrs.iter().map(|s| s.to_string()).collect(),
+            status: None,
         }
     }
 

@@ -167,6 +167,28 @@ pub async fn check_with(
         Ok(r) => status::record_success(&store, account.id, opts.now, r.added, r.removed)?,
         Err(e) => status::record_failure(&store, account.id, opts.now, e)?,
     }
+    if result.is_ok() {
+        // New mail goes through the CRM rules (linked to clients, leads created, or skipped with a reason).
+        let (crm_store, id, now) = (store.clone(), account.id, opts.now);
+        let crm = tokio::task::spawn_blocking(move || crate::crm::new_mail::process_new_mail(&crm_store, id, now))
+            .await
+            .map_err(|e| Error::internal(format!("the CRM task failed: {e}")))
+            .and_then(|r| r);
+        match crm {
+            Ok(r) => {
+                if !r.errors.is_empty() {
+                    tracing::warn!(account = %account.name, errors = ?r.errors, "CRM processing failed for some messages");
+                }
+                if !r.warnings.is_empty() {
+                    // Kept with each outcome (and shown by `crm warnings` / the sidebar); not a sync problem.
+                    tracing::info!(account = %account.name, warnings = ?r.warnings, "CRM processing");
+                }
+            }
+            Err(e) => {
+                tracing::warn!(account = %account.name, error = %e, "CRM processing failed; will retry next check")
+            }
+        }
+    }
     events(SyncEvent::CheckFinished {
         account_id: account.id,
         error: result.as_ref().err().map(|e| e.message.clone()),

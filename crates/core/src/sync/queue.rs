@@ -46,7 +46,6 @@ pub struct Pending {
 
 struct Target {
     account_id: i64,
-    folder_id: i64,
     folder: String,
     role: Option<String>,
     uidvalidity: Option<i64>,
@@ -57,18 +56,17 @@ struct Target {
 fn target(store: &Store, message_id: i64) -> Result<Target> {
     let conn = store.conn()?;
     conn.query_row(
-        "SELECT m.account_id, m.folder_id, f.name, f.role, f.uidvalidity, m.uid, m.flags FROM messages m \
+        "SELECT m.account_id, f.name, f.role, f.uidvalidity, m.uid, m.flags FROM messages m \
          JOIN folders f ON f.id = m.folder_id WHERE m.id = ?1",
         [message_id],
         |r| {
             Ok(Target {
                 account_id: r.get(0)?,
-                folder_id: r.get(1)?,
-                folder: r.get(2)?,
-                role: r.get(3)?,
-                uidvalidity: r.get(4)?,
-                uid: r.get(5)?,
-                flags: r.get(6)?,
+                folder: r.get(1)?,
+                role: r.get(2)?,
+                uidvalidity: r.get(3)?,
+                uid: r.get(4)?,
+                flags: r.get(5)?,
             })
         },
     )
@@ -129,7 +127,6 @@ pub fn apply(store: &Store, message_id: i64, change: &LocalChange) -> Result<()>
     tx.execute("DELETE FROM messages_fts WHERE rowid = ?1", [message_id])?;
     tx.execute("DELETE FROM messages WHERE id = ?1", [message_id])?;
     tx.commit()?;
-    let _ = t.folder_id;
     Ok(())
 }
 
@@ -248,4 +245,83 @@ pub async fn replay(conn: &mut Conn, store: &Store, account_id: i64) -> Result<u
         }
     }
     Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cache::{self, Fetched};
+
+    /// An account with INBOX (3 messages), Archive and Trash; returns (store, message ids).
+    fn setup() -> (Store, Vec<i64>) {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .conn()
+            .unwrap()
+            .execute(
+                "INSERT INTO accounts (name, email, username, imap_host, imap_port, imap_security, smtp_host, smtp_port, \
+                 smtp_security, credential, secret_ref, created_at) VALUES ('a', 'a@x.test', 'a', 'h', 1, 'tls', 'h', 1, \
+                 'tls', 'keyring', 'ref', 0)",
+                [],
+            )
+            .unwrap();
+        let inbox = cache::upsert_folder(&store, 1, "INBOX", "Inbox", Some("/"), Some("inbox")).unwrap();
+        cache::upsert_folder(&store, 1, "Archive", "Archive", Some("/"), Some("archive")).unwrap();
+        let trash = cache::upsert_folder(&store, 1, "Trash", "Trash", Some("/"), Some("trash")).unwrap();
+        let raw = b"From: x@y.test\r\nSubject: hi\r\n\r\nbody\r\n";
+        let msgs: Vec<Fetched<'_>> = (1..=3)
+            .map(|uid| Fetched { uid, flags: vec![], modseq: None, size: 40, raw, internal_date: None })
+            .collect();
+        let mut ids = cache::store_messages(&store, 1, inbox, &msgs).unwrap();
+        ids.extend(cache::store_messages(&store, 1, trash, &msgs[..1]).unwrap());
+        (store, ids)
+    }
+
+    fn flags_of(store: &Store, id: i64) -> String {
+        store.conn().unwrap().query_row("SELECT flags FROM messages WHERE id = ?1", [id], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn flag_changes_apply_at_once_and_queue_once() {
+        let (store, ids) = setup();
+        apply(&store, ids[0], &LocalChange::Seen(true)).unwrap();
+        apply(&store, ids[0], &LocalChange::Seen(true)).unwrap();
+        apply(&store, ids[0], &LocalChange::Flagged(true)).unwrap();
+        assert_eq!(flags_of(&store, ids[0]), "\\Flagged \\Seen");
+        let p = pending(&store, 1).unwrap();
+        let kinds: Vec<(&str, &str)> = p.iter().map(|p| (p.kind.as_str(), p.arg.as_str())).collect();
+        assert_eq!(kinds, vec![("add_flags", "\\Seen"), ("add_flags", "\\Flagged")]);
+        apply(&store, ids[0], &LocalChange::Seen(false)).unwrap();
+        assert_eq!(flags_of(&store, ids[0]), "\\Flagged");
+        assert_eq!(pending(&store, 1).unwrap().last().unwrap().kind, "remove_flags");
+    }
+
+    #[test]
+    fn archive_and_delete_leave_the_folder_at_once_and_queue_a_move() {
+        let (store, ids) = setup();
+        apply(&store, ids[0], &LocalChange::Archive).unwrap();
+        apply(&store, ids[1], &LocalChange::Delete).unwrap();
+        let left: i64 = store
+            .conn()
+            .unwrap()
+            .query_row("SELECT COUNT(*) FROM messages WHERE folder_id = 1", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 1);
+        let p = pending(&store, 1).unwrap();
+        assert_eq!((p[0].kind.as_str(), p[0].arg.as_str(), p[0].uid), ("move", "Archive", 1));
+        assert_eq!((p[1].kind.as_str(), p[1].arg.as_str(), p[1].uid), ("move", "Trash", 2));
+        // Deleting in Trash deletes for good.
+        apply(&store, ids[3], &LocalChange::Delete).unwrap();
+        assert_eq!(pending(&store, 1).unwrap()[2].kind, "expunge");
+    }
+
+    #[test]
+    fn a_missing_destination_is_a_clear_error_and_changes_nothing() {
+        let (store, ids) = setup();
+        let err = apply(&store, ids[0], &LocalChange::Spam).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::NotFound);
+        assert!(err.message.contains("no 'junk' folder"), "{err}");
+        assert!(pending(&store, 1).unwrap().is_empty());
+        assert_eq!(apply(&store, 999, &LocalChange::Seen(true)).unwrap_err().kind, ErrorKind::NotFound);
+    }
 }

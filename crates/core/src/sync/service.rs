@@ -72,7 +72,6 @@ pub struct AccountState {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Env {
     presence: Presence,
-    routing_on: bool,
 }
 
 struct AccountTask {
@@ -100,10 +99,7 @@ pub struct SyncService {
 impl SyncService {
     /// Start one task per account of `core`. Presence starts as "owner online, network up".
     pub fn start(core: &Core, events: EventSink, clock: Arc<dyn Clock>, opts: ServiceOptions) -> Result<Self> {
-        let env = Env {
-            presence: Presence { owner_online: true, any_user_online: true, network_up: true },
-            routing_on: false,
-        };
+        let env = Env { presence: Presence { owner_online: true, any_user_online: true, network_up: true } };
         let (env_tx, _) = watch::channel(env);
         let svc = Self {
             shared: Arc::new(Shared {
@@ -179,9 +175,10 @@ impl SyncService {
         self.shared.env.send_modify(|e| e.presence.network_up = network_up);
     }
 
-    /// "Route existing clients to assigned managers" was switched.
-    pub fn set_routing(&self, on: bool) {
-        self.shared.env.send_modify(|e| e.routing_on = on);
+    /// Decide again now (e.g. after "route existing clients to assigned managers" was switched in the CRM's
+    /// mailbox settings, which the policy reads for each account).
+    pub fn reconsider(&self) {
+        self.shared.env.send_modify(|_| {});
     }
 
     /// What the service knows about an account (checking, IDLE, next check).
@@ -239,7 +236,7 @@ async fn account_loop(
         let now = shared.clock.now();
         let next = match status::load(&shared.store, id) {
             Ok(s) => {
-                let mut input = s.policy_input(now, env.presence, env.routing_on);
+                let mut input = s.policy_input(now, env.presence, status::routing_on(&shared.store, id));
                 input.trigger = trigger;
                 super::policy::next_check(&input)
             }
@@ -260,13 +257,18 @@ async fn account_loop(
             let opts = SyncOptions { now, ..shared.opts.sync.clone() };
             set_state(&shared, id, |s| s.checking = true);
             let check = check_with(shared.store.clone(), &account, &mut conn, password, &opts, &shared.events);
-            tokio::select! {
+            let stopped = tokio::select! {
                 r = check => {
                     if let Err(e) = r {
                         tracing::info!(account = id, error = %e, "check failed");
                     }
+                    false
                 }
-                _ = stop.changed() => break,
+                _ = stop.changed() => true,
+            };
+            if stopped {
+                conn = None; // abandoned mid-command: drop the connection, do not reuse it
+                break;
             }
             set_state(&shared, id, |s| s.checking = false);
             continue;

@@ -106,6 +106,16 @@ pub fn record_failure(store: &Store, account_id: i64, now: i64, e: &Error) -> Re
     Ok(())
 }
 
+/// "Route existing clients to assigned managers" for this mailbox, from the CRM's mailbox settings
+/// (on unless the CRM says otherwise, as in its defaults).
+pub fn routing_on(store: &Store, account_id: i64) -> bool {
+    let Ok(conn) = store.conn() else { return true };
+    conn.query_row("SELECT route_to_manager FROM crm_mailbox_settings WHERE account_id = ?1", [account_id], |r| {
+        r.get::<_, bool>(0)
+    })
+    .unwrap_or(true)
+}
+
 /// The cached messages of a folder: UID -> flags and whether the body is there.
 pub fn cached_state(store: &Store, folder_id: i64) -> Result<BTreeMap<u32, CachedMessage>> {
     let conn = store.conn()?;
@@ -177,6 +187,26 @@ mod tests {
         let s = load(&store, id).unwrap();
         assert_eq!((s.failures, s.problem(), s.last_error.clone()), (0, None, None));
         assert_eq!((s.last_success, s.messages_added), (Some(200), 5));
+    }
+
+    #[test]
+    fn routing_follows_the_crm_mailbox_setting_and_is_on_by_default() {
+        let (store, id) = store_with_account();
+        assert!(routing_on(&store, id), "the CRM's default");
+        store
+            .conn()
+            .unwrap()
+            .execute(
+                "INSERT INTO crm_mailbox_settings (account_id, route_to_manager, updated_at) VALUES (?1, 0, 0)",
+                [id],
+            )
+            .unwrap();
+        assert!(!routing_on(&store, id));
+        // Team online, owner away: routing off means the daily check.
+        let team = Presence { owner_online: false, any_user_online: true, network_up: true };
+        let mut s = load(&store, id).unwrap();
+        s.last_check = Some(0);
+        assert_eq!(s.next_check(60, team, routing_on(&store, id)).reason(), policy::Reason::UserOnlineDaily);
     }
 
     #[test]

@@ -6,12 +6,12 @@ import type {
   AppInfo,
   ChangeDto,
   ConnectionReportDto,
+  CrmSidebarDto,
   FolderDto,
   MessageSummaryDto,
   MessageViewDto,
   ProviderDto,
   SyncEventDto,
-  SyncResultDto,
   SyncStatusDto,
   UiError,
 } from './types';
@@ -35,12 +35,14 @@ export interface Backend {
   getMessage(id: number, allowRemote: boolean): Promise<MessageViewDto>;
   /** Read/unread, flag, delete, archive, spam; the next sync sends it to the server. */
   changeMessage(id: number, change: ChangeDto): Promise<void>;
+  /** What the CRM knows about a cached message and its people. */
+  crmSidebar(messageId: number): Promise<CrmSidebarDto>;
   searchMessages(query: string, accountId: number | null, limit: number): Promise<MessageSummaryDto[]>;
   discoverSettings(email: string): Promise<ProviderDto>;
   testConnection(input: AccountInput, password: string | null): Promise<ConnectionReportDto>;
   addAccount(input: AccountInput, password: string | null): Promise<AccountDto>;
-  /** Check all accounts (or one) now; resolves when done. Presses during a check merge into it ([]). */
-  syncNow(accountId: number | null): Promise<SyncResultDto[]>;
+  /** Ask the scheduler to check all accounts (or one) now. Resolves at once; progress comes as events. */
+  syncNow(accountId: number | null): Promise<void>;
   syncStatus(): Promise<SyncStatusDto[]>;
   /** Subscribe to sync events; resolves to the unsubscribe function. */
   onSyncEvent(handler: (e: SyncEventDto) => void): Promise<() => void>;

@@ -6,12 +6,12 @@ import type {
   AppInfo,
   ChangeDto,
   ConnectionReportDto,
+  CrmSidebarDto,
   FolderDto,
   MessageSummaryDto,
   MessageViewDto,
   ProviderDto,
   SyncEventDto,
-  SyncResultDto,
   SyncStatusDto,
 } from './types';
 
@@ -47,6 +47,8 @@ export class MemoryBackend implements Backend {
   /** When set, syncs of this account fail with it. */
   syncError: { accountId: number; code: string; message: string } | null = null;
   statuses: SyncStatusDto[] = [];
+  /** CRM sidebars by message id; others are empty. */
+  crm = new Map<number, CrmSidebarDto>();
   private listeners = new Set<(e: SyncEventDto) => void>();
 
   constructor(data: MemoryData = {}) {
@@ -120,6 +122,20 @@ export class MemoryBackend implements Backend {
     }
   }
 
+  async crmSidebar(messageId: number): Promise<CrmSidebarDto> {
+    return (
+      this.crm.get(messageId) ?? {
+        messageId,
+        people: [],
+        responsible: null,
+        openDeals: [],
+        recent: [],
+        outcome: null,
+        warnings: [],
+      }
+    );
+  }
+
   async searchMessages(query: string, accountId: number | null, limit: number): Promise<MessageSummaryDto[]> {
     const q = query.toLowerCase();
     return this.messages
@@ -167,10 +183,14 @@ export class MemoryBackend implements Backend {
     for (const l of this.listeners) l(e);
   }
 
-  async syncNow(accountId: number | null): Promise<SyncResultDto[]> {
+  /** Like the scheduler: the check runs after the call returns, reporting through events. */
+  async syncNow(accountId: number | null): Promise<void> {
     this.calls.push(`syncNow ${accountId}`);
+    queueMicrotask(() => this.runChecks(accountId));
+  }
+
+  private runChecks(accountId: number | null): void {
     const now = Math.floor(Date.now() / 1000);
-    const results: SyncResultDto[] = [];
     for (const a of this.accounts.filter((a) => accountId === null || a.id === accountId)) {
       this.emit({ type: 'checkStarted', accountId: a.id });
       const st = this.statuses.find((s) => s.accountId === a.id) ?? emptyStatus(a.id);
@@ -181,7 +201,6 @@ export class MemoryBackend implements Backend {
         st.lastErrorCode = this.syncError.code;
         st.failures += 1;
         this.emit({ type: 'checkFinished', accountId: a.id, error: this.syncError.message });
-        results.push({ accountId: a.id, ok: false, code: this.syncError.code, message: this.syncError.message, added: 0 });
         continue;
       }
       const mine = this.incoming.filter((m) => m.accountId === a.id);
@@ -195,9 +214,7 @@ export class MemoryBackend implements Backend {
       st.lastErrorCode = null;
       st.failures = 0;
       this.emit({ type: 'checkFinished', accountId: a.id, error: null });
-      results.push({ accountId: a.id, ok: true, code: null, message: `${mine.length} new`, added: mine.length });
     }
-    return results;
   }
 
   async syncStatus(): Promise<SyncStatusDto[]> {
@@ -219,6 +236,9 @@ export function emptyStatus(accountId: number): SyncStatusDto {
     lastErrorCode: null,
     failures: 0,
     problem: null,
+    checking: false,
+    idle: false,
+    nextCheck: null,
   };
 }
 

@@ -24,6 +24,7 @@ export function createTauriBackend(): Backend {
     listMessages: (q) => call('list_messages', { ...q }),
     getMessage: (id, allowRemote) => call('get_message', { id, allowRemote }),
     changeMessage: (id, change) => call('change_message', { id, change }),
+    crmSidebar: (messageId) => call('crm_sidebar', { messageId }),
     searchMessages: (query, accountId, limit) => call('search_messages', { query, accountId, limit }),
     discoverSettings: (email) => call('discover_settings', { email }),
     testConnection: (input, password) => call('test_connection', { input, password }),

@@ -61,9 +61,15 @@ export type ChangeDto = { "kind": "seen", value: boolean, } | { "kind": "flagged
 
 export type SyncEventDto = { "type": "progress", accountId: number, folder: string, done: number, total: number, } | { "type": "messagesChanged", accountId: number, folderId: number, } | { "type": "foldersChanged", accountId: number, } | { "type": "checkStarted", accountId: number, } | { "type": "checkFinished", accountId: number, error: string | null, } | { "type": "idle", accountId: number, connected: boolean, };
 
-export type SyncResultDto = { accountId: number, ok: boolean, code: string | null, message: string, added: number, };
-
 export type SyncStatusDto = { accountId: number, 
+/**
+ * A check is running now.
+ */
+checking: boolean, 
+/**
+ * The Inbox is watched with IMAP IDLE (new mail shows up at once).
+ */
+idle: boolean, 
 /**
  * Unix seconds.
  */
@@ -71,4 +77,46 @@ lastCheck: number | null, lastSuccess: number | null, lastError: string | null, 
 /**
  * Set after several failed checks in a row: what is wrong and what to do.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * "in 8 min: owner online", "not scheduled: waiting for the network".
+ */
+nextCheck: string | null, };
+
+export type CrmPersonDto = { 
+/**
+ * from, to or cc.
+ */
+role: string, name: string, address: string, contact: string | null, company: string | null, 
+/**
+ * "Renewal 2027 (in progress)".
+ */
+lead: string | null, 
+/**
+ * A team user or one of our mailboxes.
+ */
+ours: boolean, };
+
+export type CrmDealDto = { id: number, title: string, stage: string, 
+/**
+ * "1200.00 EUR".
+ */
+amount: string, };
+
+export type CrmActivityDto = { timestamp: number, 
+/**
+ * "in" or "out".
+ */
+direction: string, subject: string, messageId: number | null, };
+
+export type CrmOutcomeDto = { 
+/**
+ * linked, created or skipped.
+ */
+kind: string, what: string, reason: string, chooseDeal: boolean, };
+
+export type CrmSidebarDto = { messageId: number, people: Array<CrmPersonDto>, responsible: string | null, openDeals: Array<CrmDealDto>, recent: Array<CrmActivityDto>, 
+/**
+ * `null`: the message was not processed for the CRM yet.
+ */
+outcome: CrmOutcomeDto | null, warnings: Array<string>, };

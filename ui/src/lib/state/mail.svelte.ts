@@ -4,6 +4,7 @@ import { toBackendError, type Backend } from '../backend/backend';
 import type {
   AccountDto,
   ChangeDto,
+  CrmSidebarDto,
   AppInfo,
   FolderDto,
   MessageSummaryDto,
@@ -38,8 +39,13 @@ export class MailState {
 
   message = $state.raw<MessageViewDto | null>(null);
   messageError = $state<string | null>(null);
+  /** The CRM sidebar of the open message. */
+  crm = $state.raw<CrmSidebarDto | null>(null);
+  crmError = $state<string | null>(null);
 
-  syncing = $state(false);
+  /** Accounts whose check is running. */
+  checking = $state.raw<number[]>([]);
+  #pressed = $state(false);
   /** "work: INBOX 120/400" while a check fetches. */
   progress = $state<string | null>(null);
   statuses = $state.raw<SyncStatusDto[]>([]);
@@ -56,6 +62,11 @@ export class MailState {
 
   get hasAccounts(): boolean {
     return this.accounts.length > 0;
+  }
+
+  /** A check is running (or Sync was just pressed). */
+  get syncing(): boolean {
+    return this.#pressed || this.checking.length > 0;
   }
 
   get searching(): boolean {
@@ -126,25 +137,25 @@ export class MailState {
     this.select(this.view);
   }
 
-  /** Check every account now (the Sync button, and when the window opens). */
+  /** Sync pressed: the scheduler checks every account now; events report progress and changes. */
   async syncNow(): Promise<void> {
-    if (this.syncing || !this.hasAccounts) return;
-    this.syncing = true;
+    if (!this.hasAccounts) return;
+    this.#pressed = true;
     try {
       await this.backend.syncNow(null);
     } catch (e) {
+      this.#pressed = false;
       this.listError = toBackendError(e).message;
-    } finally {
-      this.syncing = false;
-      this.progress = null;
-      this.statuses = await this.backend.syncStatus().catch(() => this.statuses);
-      await this.refresh();
     }
   }
 
-  /** React to a sync event: show progress, refetch what changed (batched). */
+  /** React to a sync event: track running checks, show progress, refetch what changed (batched). */
   onSyncEvent(e: SyncEventDto): void {
     switch (e.type) {
+      case 'checkStarted':
+        this.#pressed = false;
+        if (!this.checking.includes(e.accountId)) this.checking = [...this.checking, e.accountId];
+        break;
       case 'progress':
         this.progress = `${this.accountName(e.accountId)}: ${e.folder} ${e.done}/${e.total}`;
         break;
@@ -154,10 +165,21 @@ export class MailState {
         this.#refreshTimer = setTimeout(() => void this.refresh(), 250);
         break;
       case 'checkFinished':
-        void this.backend.syncStatus().then((s) => (this.statuses = s));
+        this.#pressed = false;
+        this.checking = this.checking.filter((id) => id !== e.accountId);
+        if (this.checking.length === 0) this.progress = null;
+        void this.reloadStatuses().then(() => this.refresh());
         break;
       default:
         break;
+    }
+  }
+
+  async reloadStatuses(): Promise<void> {
+    try {
+      this.statuses = await this.backend.syncStatus();
+    } catch (e) {
+      this.listError = toBackendError(e).message;
     }
   }
 
@@ -298,6 +320,7 @@ export class MailState {
       this.message = m;
       this.messageError = null;
       if (m.summary.unread) void this.markRead(index, m.summary.id);
+      void this.loadCrm(m.summary.id, seq);
     } catch (e) {
       if (seq === this.#openSeq) {
         this.message = null;
@@ -312,6 +335,19 @@ export class MailState {
     if (n === 0) return;
     const next = this.cursor < 0 ? 0 : Math.min(n - 1, Math.max(0, this.cursor + delta));
     if (next !== this.cursor || !this.message) await this.open(next);
+  }
+
+  private async loadCrm(messageId: number, seq: number): Promise<void> {
+    try {
+      const c = await this.backend.crmSidebar(messageId);
+      if (seq !== this.#openSeq) return;
+      this.crm = c;
+      this.crmError = null;
+    } catch (e) {
+      if (seq !== this.#openSeq) return;
+      this.crm = null;
+      this.crmError = toBackendError(e).message;
+    }
   }
 
   private patchRow(index: number, patch: Partial<MessageSummaryDto>): void {

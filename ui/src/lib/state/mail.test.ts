@@ -114,7 +114,8 @@ describe('MailState', () => {
     backend.incoming = [message(20_000, 1, 'INBOX', { subject: 'Brand new', unread: true, timestamp: 1_790_000_000 })];
     await mail.syncNow();
     expect(backend.calls).toContain('syncNow null');
-    expect(mail.total).toBe(7);
+    await vi.waitFor(() => expect(mail.total).toBe(7));
+    await vi.waitFor(() => expect(mail.rowAt(0)?.subject).toBe('Brand new'));
     expect(mail.rowAt(0)?.subject).toBe('Brand new');
     expect(mail.cursor).toBe(2);
     expect(mail.unifiedUnread).toBe(4);
@@ -124,9 +125,11 @@ describe('MailState', () => {
 
   it('keeps the reason when a sync fails', async () => {
     const { backend, mail } = await ready(2);
+    await backend.onSyncEvent((e) => mail.onSyncEvent(e));
     backend.syncError = { accountId: 2, code: 'auth', message: 'IMAP login to imap.example.test failed: wrong password' };
     await mail.syncNow();
-    expect(mail.statusOf(2)?.lastErrorCode).toBe('auth');
+    await vi.waitFor(() => expect(mail.statusOf(2)?.lastErrorCode).toBe('auth'));
+    await vi.waitFor(() => expect(mail.syncing).toBe(false));
     expect(mail.statusOf(1)?.failures).toBe(0);
   });
 
