@@ -270,3 +270,37 @@ pub fn summary(core: &Core) -> Result<Summary> {
         skipped: outcomes("skipped")?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::NoSecrets;
+    use crate::sync::{self, status, SyncOptions};
+
+    const NOW: i64 = 1_793_869_200;
+
+    #[tokio::test]
+    async fn the_demo_mailbox_never_reaches_the_network_and_needs_no_keyring() {
+        let tmp = tempfile::tempdir().unwrap();
+        let core = create_profile(&tmp.path().join("demo"), NOW, Arc::new(NoSecrets("no keyring".into()))).unwrap();
+        let acc = core.accounts().find(ACCOUNT_NAME).unwrap();
+        assert!(is_demo_account(&acc));
+        let password = acc.password(core.secrets.as_ref());
+        assert!(password.is_ok(), "the password command works without a keyring");
+        let opts = SyncOptions { now: NOW, ..SyncOptions::default() };
+        let report = sync::check_account(core.store.clone(), &acc, password, &opts, &sync::no_events()).await.unwrap();
+        assert_eq!((report.added, report.folders), (0, 0));
+        let s = status::load(&core.store, acc.id).unwrap();
+        assert_eq!((s.last_check, s.failures), (Some(NOW), 0), "a check that did nothing, not a failure");
+
+        let draft = crate::send::compose::Draft {
+            to: vec!["anna.schneider@nordwind-logistik.test".into()],
+            subject: "Training dates".into(),
+            text: "January works.".into(),
+            ..Default::default()
+        };
+        let err = crate::send::outbox::enqueue(&core.store, &acc, &draft).err().unwrap();
+        assert_eq!(err.message, CANNOT_SEND);
+        assert!(crate::send::outbox::list(&core.store, None).unwrap().is_empty());
+    }
+}
