@@ -25,6 +25,9 @@ pub struct Args {
     /// Profile directory (default: the platform's data dir, e.g. ~/.local/share/dealbox), as for dealbox-cli.
     #[arg(long, env = "DEALBOX_PROFILE")]
     pub profile: Option<PathBuf>,
+    /// Open the sample-data profile (<data dir>/dealbox-demo), creating it on first use; works offline.
+    #[arg(long)]
+    pub demo: bool,
 }
 
 /// What every command can reach: the opened profile, or why it could not be opened.
@@ -35,8 +38,19 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(profile_dir: PathBuf) -> Self {
-        let core =
-            Core::open(&profile_dir, Arc::new(dealbox_platform::OsKeyring::new())).map(Arc::new).map_err(UiError::from);
+        let core = Core::open(&profile_dir, Arc::new(dealbox_platform::OsKeyring::new()));
+        Self::with_core(profile_dir, core)
+    }
+
+    /// The sample-data profile, created on first use (`dealbox --demo`).
+    pub fn open_demo(profile_dir: PathBuf) -> Self {
+        let secrets = Arc::new(dealbox_platform::OsKeyring::new());
+        let core = dealbox_core::demo::open_or_create(&profile_dir, dealbox_core::store::unix_now(), secrets);
+        Self::with_core(profile_dir, core)
+    }
+
+    fn with_core(profile_dir: PathBuf, core: dealbox_core::Result<Core>) -> Self {
+        let core = core.map(Arc::new).map_err(UiError::from);
         if let Err(e) = &core {
             tracing::error!("cannot open the profile {}: {}", profile_dir.display(), e.message);
         }
@@ -74,8 +88,11 @@ pub fn run() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("DEALBOX_LOG").unwrap_or_else(|_| "warn".into());
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     let args = Args::parse();
-    let profile = args.profile.unwrap_or_else(dealbox_core::default_profile_dir);
-    let state = AppState::open(profile);
+    let state = if args.demo {
+        AppState::open_demo(dealbox_core::demo::default_dir())
+    } else {
+        AppState::open(args.profile.unwrap_or_else(dealbox_core::default_profile_dir))
+    };
     let core = state.core().ok();
 
     let context = tauri::generate_context!("../tauri.conf.json");

@@ -2,6 +2,7 @@
 
 mod account_cmd;
 mod crm_cmd;
+mod demo_cmd;
 mod mail_cmd;
 mod send_cmd;
 mod sync_cmd;
@@ -58,6 +59,9 @@ enum Command {
     /// The CRM: contacts, companies, leads, deals, the team, rules and what happened to each message.
     #[command(subcommand)]
     Crm(Box<crm_cmd::CrmCmd>),
+    /// The sample-data profile: `demo create DIR` builds a mailbox and CRM to explore, offline.
+    #[command(subcommand)]
+    Demo(demo_cmd::DemoCmd),
 }
 
 fn main() -> ExitCode {
@@ -103,6 +107,10 @@ pub fn stdout_is_tty() -> bool {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    // `demo create DIR` makes its own profile: it must not open (and so create) the default one first.
+    if let Command::Demo(cmd) = cli.command {
+        return demo_cmd::run(cmd);
+    }
     let core = open_core(&cli.profile)?;
     match cli.command {
         Command::Account(cmd) => account_cmd::run(&core, *cmd),
@@ -119,5 +127,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Move(a) => sync_cmd::move_message(&core, a),
         Command::Delete(a) => sync_cmd::delete(&core, a),
         Command::Crm(cmd) => crm_cmd::run(&core, *cmd),
+        Command::Demo(cmd) => demo_cmd::run(cmd),
     }
 }

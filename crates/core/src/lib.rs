@@ -9,6 +9,7 @@ pub mod autoconfig;
 pub mod cache;
 pub mod conntest;
 pub mod crm;
+pub mod demo;
 pub mod error;
 pub mod imap;
 pub mod net;

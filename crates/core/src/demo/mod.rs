@@ -1,0 +1,306 @@
+//! The sample-data profile: one command gives a newcomer a full mailbox and CRM to explore, offline.
+//!
+//! [`create_profile`] builds it deterministically from a fixed seed and the `now` it is given: a demo
+//! mailbox ("Demo Sales") whose servers are `demo.invalid` (a name that can never resolve, RFC 2606), so
+//! sync knows there is nothing to fetch ([`is_demo_account`]); a few hundred realistic messages stored
+//! through [`crate::cache::store_messages`] (the real parsing, threading and full-text paths); a CRM
+//! written through the CRM repository; and the CRM processing run over the cached mail, so every message
+//! has its outcome ("linked", "created", "skipped: why").
+//!
+//! The profile is built in a temporary sibling directory and renamed into place, so a directory either
+//! holds a complete demo profile or nothing of it.
+
+mod data;
+mod extras;
+mod mail;
+mod mime;
+mod seed;
+mod text;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rusqlite::{params, OpenFlags, OptionalExtension};
+use serde::Serialize;
+
+use crate::account::{Account, Credential, Endpoint, NewAccount, Security};
+use crate::cache::{self, Fetched};
+use crate::crm;
+use crate::error::{Error, Result};
+use crate::secrets::Secrets;
+use crate::store::{Store, DB_FILE};
+use crate::Core;
+
+pub use extras::WALKTHROUGH_SUBJECT;
+pub use seed::PROCESS_DAYS;
+
+/// The server host of the demo mailbox: `.invalid` never resolves, so nothing can reach the network.
+pub const DEMO_HOST: &str = "demo.invalid";
+/// The directory name of the demo profile inside the platform's data directory.
+pub const DIR_NAME: &str = "dealbox-demo";
+/// The `settings` key that marks a profile as the demo profile.
+pub const MARKER_KEY: &str = "demo_profile";
+/// What sync says for the demo mailbox instead of trying the network.
+pub const NOTHING_TO_SYNC: &str = "demo account: nothing to sync (it holds sample data and has no server)";
+/// What sending says for the demo mailbox.
+pub const CANNOT_SEND: &str =
+    "demo account: it cannot send (it holds sample data and has no server); add a real account to send mail";
+/// The demo mailbox's name and address.
+pub const ACCOUNT_NAME: &str = data::MAILBOX_NAME;
+pub const ACCOUNT_EMAIL: &str = data::MAILBOX_ADDR;
+
+/// The seed of every random choice: the same `now` always gives the same profile.
+const SEED: u64 = 0x0DEA_1B0C_5EED_2026;
+
+/// The folders of the demo mailbox: (server name, display name, role).
+const FOLDERS: &[(&str, &str, &str)] = &[
+    ("INBOX", "Inbox", "inbox"),
+    ("Sent", "Sent", "sent"),
+    ("Drafts", "Drafts", "drafts"),
+    ("Archive", "Archive", "archive"),
+    ("Trash", "Trash", "trash"),
+    ("Junk", "Junk", "junk"),
+];
+
+/// `<data dir>/dealbox-demo` (e.g. `~/.local/share/dealbox-demo` on Linux).
+pub fn default_dir() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join(DIR_NAME)
+}
+
+/// The demo mailbox has no server: sync and sending leave it alone.
+pub fn is_demo_account(account: &Account) -> bool {
+    account.imap.host.eq_ignore_ascii_case(DEMO_HOST)
+}
+
+/// Whether `dir` holds a (complete) demo profile. Reads the database without changing it.
+pub fn is_demo_profile(dir: &Path) -> bool {
+    let db = dir.join(DB_FILE);
+    if !db.is_file() {
+        return false;
+    }
+    let Ok(conn) =
+        rusqlite::Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+    else {
+        return false;
+    };
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", [MARKER_KEY], |r| r.get::<_, String>(0))
+        .optional()
+        .ok()
+        .flatten()
+        .is_some()
+}
+
+fn is_empty_dir(dir: &Path) -> Result<bool> {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => Ok(entries.next().is_none()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        Err(e) => Err(Error::config(format!("cannot read {}: {e}", dir.display()))),
+    }
+}
+
+/// Build the demo profile in `dir`, which must be new or empty, and open it.
+pub fn create_profile(dir: &Path, now: i64, secrets: Arc<dyn Secrets>) -> Result<Core> {
+    if is_demo_profile(dir) {
+        return Err(Error::config(format!(
+            "{} already holds the Dealbox demo profile; open it with --profile {} (nothing was changed)",
+            dir.display(),
+            dir.display()
+        )));
+    }
+    if !is_empty_dir(dir)? {
+        return Err(Error::config(format!(
+            "{} is not empty; the demo profile needs a new or empty directory (nothing was changed)",
+            dir.display()
+        )));
+    }
+    let full = if dir.exists() { dir.canonicalize() } else { std::path::absolute(dir) }
+        .map_err(|e| Error::config(format!("cannot resolve {}: {e}", dir.display())))?;
+    let (Some(parent), Some(name)) = (full.parent(), full.file_name()) else {
+        return Err(Error::config(format!("{} is not a directory name the demo profile can use", dir.display())));
+    };
+    std::fs::create_dir_all(parent).map_err(|e| Error::storage(format!("cannot create {}: {e}", parent.display())))?;
+    let tmp = parent.join(format!(".{}.creating-{}", name.to_string_lossy(), std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp)
+            .map_err(|e| Error::storage(format!("cannot remove the leftover {}: {e}", tmp.display())))?;
+    }
+    let built = Core::open(&tmp, secrets.clone()).and_then(|core| build(&core, now));
+    if let Err(e) = built {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e.context("the demo profile could not be built".to_string()));
+    }
+    let placed =
+        if full.exists() { std::fs::remove_dir(&full) } else { Ok(()) }.and_then(|()| std::fs::rename(&tmp, &full));
+    if let Err(e) = placed {
+        let _ = std::fs::remove_dir_all(&tmp);
+        // Another process (a second window started at the same time) put its demo profile there first.
+        if is_demo_profile(&full) {
+            return Core::open(&full, secrets);
+        }
+        return Err(Error::storage(format!("cannot move the demo profile into {}: {e}", full.display())));
+    }
+    Core::open(&full, secrets)
+}
+
+/// Open the demo profile in `dir`, creating it on first use (what `dealbox --demo` and the first-run
+/// "Explore with sample data" button call). A non-empty `dir` that is not a demo profile is refused.
+pub fn open_or_create(dir: &Path, now: i64, secrets: Arc<dyn Secrets>) -> Result<Core> {
+    if is_demo_profile(dir) {
+        return Core::open(dir, secrets);
+    }
+    create_profile(dir, now, secrets)
+}
+
+/// The demo account's settings.
+fn demo_account() -> NewAccount {
+    NewAccount {
+        name: ACCOUNT_NAME.into(),
+        email: ACCOUNT_EMAIL.into(),
+        display_name: ACCOUNT_NAME.into(),
+        addresses: vec![],
+        username: ACCOUNT_EMAIL.into(),
+        imap: Endpoint { host: DEMO_HOST.into(), port: 993, security: Security::Tls },
+        smtp: Endpoint { host: DEMO_HOST.into(), port: 465, security: Security::Tls },
+        // Never the keyring: the demo must work on machines without one, and leave nothing behind.
+        credential: Credential::Command("echo demo-password-not-real".into()),
+        trust_ca_pem: None,
+        insecure: false,
+        signature: "Demo Sales · Dealbox sample data".into(),
+        fetch_days: None,
+        save_sent_copy: true,
+        notify: false,
+    }
+}
+
+fn build(core: &Core, now: i64) -> Result<()> {
+    let account = core.accounts().add(&demo_account(), None)?;
+    let mut folders = Vec::with_capacity(FOLDERS.len());
+    for (name, display, role) in FOLDERS {
+        folders.push((*role, cache::upsert_folder(&core.store, account.id, name, display, Some("/"), Some(role))?));
+    }
+    let mut rng = mail::Rng::new(SEED);
+    crm::sqlite::write(&core.store, |repo| seed::seed(repo, account.id, now, &mut rng))?;
+    let mut gen = mail::Gen::new(now, SEED.rotate_left(17));
+    gen.client_threads();
+    gen.extras();
+    store_all(&core.store, account.id, &folders, &gen.out)?;
+    let report = crm::cached::process_account(&core.store, account.id, now)?;
+    if let Some(e) = report.errors.first() {
+        return Err(Error::internal(format!("CRM processing of the sample mail failed: {e}")));
+    }
+    core.store.conn()?.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![MARKER_KEY, now.to_string()],
+    )?;
+    Ok(())
+}
+
+/// Store the messages oldest first, as a sync would deliver them (UIDs ascending per folder), so threads
+/// form across folders exactly as they do for real mail.
+fn store_all(store: &Store, account_id: i64, folders: &[(&str, i64)], msgs: &[mail::DemoMessage]) -> Result<()> {
+    let mut order: Vec<usize> = (0..msgs.len()).collect();
+    order.sort_by_key(|&i| (msgs[i].mail.date, i));
+    let raws: Vec<Vec<u8>> = msgs.iter().map(|m| m.mail.to_raw()).collect();
+    let mut next_uid: Vec<u32> = vec![1; folders.len()];
+    let mut start = 0;
+    while start < order.len() {
+        let role = msgs[order[start]].role;
+        let mut end = start;
+        while end < order.len() && msgs[order[end]].role == role {
+            end += 1;
+        }
+        let f = folders
+            .iter()
+            .position(|(r, _)| *r == role)
+            .ok_or_else(|| Error::internal(format!("the demo mailbox has no {role} folder")))?;
+        let batch: Vec<Fetched<'_>> = order[start..end]
+            .iter()
+            .map(|&i| {
+                let uid = next_uid[f];
+                next_uid[f] += 1;
+                Fetched {
+                    uid,
+                    flags: msgs[i].flags(),
+                    modseq: None,
+                    size: raws[i].len() as u64,
+                    raw: &raws[i],
+                    internal_date: Some(msgs[i].mail.date),
+                }
+            })
+            .collect();
+        cache::store_messages(store, account_id, folders[f].1, &batch)?;
+        start = end;
+    }
+    Ok(())
+}
+
+/// What a demo profile holds, for the CLI's and the app's "created" message.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub messages: i64,
+    pub unread: i64,
+    pub threads: i64,
+    pub contacts: i64,
+    pub companies: i64,
+    pub leads: i64,
+    pub deals: i64,
+    pub linked: i64,
+    pub created: i64,
+    pub skipped: i64,
+}
+
+/// Count what the profile holds (read only).
+pub fn summary(core: &Core) -> Result<Summary> {
+    let conn = core.store.conn()?;
+    let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+    let outcomes = |kind: &str| -> Result<i64> {
+        Ok(conn.query_row("SELECT COUNT(*) FROM crm_outcomes WHERE outcome = ?1", [kind], |r| r.get(0))?)
+    };
+    Ok(Summary {
+        messages: count("SELECT COUNT(*) FROM messages")?,
+        unread: count("SELECT COUNT(*) FROM messages WHERE (' ' || flags || ' ') NOT LIKE '% \\Seen %'")?,
+        threads: count("SELECT COUNT(DISTINCT thread_id) FROM messages")?,
+        contacts: count("SELECT COUNT(*) FROM crm_contacts")?,
+        companies: count("SELECT COUNT(*) FROM crm_companies")?,
+        leads: count("SELECT COUNT(*) FROM crm_leads")?,
+        deals: count("SELECT COUNT(*) FROM crm_deals")?,
+        linked: outcomes("linked")?,
+        created: outcomes("created")?,
+        skipped: outcomes("skipped")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::NoSecrets;
+    use crate::sync::{self, status, SyncOptions};
+
+    const NOW: i64 = 1_793_869_200;
+
+    #[tokio::test]
+    async fn the_demo_mailbox_never_reaches_the_network_and_needs_no_keyring() {
+        let tmp = tempfile::tempdir().unwrap();
+        let core = create_profile(&tmp.path().join("demo"), NOW, Arc::new(NoSecrets("no keyring".into()))).unwrap();
+        let acc = core.accounts().find(ACCOUNT_NAME).unwrap();
+        assert!(is_demo_account(&acc));
+        let password = acc.password(core.secrets.as_ref());
+        assert!(password.is_ok(), "the password command works without a keyring");
+        let opts = SyncOptions { now: NOW, ..SyncOptions::default() };
+        let report = sync::check_account(core.store.clone(), &acc, password, &opts, &sync::no_events()).await.unwrap();
+        assert_eq!((report.added, report.folders), (0, 0));
+        let s = status::load(&core.store, acc.id).unwrap();
+        assert_eq!((s.last_check, s.failures), (Some(NOW), 0), "a check that did nothing, not a failure");
+
+        let draft = crate::send::compose::Draft {
+            to: vec!["anna.schneider@nordwind-logistik.test".into()],
+            subject: "Training dates".into(),
+            text: "January works.".into(),
+            ..Default::default()
+        };
+        let err = crate::send::outbox::enqueue(&core.store, &acc, &draft).err().unwrap();
+        assert_eq!(err.message, CANNOT_SEND);
+        assert!(crate::send::outbox::list(&core.store, None).unwrap().is_empty());
+    }
+}
