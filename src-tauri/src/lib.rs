@@ -85,7 +85,13 @@ fn open_external(url: &Url) {
 }
 
 pub fn run() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("DEALBOX_LOG").unwrap_or_else(|_| "warn".into());
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("DEALBOX_LOG").unwrap_or_else(|_| "warn".into());
+    // Some crates log credentials at debug level (async-imap's LOGIN line); those directives cap them.
+    for d in dealbox_core::LOG_REDACTIONS {
+        if let Ok(d) = d.parse() {
+            filter = filter.add_directive(d);
+        }
+    }
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     let args = Args::parse();
     let state = if args.demo {

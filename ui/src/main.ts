@@ -2,7 +2,9 @@ import './app.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { createTauriBackend } from './lib/backend/tauri';
+import { language } from './lib/i18n/index.svelte';
 
+document.documentElement.lang = language();
 const target = document.getElementById('app');
 if (!target) throw new Error('no #app element');
 mount(App, { target, props: { backend: createTauriBackend() } });

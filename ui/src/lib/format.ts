@@ -1,5 +1,7 @@
 // Display helpers. They return plain strings; Svelte escapes them when rendered.
 
+import { t } from './i18n/index.svelte';
+
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** "14:05" today, "Mar 5" this year, "2024-03-05" before. */
@@ -32,21 +34,21 @@ export function fileSize(bytes: number): string {
 }
 
 export function sender(name: string, addr: string): string {
-  return name.trim() || addr || '(unknown sender)';
+  return name.trim() || addr || t('(unknown sender)');
 }
 
 export function subjectOrPlaceholder(s: string): string {
-  return s.trim() || '(no subject)';
+  return s.trim() || t('(no subject)');
 }
 
 /** "3 min ago", "just now", "yesterday". */
 export function ago(unixSeconds: number, now: number): string {
   const s = Math.max(0, Math.round(now - unixSeconds));
-  if (s < 45) return 'just now';
-  if (s < 3600) return `${Math.max(1, Math.round(s / 60))} min ago`;
-  if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
+  if (s < 45) return t('just now');
+  if (s < 3600) return t('{n} min ago', { n: Math.max(1, Math.round(s / 60)) });
+  if (s < 86_400) return t('{n} h ago', { n: Math.round(s / 3600) });
   const d = Math.round(s / 86_400);
-  return d === 1 ? 'yesterday' : `${d} days ago`;
+  return d === 1 ? t('yesterday') : t('{n} days ago', { n: d });
 }
 
 export interface SyncLine {
@@ -73,23 +75,23 @@ export function syncLine(
   now: number,
   checking: boolean,
 ): SyncLine {
-  if (checking || s?.checking) return { text: 'Checking for mail…', bad: false };
-  if (!s || s.lastCheck === null) return { text: 'Not checked yet', bad: false };
+  if (checking || s?.checking) return { text: t('Checking for mail…'), bad: false };
+  if (!s || s.lastCheck === null) return { text: t('Not checked yet'), bad: false };
   if (s.failures > 0 && s.lastError) {
     const what =
       s.lastErrorCode === 'auth'
-        ? 'Login failed — fix the password'
+        ? t('Login failed — fix the password')
         : s.lastErrorCode === 'keyring'
-          ? 'Password not available — check the keyring'
+          ? t('Password not available — check the keyring')
           : ['dns', 'refused', 'timeout', 'network'].includes(s.lastErrorCode ?? '')
-            ? 'Offline — will check again'
+            ? t('Offline — will check again')
             : s.lastErrorCode === 'tls'
-              ? 'Certificate problem — check the server'
-              : 'Sync failed';
+              ? t('Certificate problem — check the server')
+              : t('Sync failed');
     return { text: what, bad: true, detail: s.problem ?? s.lastError };
   }
-  const next = s.nextCheck ? `Next check ${s.nextCheck}` : undefined;
-  return { text: `Checked ${ago(s.lastSuccess ?? s.lastCheck, now)}`, bad: false, detail: next };
+  const next = s.nextCheck ? t('Next check {when}', { when: s.nextCheck }) : undefined;
+  return { text: t('Checked {ago}', { ago: ago(s.lastSuccess ?? s.lastCheck, now) }), bad: false, detail: next };
 }
 
 export function initials(nameOrAddr: string): string {
