@@ -3,8 +3,11 @@
 //! Needs, besides a display (run inside the headless desktop session: dbus-run-session + Xvfb):
 //! - `cargo install tauri-driver --version 2.1.0 --locked` (on PATH, or `TAURI_DRIVER=/path`),
 //! - Debian's `webkit2gtk-driver` (WebKitWebDriver),
-//! - the release app with the UI embedded: `(cd ui && npm ci && npm run build)` then
-//!   `cargo build --release -p dealbox --features dealbox/custom-protocol` (or `DEALBOX_APP=/path/to/dealbox`).
+//! - the app with the UI embedded: `(cd ui && npm ci && npm run build)` then
+//!   `cargo build -p dealbox --features dealbox/custom-protocol` and `DEALBOX_APP=$CARGO_TARGET_DIR/debug/dealbox`
+//!   (`tests/run-all` does this, into `target/e2e-app/dealbox`).
+//!
+//! The harness is in `e2e_common/`; other `e2e_*.rs` files use it the same way.
 //!
 //! When something is missing the tests print what and return; with `DEALBOX_E2E=1` they fail instead.
 #![allow(clippy::unwrap_used)]
@@ -13,151 +16,13 @@
 #[path = "../../src-tauri/examples/fill_profile.rs"]
 mod fill_profile;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod e2e_common;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use std::time::Duration;
+
+use e2e_common::*;
+use fantoccini::Locator;
 use serde_json::{json, Value};
-
-/// One app at a time: each test starts its own window.
-static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-fn which(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join(name)).find(|p| p.is_file())
-}
-
-/// The app binary, tauri-driver and WebKitWebDriver, or what is missing.
-fn prerequisites() -> Result<(PathBuf, PathBuf), String> {
-    let mut missing = vec![];
-    let app = std::env::var_os("DEALBOX_APP").map(PathBuf::from).unwrap_or_else(|| {
-        let target =
-            std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
-        target.join("release/dealbox")
-    });
-    const BUILD: &str = "cd ui && npm run build; cargo build --release -p dealbox --features dealbox/custom-protocol";
-    if !app.is_file() {
-        missing.push(format!("the app at {} (build it: {BUILD})", app.display()));
-    } else if let Some(newer) = newer_source_than(&app) {
-        missing.push(format!("a fresh app: {} is older than {} (rebuild: {BUILD})", app.display(), newer.display()));
-    }
-    let home_driver = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver"));
-    let driver = std::env::var_os("TAURI_DRIVER")
-        .map(PathBuf::from)
-        .or_else(|| which("tauri-driver"))
-        .or(home_driver.filter(|p| p.is_file()));
-    if driver.is_none() {
-        missing.push("tauri-driver (cargo install tauri-driver --version 2.1.0 --locked)".into());
-    }
-    if which("WebKitWebDriver").is_none() {
-        missing.push("WebKitWebDriver (apt-get install webkit2gtk-driver)".into());
-    }
-    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
-        missing.push("a display (run inside the headless desktop session)".into());
-    }
-    match (missing.is_empty(), driver) {
-        (true, Some(d)) => Ok((app, d)),
-        _ => Err(missing.join("; ")),
-    }
-}
-
-/// A source file of the app (shell, UI, core) changed after `binary` was built, so testing it would test old code.
-fn newer_source_than(binary: &Path) -> Option<PathBuf> {
-    let built = std::fs::metadata(binary).and_then(|m| m.modified()).ok()?;
-    let root = workspace_root();
-    let mut stack: Vec<PathBuf> =
-        ["src-tauri/src", "src-tauri/capabilities", "ui/src", "crates/core/src", "tauri.conf.json", "ui/index.html"]
-            .iter()
-            .map(|p| root.join(p))
-            .collect();
-    while let Some(p) = stack.pop() {
-        let Ok(meta) = std::fs::metadata(&p) else { continue };
-        if meta.is_dir() {
-            stack.extend(std::fs::read_dir(&p).into_iter().flatten().flatten().map(|e| e.path()));
-        } else if meta.modified().is_ok_and(|m| m > built) {
-            return Some(p);
-        }
-    }
-    None
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-struct Session {
-    client: Client,
-    _driver: Driver,
-}
-
-/// The app and tauri-driver, or `None` after saying what is missing (a failure with `DEALBOX_E2E=1`).
-fn ready() -> Option<(PathBuf, PathBuf)> {
-    match prerequisites() {
-        Ok(p) => Some(p),
-        Err(missing) => {
-            assert!(std::env::var_os("DEALBOX_E2E").is_none(), "DEALBOX_E2E is set but this is missing: {missing}");
-            eprintln!("SKIPPED (end-to-end): missing {missing}");
-            None
-        }
-    }
-}
-
-/// Start tauri-driver and the app on `profile`; `None` when prerequisites are missing.
-async fn start(profile: &Path) -> Option<Session> {
-    let (app, driver) = ready()?;
-    let (port, native_port) = (free_port(), free_port());
-    let child = Command::new(driver)
-        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-        .env("DEALBOX_PROFILE", profile)
-        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start tauri-driver");
-    let driver = Driver(child);
-    // Wait until tauri-driver listens (bounded: it either binds within seconds or fails).
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let caps = json!({
-        "browserName": "wry",
-        "tauri:options": {
-            "application": app,
-            "args": ["--profile", profile],
-        }
-    });
-    let client = ClientBuilder::native()
-        .capabilities(caps.as_object().unwrap().clone())
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("open a WebDriver session on the app");
-    Some(Session { client, _driver: driver })
-}
-
-async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
-    c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| {
-        panic!("no element {css} in the app window: {e}");
-    })
-}
 
 #[tokio::test]
 async fn the_real_window_shows_the_first_run_screen_for_a_new_profile() {
@@ -258,41 +123,6 @@ async fn an_email_frame_cannot_reach_the_tauri_ipc() {
     assert_eq!(inside["scripts"], 0, "a script survived sanitising: {inside}");
     assert_eq!(inside["remoteImgs"], 0, "remote images are in the frame before 'Load images': {inside}");
     s.client.close().await.unwrap();
-}
-
-/// Deliver a plain message through the test server's MX port (no AUTH, local domain only).
-fn deliver(mx: &str, to: &str, subject: &str) {
-    let stream = TcpStream::connect(mx).unwrap();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut w = stream;
-    let mut expect = |code: &str| {
-        let mut line = String::new();
-        loop {
-            line.clear();
-            reader.read_line(&mut line).unwrap();
-            if line.len() < 4 || line.as_bytes()[3] != b'-' {
-                break;
-            }
-        }
-        assert!(line.starts_with(code), "SMTP said {line:?}, expected {code}");
-    };
-    expect("220");
-    for (cmd, code) in [
-        ("EHLO e2e.example.test".to_string(), "250"),
-        ("MAIL FROM:<jane.roe@example.test>".to_string(), "250"),
-        (format!("RCPT TO:<{to}>"), "250"),
-        ("DATA".to_string(), "354"),
-    ] {
-        write!(w, "{cmd}\r\n").unwrap();
-        expect(code);
-    }
-    write!(
-        w,
-        "From: Jane Roe <jane.roe@example.test>\r\nTo: <{to}>\r\nSubject: {subject}\r\n\r\nHere is the signed contract.\r\n.\r\n"
-    )
-    .unwrap();
-    expect("250");
-    write!(w, "QUIT\r\n").unwrap();
 }
 
 #[tokio::test]
