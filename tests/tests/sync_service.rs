@@ -146,3 +146,75 @@ async fn new_mail_pushed_by_idle_is_synced_without_a_press() {
     svc.stop().await;
     let _ = s.logout().await;
 }
+
+/// A TCP proxy to the plain IMAP port whose open connections can be cut, and whose new connections can be held
+/// at the door, on demand.
+struct Proxy {
+    port: u16,
+    /// Bumping it cuts every open connection.
+    cut: tokio::sync::watch::Sender<u32>,
+    /// While false, new connections wait before they reach the server.
+    open: tokio::sync::watch::Sender<bool>,
+}
+
+async fn proxy(upstream: (String, u16)) -> Proxy {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (cut, cut_rx) = tokio::sync::watch::channel(0u32);
+    let (open, open_rx) = tokio::sync::watch::channel(true);
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let (upstream, mut cut_rx, mut open_rx) = (upstream.clone(), cut_rx.clone(), open_rx.clone());
+            cut_rx.borrow_and_update();
+            tokio::spawn(async move {
+                if open_rx.wait_for(|o| *o).await.is_err() {
+                    return;
+                }
+                let Ok(mut server) = tokio::net::TcpStream::connect((upstream.0.as_str(), upstream.1)).await else {
+                    return;
+                };
+                tokio::select! {
+                    _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                    _ = cut_rx.changed() => {} // dropping both sockets cuts the connection
+                }
+            });
+        }
+    });
+    Proxy { port, cut, open }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_idle_connection_is_reopened_with_a_check_for_what_arrived_meanwhile() {
+    let Some(env) = mail_env() else { return };
+    let p = proxy((env.host.clone(), env.imap_port)).await;
+    let (_dir, core, acc) = profile(&env, "bob");
+    core.store
+        .conn()
+        .unwrap()
+        .execute("UPDATE accounts SET imap_port = ?1, imap_security = 'none' WHERE id = ?2", (p.port as i64, acc.id))
+        .unwrap();
+    let (events, mut rx) = recorder();
+    let opts = ServiceOptions { idle_retry: Duration::from_millis(200), ..service_opts(true) };
+    let svc = SyncService::start(&core, events, Arc::new(SystemClock), opts).unwrap();
+    next_matching(&mut rx, finished(acc.id)).await;
+    next_matching(&mut rx, |e| matches!(e, SyncEvent::Idle { connected: true, .. })).await;
+
+    // The server side goes away (a restart, a NAT timeout) and stays away while a message arrives.
+    p.open.send_replace(false);
+    p.cut.send_modify(|n| *n += 1);
+    next_matching(&mut rx, |e| matches!(e, SyncEvent::Idle { connected: false, .. })).await;
+    let subject = format!("arrived while IDLE was down {}", std::process::id());
+    let mut s = imap(&env, "bob").await;
+    append(&mut s, "INBOX", &subject, "()").await;
+    p.open.send_replace(true);
+
+    // Without a press and long before the 10-minute poll: a check finds it, then IDLE listens again.
+    let done = next_matching(&mut rx, finished(acc.id)).await;
+    assert!(matches!(done, SyncEvent::CheckFinished { error: None, .. }), "{done:?}");
+    let cached = cache_folder(&core, acc.id, "INBOX");
+    assert!(cached.values().any(|m| m.subject == subject), "the message that arrived meanwhile is in the cache");
+    next_matching(&mut rx, |e| matches!(e, SyncEvent::Idle { connected: true, .. })).await;
+    assert!(svc.state(acc.id).idle_connected);
+    svc.stop().await;
+    let _ = s.logout().await;
+}

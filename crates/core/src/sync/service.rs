@@ -45,7 +45,9 @@ pub struct ServiceOptions {
     pub idle: bool,
     /// Re-issue IDLE this often (keepalive; a dead connection is noticed and replaced).
     pub idle_keepalive: Duration,
-    /// Wait this long before re-opening IDLE after it failed.
+    /// Wait this long before re-opening IDLE after it failed (doubling on each failure in a row, up to ten
+    /// times). When the server dropped the connection, the re-opening starts with a check: mail may have
+    /// arrived while nobody was listening.
     pub idle_retry: Duration,
 }
 
@@ -228,6 +230,9 @@ async fn account_loop(
     let mut conn: Option<Conn> = None;
     let mut trigger: Option<Trigger> = None;
     let mut idle_retry_at: Option<tokio::time::Instant> = None;
+    let mut idle_failures: u32 = 0;
+    // IDLE's connection was lost (server restart, kicked, NAT timeout): reconnect at `idle_retry_at`.
+    let mut idle_lost = false;
     loop {
         if *stop.borrow() {
             break;
@@ -307,11 +312,18 @@ async fn account_loop(
                 .await;
                 set_state(&shared, id, |s| s.idle_connected = false);
                 match result {
-                    Ok(true) => trigger = Some(Trigger::SyncPressed), // news on the server: check now
-                    Ok(false) => {}
+                    Ok(news) => {
+                        idle_failures = 0;
+                        if news {
+                            trigger = Some(Trigger::SyncPressed); // news on the server: check now
+                        }
+                    }
                     Err(e) => {
-                        tracing::info!(account = id, error = %e, "IDLE failed; retrying later");
-                        idle_retry_at = Some(tokio::time::Instant::now() + shared.opts.idle_retry);
+                        idle_failures += 1;
+                        let delay = shared.opts.idle_retry * 2u32.pow(idle_failures.min(10) - 1);
+                        tracing::info!(account = id, error = %e, ?delay, "IDLE failed; retrying later");
+                        idle_retry_at = Some(tokio::time::Instant::now() + delay);
+                        idle_lost = c.is_broken();
                         shared.events.as_ref()(SyncEvent::Idle { account_id: id, connected: false });
                     }
                 }
@@ -320,11 +332,22 @@ async fn account_loop(
                 }
             }
             None => {
+                // A lost IDLE connection is re-opened by a check at the retry time, if that comes first.
+                let reconnect_at = idle_retry_at
+                    .filter(|_| idle_lost && shared.opts.idle && env.presence.network_up)
+                    .filter(|_| matches!(next, NextCheck::At { .. }));
+                let sleep_until = tokio::time::Instant::now() + wait;
+                let until = reconnect_at.map_or(sleep_until, |r| r.min(sleep_until));
                 tokio::select! {
                     _ = stop.changed() => stopping = true,
                     t = wake.recv() => woke = Some(t),
                     _ = env_rx.changed() => {}
-                    _ = tokio::time::sleep(wait) => {}
+                    _ = tokio::time::sleep_until(until) => {
+                        if reconnect_at.is_some_and(|r| r <= tokio::time::Instant::now()) {
+                            idle_lost = false;
+                            trigger = Some(Trigger::SyncPressed);
+                        }
+                    }
                 }
             }
         }
