@@ -171,6 +171,7 @@ async fn mail_delivered_while_the_window_is_open_shows_up_after_sync() {
 
     let subject = format!("Signed contract {}", std::process::id());
     deliver(&ms.addr("MAIL_SMTP_MX_PORT"), ms.email("carol"), &subject);
+    wait_delivered("carol", &subject);
     c.find(Locator::Css("button.sync")).await.unwrap().click().await.unwrap();
     c.wait()
         .at_most(Duration::from_secs(30))

@@ -182,3 +182,25 @@ pub fn deliver(mx: &str, to: &str, subject: &str) {
     expect("250");
     write!(w, "QUIT\r\n").unwrap();
 }
+
+/// Postfix delivers asynchronously: wait (with a deadline) until a message with this exact subject is in the
+/// user's Inbox maildir on the test server, so that a Sync pressed afterwards must find it.
+pub fn wait_delivered(user: &str, subject: &str) {
+    let inbox = dealbox_tests::mail_root().join("mail").join(user).join("Maildir");
+    let needle = format!("\nSubject: {subject}\r\n");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let found = ["new", "cur"].iter().any(|d| {
+            std::fs::read_dir(inbox.join(d))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .any(|e| std::fs::read(e.path()).is_ok_and(|b| String::from_utf8_lossy(&b).contains(&needle)))
+        });
+        if found {
+            return;
+        }
+        assert!(Instant::now() < deadline, "no message {subject:?} reached {} within a minute", inbox.display());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
