@@ -60,6 +60,9 @@ export class ComposeState {
   /** Bumped when a pane opens, so the component can focus the right field. */
   opened = $state(0);
 
+  /** Called when a message was sent, kept as a draft or discarded (the outbox strip refetches). */
+  onDone: () => void = () => {};
+
   #timer: ReturnType<typeof setTimeout> | undefined;
   #saveChain: Promise<void> = Promise.resolve();
 
@@ -214,6 +217,7 @@ export class ComposeState {
     const { draftId, accountId } = this;
     this.reset();
     if (draftId !== null) {
+      this.onDone();
       try {
         await this.backend.uploadDrafts(accountId);
       } catch {
@@ -234,6 +238,7 @@ export class ComposeState {
       } catch (e) {
         this.error = toBackendError(e).message;
       }
+      this.onDone();
     }
   }
 
@@ -265,6 +270,7 @@ export class ComposeState {
     try {
       await this.backend.sendDraft(this.accountId, this.draftId, this.toDraft());
       this.reset();
+      this.onDone();
       return true;
     } catch (e) {
       this.error = toBackendError(e).message;
@@ -283,7 +289,7 @@ export class ComposeState {
       }
       this.attaching++;
       try {
-        const bytes = new Uint8Array(await f.arrayBuffer());
+        const bytes = await readBytes(f);
         const a = await this.backend.stageAttachment(f.name, bytes);
         if (!this.open) return;
         this.attachments = [...this.attachments, a];
@@ -310,6 +316,17 @@ export class ComposeState {
     this.rich = on;
     this.changed();
   }
+}
+
+/** The file's bytes (FileReader where Blob.arrayBuffer is missing, as in older WebKit and jsdom). */
+function readBytes(f: File): Promise<Uint8Array> {
+  if (typeof f.arrayBuffer === 'function') return f.arrayBuffer().then((b) => new Uint8Array(b));
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(new Uint8Array(r.result as ArrayBuffer));
+    r.onerror = () => reject(r.error ?? new Error(`cannot read ${f.name}`));
+    r.readAsArrayBuffer(f);
+  });
 }
 
 function tooBig(name: string, size: number): string {

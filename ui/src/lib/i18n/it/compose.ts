@@ -59,7 +59,7 @@ const it: Catalog = {
   '{n} sending': '{n} in invio',
   '{n} not sent': '{n} non inviati',
   '{n} sent': '{n} inviati',
-  '{n} drafts': '{n} bozze',
+  'Drafts: {n}': 'Bozze: {n}',
   Queued: 'In coda',
   'Waiting to retry': 'In attesa di riprovare',
   'Sent, filing…': 'Inviato, archiviazione…',
