@@ -431,7 +431,8 @@ pub async fn stage_attachment(
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(&clean);
         std::fs::write(&path, &bytes)?;
-        let src = AttachmentSource { path: path.clone(), filename: Some(clean.clone()), content_id: None, mime_type: None };
+        let src =
+            AttachmentSource { path: path.clone(), filename: Some(clean.clone()), content_id: None, mime_type: None };
         let check = Draft { attachments: vec![src], ..Default::default() };
         if let Err(e) = compose::validate_content(&check) {
             let _ = std::fs::remove_dir_all(&dir);

@@ -94,8 +94,7 @@ async fn wait_until(c: &Client, what: &str, script: &str, secs: u64) {
             return;
         }
         if Instant::now() > deadline {
-            let page: serde_json::Value =
-                c.execute("return document.body.innerText", vec![]).await.unwrap_or_default();
+            let page: serde_json::Value = c.execute("return document.body.innerText", vec![]).await.unwrap_or_default();
             panic!("timed out waiting until {what}; the window shows:\n{}", page.as_str().unwrap_or(""));
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -212,8 +211,7 @@ async fn a_reply_typed_in_the_window_arrives_in_the_clients_mailbox() {
         30,
     )
     .await;
-    let open: serde_json::Value =
-        c.execute("return document.querySelector('details').open", vec![]).await.unwrap();
+    let open: serde_json::Value = c.execute("return document.querySelector('details').open", vec![]).await.unwrap();
     if open.as_bool() != Some(true) {
         c.find(Locator::XPath("//summary[contains(., 'Server settings')]")).await.unwrap().click().await.unwrap();
     }
@@ -226,14 +224,16 @@ async fn a_reply_typed_in_the_window_arrives_in_the_clients_mailbox() {
     ports[1].clear().await.unwrap();
     ports[1].send_keys(&ms.port("MAIL_SMTPS_PORT").to_string()).await.unwrap();
     fill(c, "Company CA certificate", ms.ca_pem().to_str().unwrap()).await;
-    c.find(Locator::XPath("//button[@type='submit'][contains(., 'Add account')]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::XPath("//button[@type='submit'][contains(., 'Add account')]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 
     // The inbox fills, with the client's message.
-    let row = wait_for_xpath(
-        c,
-        &format!("//*[@role='option']//span[contains(@class, 'subject')][. = '{subject}']"),
-    )
-    .await;
+    let row =
+        wait_for_xpath(c, &format!("//*[@role='option']//span[contains(@class, 'subject')][. = '{subject}']")).await;
     row.click().await.unwrap();
     wait_for_xpath(c, &format!("//article//h1[. = '{subject}']")).await;
 
@@ -282,13 +282,7 @@ async fn a_reply_typed_in_the_window_arrives_in_the_clients_mailbox() {
         .click()
         .await
         .unwrap();
-    wait_until(
-        c,
-        "the compose pane closed",
-        "return !document.querySelector('section[aria-label=Compose]')",
-        20,
-    )
-    .await;
+    wait_until(c, "the compose pane closed", "return !document.querySelector('section[aria-label=Compose]')", 20).await;
     wait_until(
         c,
         "the outbox says the reply was sent",
@@ -296,6 +290,14 @@ async fn a_reply_typed_in_the_window_arrives_in_the_clients_mailbox() {
         60,
     )
     .await;
+
+    if std::env::var_os("DEALBOX_SCREENSHOTS").is_some() {
+        c.find(Locator::Css("section[aria-label=Outbox] .bar")).await.unwrap().click().await.unwrap();
+        wait_for(c, "section[aria-label=Outbox] li.item").await;
+        let path = workspace_root().join("docs/screenshots/outbox.png");
+        std::fs::write(&path, c.screenshot().await.unwrap()).unwrap();
+        eprintln!("wrote {}", path.display());
+    }
 
     // The reply is in bob's mailbox: Re: once, threaded, with what we typed above the quote.
     let found = fetch_matching(&ms, "bob", &format!("HEADER In-Reply-To \"<{original_id}>\"")).await;

@@ -97,8 +97,65 @@ pub fn suggest(store: &Store, text: &str, exclude: &[String], limit: usize) -> R
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::account::{Account, Accounts, Credential, Endpoint, NewAccount, Security};
+    use crate::secrets::MemorySecrets;
+
+    pub(crate) fn account(store: &Store, name: &str) -> Account {
+        let secrets = MemorySecrets::default();
+        let accs = Accounts { store, secrets: &secrets };
+        accs.add(
+            &NewAccount {
+                name: name.into(),
+                email: format!("{name}@example.test"),
+                display_name: String::new(),
+                addresses: vec![],
+                username: name.into(),
+                imap: Endpoint { host: "127.0.0.1".into(), port: 10993, security: Security::Tls },
+                smtp: Endpoint { host: "127.0.0.1".into(), port: 10465, security: Security::Tls },
+                credential: Credential::Command("echo pw".into()),
+                trust_ca_pem: None,
+                insecure: false,
+                signature: String::new(),
+                fetch_days: Some(30),
+                save_sent_copy: true,
+                notify: true,
+            },
+            None,
+        )
+        .unwrap()
+    }
+
+    fn fill(store: &Store, account_id: i64) {
+        let c = store.conn().unwrap();
+        c.execute_batch(&format!(
+            "INSERT INTO folders (id, account_id, name, display_name, role) VALUES (1, {account_id}, 'INBOX', 'Inbox', 'inbox'),                (2, {account_id}, 'Sent', 'Sent', 'sent');              INSERT INTO messages (account_id, folder_id, uid, from_name, from_addr, to_json, date) VALUES                ({account_id}, 1, 1, 'Jane Old', 'jane@acme.test', '[]', 100),                ({account_id}, 1, 2, 'Janet Newer', 'janet@beta.test', '[]', 300),                ({account_id}, 1, 3, 'Me', 'alice@example.test', '[]', 400),                ({account_id}, 2, 4, '', 'alice@example.test', '[{{\"name\":\"Jan Sent\",\"addr\":\"jan@gamma.test\"}}]', 200);              INSERT INTO crm_companies (id, name, created_at, updated_at) VALUES (1, 'ACME Corp', 0, 0);              INSERT INTO crm_contacts (id, name, company_id, created_at, updated_at) VALUES (1, 'Jane Roe', 1, 0, 0);              INSERT INTO crm_contact_addresses (address, contact_id, position) VALUES ('jane@acme.test', 1, 0);"
+        ))
+        .unwrap();
+    }
+
+    #[test]
+    fn crm_contacts_come_first_then_recent_correspondents_newest_first_without_our_own_addresses() {
+        let store = Store::open_in_memory().unwrap();
+        let a = account(&store, "alice");
+        fill(&store, a.id);
+        let got = suggest(&store, "JAN", &a.all_addresses(), 10).unwrap();
+        let view: Vec<(&str, &str, Option<&str>)> =
+            got.iter().map(|s| (s.address.as_str(), s.source, s.company.as_deref())).collect();
+        assert_eq!(
+            view,
+            vec![
+                ("jane@acme.test", "contact", Some("ACME Corp")),
+                ("janet@beta.test", "recent", None),
+                ("jan@gamma.test", "recent", None),
+            ]
+        );
+        assert_eq!(got[2].name, "Jan Sent", "recipients of sent mail are suggested with their names");
+        assert!(suggest(&store, "alice", &a.all_addresses(), 10).unwrap().is_empty());
+        assert_eq!(suggest(&store, "jan", &[], 1).unwrap().len(), 1);
+        assert!(suggest(&store, "  ", &[], 10).unwrap().is_empty());
+    }
 
     #[test]
     fn like_wildcards_in_the_typed_text_are_literal() {

@@ -93,3 +93,55 @@ pub fn to_draft(store: &Store, id: i64, attach_dir: &Path) -> Result<(i64, i64, 
     tx.commit()?;
     Ok((account_id, draft_id, draft))
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::send::{drafts, outbox};
+
+    #[test]
+    fn a_parked_message_comes_back_as_a_draft_with_its_recipients_threading_and_attachments() {
+        let store = Store::open_in_memory().unwrap();
+        let acc = crate::send::addresses::tests::account(&store, "alice");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("offer.pdf");
+        std::fs::write(&file, b"%PDF-1.4 offer").unwrap();
+        let d = Draft {
+            to: vec!["Jane Roe <jane@acme.test>".into()],
+            cc: vec!["bob@acme.test".into()],
+            bcc: vec!["boss@example.test".into()],
+            subject: "Re: Renewal".into(),
+            text: "Here it is.".into(),
+            html: Some("<p>Here it is.</p>".into()),
+            attachments: vec![AttachmentSource { path: file, filename: None, content_id: None, mime_type: None }],
+            in_reply_to: Some("orig@acme.test".into()),
+            references: vec!["orig@acme.test".into()],
+            reply_to_message: Some(7),
+        };
+        let (id, _) = outbox::enqueue(&store, &acc, &d).unwrap();
+        store.conn().unwrap().execute("UPDATE outbox SET state = 'parked', last_error = '552 too big'", []).unwrap();
+
+        let (account_id, draft_id, back) = to_draft(&store, id, dir.path()).unwrap();
+        assert_eq!(account_id, acc.id);
+        assert_eq!(back.to, vec!["Jane Roe <jane@acme.test>".to_string()]);
+        assert_eq!(back.cc, vec!["bob@acme.test".to_string()]);
+        assert_eq!(back.bcc, vec!["boss@example.test".to_string()]);
+        assert_eq!(back.subject, "Re: Renewal");
+        assert_eq!(back.text.trim(), "Here it is.");
+        assert!(back.html.as_deref().unwrap_or("").contains("<p>Here it is.</p>"));
+        assert_eq!(back.in_reply_to.as_deref(), Some("orig@acme.test"));
+        assert_eq!(back.reply_to_message, Some(7));
+        assert_eq!(back.attachments.len(), 1);
+        assert_eq!(back.attachments[0].filename.as_deref(), Some("offer.pdf"));
+        assert_eq!(std::fs::read(&back.attachments[0].path).unwrap(), b"%PDF-1.4 offer");
+        assert_eq!(drafts::get(&store, draft_id).unwrap(), back);
+        assert!(outbox::list(&store, None).unwrap().is_empty(), "the message left the outbox");
+        // Sending it again goes through the outbox like any draft.
+        assert!(drafts::send(&store, &acc, draft_id).is_ok());
+        // A message being sent cannot be taken back.
+        store.conn().unwrap().execute("UPDATE outbox SET state = 'sending'", []).unwrap();
+        let sending = outbox::list(&store, None).unwrap()[0].id;
+        assert!(to_draft(&store, sending, dir.path()).is_err());
+    }
+}

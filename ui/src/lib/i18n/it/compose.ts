@@ -46,7 +46,7 @@ const it: Catalog = {
   'Send (Ctrl+Enter)': 'Invia (Ctrl+Invio)',
   Attach: 'Allega',
   'Attach files': 'Allega file',
-  'or drop files here · max {mb} MB each': 'o trascina qui i file · max {mb} MB ciascuno',
+  'or drop files · max {mb} MB each': 'o trascina i file · max {mb} MB ciascuno',
   Discard: 'Elimina bozza',
   'Drop files to attach them': 'Rilascia i file per allegarli',
   'This does not look like an address': 'Non sembra un indirizzo email',
