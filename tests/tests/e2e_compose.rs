@@ -1,6 +1,7 @@
 //! End to end, in the real window against the real Dovecot/Postfix: add an account through the first-run
 //! wizard, the inbox fills, a client's message shows its CRM contact and deal, press r, type, send — and the
-//! reply arrives in the client's mailbox with "Re: …", In-Reply-To and the typed text.
+//! reply (with a file from the picker; a 26 MB one is refused up front) arrives in the client's mailbox with
+//! "Re: …", In-Reply-To, the typed text and the attachment.
 //!
 //! Run inside the headless desktop session (see e2e_app.rs and tests/README.md); with `DEALBOX_SCREENSHOTS=1`
 //! it writes docs/screenshots/compose.png.
@@ -83,6 +84,19 @@ async fn wait_for_xpath(c: &Client, xpath: &str) -> fantoccini::elements::Elemen
         .for_element(Locator::XPath(xpath))
         .await
         .unwrap_or_else(|e| panic!("no element {xpath} in the app window: {e}"))
+}
+
+/// Click an element, finding it again if the list re-rendered it in between (new mail arriving).
+async fn click_xpath(c: &Client, xpath: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let e = wait_for_xpath(c, xpath).await;
+        match e.click().await {
+            Ok(_) => return,
+            Err(err) if Instant::now() < deadline => eprintln!("retrying a click on {xpath}: {err}"),
+            Err(err) => panic!("cannot click {xpath}: {err}"),
+        }
+    }
 }
 
 /// Poll the page (a WebDriver wait with a deadline) until `script` returns true.
@@ -232,9 +246,7 @@ async fn a_reply_typed_in_the_window_arrives_in_the_clients_mailbox() {
         .unwrap();
 
     // The inbox fills, with the client's message.
-    let row =
-        wait_for_xpath(c, &format!("//*[@role='option']//span[contains(@class, 'subject')][. = '{subject}']")).await;
-    row.click().await.unwrap();
+    click_xpath(c, &format!("//*[@role='option']//span[contains(@class, 'subject')][. = '{subject}']")).await;
     wait_for_xpath(c, &format!("//article//h1[. = '{subject}']")).await;
 
     // The CRM sidebar shows the linked contact, the company and the open deal.
@@ -264,6 +276,35 @@ async fn a_reply_typed_in_the_window_arrives_in_the_clients_mailbox() {
         c,
         "the draft is saved as we type",
         "return document.querySelector('section[aria-label=Compose] .status').textContent.includes('Draft saved')",
+        20,
+    )
+    .await;
+
+    // Attachments by the file picker: over 25 MB is refused up front, a small one is attached.
+    let files = tempfile::tempdir().unwrap();
+    let big = files.path().join("site-video.mp4");
+    std::fs::File::create(&big).unwrap().set_len(26 * 1024 * 1024).unwrap();
+    let offer_name = format!("offer-{pid}.pdf");
+    let offer = files.path().join(&offer_name);
+    std::fs::write(&offer, b"%PDF-1.4 renewal offer").unwrap();
+    let picker = c.find(Locator::Css("section[aria-label=Compose] input[type=file]")).await.unwrap();
+    picker.send_keys(big.to_str().unwrap()).await.unwrap();
+    wait_until(
+        c,
+        "the 25 MB limit is shown before anything is sent",
+        "const e = document.querySelector('section[aria-label=Compose] [role=alert]'); \
+         return !!e && e.textContent.includes('site-video.mp4 is 26.0 MB; the limit is 25 MB per attachment')",
+        20,
+    )
+    .await;
+    picker.send_keys(offer.to_str().unwrap()).await.unwrap();
+    wait_until(
+        c,
+        "the picked file is attached",
+        &format!(
+            "const l = document.querySelector('section[aria-label=Compose] ul[aria-label=Attachments]'); \
+             return !!l && l.textContent.includes('{offer_name}') && !document.querySelector('section[aria-label=Compose] [role=alert]')"
+        ),
         20,
     )
     .await;
@@ -311,6 +352,8 @@ async fn a_reply_typed_in_the_window_arrives_in_the_clients_mailbox() {
     let quote = text.find("> can you send the renewal offer for 2027?").expect("the original is quoted");
     assert!(at < quote, "we typed above the quote:\n{text}");
     assert!(parsed.html.unwrap_or_default().contains(&typed), "the HTML alternative has the text too");
+    let names: Vec<_> = parsed.attachments.iter().filter_map(|a| a.filename.clone()).collect();
+    assert_eq!(names, vec![offer_name.clone()], "the picked file went with the reply");
 
     // The original is marked answered on the server.
     let original = fetch_matching(&ms, "carol", &format!("HEADER Message-ID \"<{original_id}>\"")).await;
