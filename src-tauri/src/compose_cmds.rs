@@ -193,6 +193,38 @@ fn compose_dir(core: &Core) -> dealbox_core::Result<PathBuf> {
     Ok(p)
 }
 
+/// Attachments are only ever files Dealbox staged itself (picked or dropped files, forwarded originals,
+/// parked messages taken back): a draft naming any other path is refused, so a compromised page could not
+/// mail out arbitrary files from the disk.
+fn check_attachments(core: &Core, d: &Draft) -> dealbox_core::Result<()> {
+    let root = compose_dir(core)?.canonicalize()?;
+    for a in &d.attachments {
+        let inside = a.path.canonicalize().map(|p| p.starts_with(&root)).unwrap_or(false);
+        if !inside {
+            return Err(Error::config(format!(
+                "the attachment {} was not added through Dealbox; attach it again",
+                a.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Remove staged attachment files once the message no longer needs them (sent or discarded).
+fn drop_staged(core: &Core, d: &Draft) {
+    let Ok(root) = compose_dir(core).and_then(|r| Ok(r.canonicalize()?)) else { return };
+    for a in &d.attachments {
+        if let Ok(p) = a.path.canonicalize() {
+            if p.starts_with(&root) && p != root {
+                let _ = std::fs::remove_file(&p);
+                if let Some(parent) = p.parent().filter(|d| *d != root) {
+                    let _ = std::fs::remove_dir(parent); // only when empty
+                }
+            }
+        }
+    }
+}
+
 /// The account a new message is sent from: the one asked for, else the first that can send.
 fn sending_account(core: &Core, account_id: Option<i64>) -> dealbox_core::Result<Account> {
     if let Some(id) = account_id {
@@ -278,7 +310,12 @@ pub async fn save_draft(
     draft_id: Option<i64>,
     draft: DraftDto,
 ) -> Result<i64, UiError> {
-    blocking(&state, move |c| drafts::save(&c.store, account_id, draft_id, &draft.into())).await
+    blocking(&state, move |c| {
+        let d: Draft = draft.into();
+        check_attachments(c, &d)?;
+        drafts::save(&c.store, account_id, draft_id, &d)
+    })
+    .await
 }
 
 /// Throw a draft away (its server copy goes with the next upload).
@@ -286,7 +323,9 @@ pub async fn save_draft(
 pub async fn discard_draft(app: AppHandle, state: State<'_, AppState>, draft_id: i64) -> Result<(), UiError> {
     let account = blocking(&state, move |c| {
         let info = drafts::list(&c.store, None)?.into_iter().find(|d| d.id == draft_id);
+        let d = drafts::get(&c.store, draft_id)?;
         drafts::discard(&c.store, draft_id)?;
+        drop_staged(c, &d);
         Ok(info.map(|i| i.account_id))
     })
     .await?;
@@ -316,9 +355,13 @@ pub async fn send_draft(
     let draft: Draft = draft.into();
     let id = blocking(&state, move |c| {
         compose::validate(&draft)?;
+        check_attachments(c, &draft)?;
         let account = c.accounts().get(account_id)?;
         let id = drafts::save(&c.store, account_id, draft_id, &draft)?;
-        drafts::send(&c.store, &account, id)
+        let outbox_id = drafts::send(&c.store, &account, id)?;
+        // The outbox holds the whole message now; the staged files are not needed any more.
+        drop_staged(c, &draft);
+        Ok(outbox_id)
     })
     .await?;
     let _ = app.emit_to("main", OUTBOX_EVENT, account_id);

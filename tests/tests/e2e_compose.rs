@@ -362,3 +362,95 @@ async fn a_reply_typed_in_the_window_arrives_in_the_clients_mailbox() {
 
     s.client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_recipient_parks_the_message_with_the_servers_reason_and_edit_fixes_it() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    if ready().is_none() {
+        return;
+    }
+    let Some(ms) = MailServer::require() else { return };
+    let pid = std::process::id();
+    let profile = Profile::new();
+    let password_command = format!("echo {}", ms.password("carol"));
+    profile
+        .run(&[
+            "account",
+            "add",
+            "--name",
+            "work",
+            "--email",
+            ms.email("carol"),
+            "--user",
+            "carol",
+            "--imap",
+            &ms.imaps(),
+            "--imap-security",
+            "tls",
+            "--smtp",
+            &ms.smtps(),
+            "--smtp-security",
+            "tls",
+            "--trust-ca",
+            &ms.ca_pem().to_string_lossy(),
+            "--password-command",
+            &password_command,
+        ])
+        .assert_ok();
+    let Some(s) = start(profile.path()).await else { return };
+    let c = &s.client;
+    wait_for_xpath(c, "//nav//p[starts-with(normalize-space(.), 'Checked')]").await;
+
+    // c: a new message, to an address the server does not know.
+    type_keys(c, "c").await;
+    wait_for_xpath(c, "//section[@aria-label='Compose']").await;
+    let wrong = format!("nobody-{pid}@example.test");
+    type_keys(c, &format!("{wrong},")).await;
+    let subject = format!("Price list {pid}");
+    let subject_input = c.find(Locator::Css("section[aria-label=Compose] input[aria-label=Subject]")).await.unwrap();
+    subject_input.send_keys(&subject).await.unwrap();
+    let body = c.find(Locator::Css("section[aria-label=Compose] [contenteditable]")).await.unwrap();
+    body.send_keys("Here is our price list.").await.unwrap();
+    click_xpath(c, "//section[@aria-label='Compose']//button[normalize-space(.)='Send']").await;
+
+    // The outbox strip opens by itself and shows the server's words.
+    wait_until(
+        c,
+        "the outbox shows the message parked with the server's reason",
+        &format!(
+            "const o = document.querySelector('section[aria-label=Outbox]'); \
+             return !!o && o.innerText.includes('Not sent') && o.innerText.includes('{subject}') \
+               && o.innerText.includes('Server said:') && o.innerText.includes('User unknown')"
+        ),
+        60,
+    )
+    .await;
+
+    // Edit brings it back with what was typed; fix the recipient and send again.
+    click_xpath(c, "//section[@aria-label='Outbox']//button[normalize-space(.)='Edit']").await;
+    wait_for_xpath(c, "//section[@aria-label='Compose']").await;
+    let value: serde_json::Value = c
+        .execute("return document.querySelector('section[aria-label=Compose] input[aria-label=Subject]').value", vec![])
+        .await
+        .unwrap();
+    assert_eq!(value.as_str(), Some(subject.as_str()));
+    click_xpath(c, &format!("//section[@aria-label='Compose']//button[@aria-label='Remove {wrong}']")).await;
+    let to = c.find(Locator::Css("section[aria-label=Compose] input[aria-label=To]")).await.unwrap();
+    to.send_keys("bob@example.test,").await.unwrap();
+    click_xpath(c, "//section[@aria-label='Compose']//button[normalize-space(.)='Send']").await;
+    wait_until(
+        c,
+        "the fixed message was sent and nothing is left parked",
+        "const o = document.querySelector('section[aria-label=Outbox]'); \
+         return !!o && /\\b1 sent\\b/.test(o.innerText) && !o.innerText.includes('Not sent')",
+        60,
+    )
+    .await;
+
+    let found = fetch_matching(&ms, "bob", &format!("SUBJECT \"{subject}\"")).await;
+    assert_eq!(found.len(), 1, "the fixed message arrived once in bob's INBOX");
+    let parsed = dealbox_core::parse::parse(&found[0].1).unwrap();
+    assert!(parsed.text.unwrap_or_default().contains("Here is our price list."));
+    assert!(parsed.to.iter().all(|m| m.addr != wrong), "the refused address is gone: {:?}", parsed.to);
+    s.client.close().await.unwrap();
+}

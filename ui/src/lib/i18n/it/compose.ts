@@ -69,6 +69,7 @@ const it: Catalog = {
   'to {who}': 'a {who}',
   'Server said: {reason}': 'Il server ha risposto: {reason}',
   Retry: 'Riprova',
+  'Send again': 'Invia di nuovo',
   Edit: 'Modifica',
   Delete: 'Elimina',
 };
