@@ -22,8 +22,9 @@ use crate::AppState;
 /// The event the UI listens to; it carries the account id and the UI refetches the outbox.
 pub const OUTBOX_EVENT: &str = "outbox-changed";
 
-/// How often queued messages that wait for a retry (backoff) or for the network are tried again.
-const RETRY_EVERY: Duration = Duration::from_secs(60);
+/// How often the outbox is looked at for messages whose retry is due (backoff, no network, filing in Sent
+/// failed); a look with nothing due is one SELECT.
+const RETRY_EVERY: Duration = Duration::from_secs(20);
 
 /// Messages sent less than this long ago still show in the outbox (as "Sent").
 const SHOW_SENT_FOR: i64 = 10 * 60;

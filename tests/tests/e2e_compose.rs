@@ -309,6 +309,28 @@ async fn a_reply_typed_in_the_window_arrives_in_the_clients_mailbox() {
     )
     .await;
 
+    // And by dropping a file on the pane (the page's drop handler; the OS drag itself is not scripted).
+    let notes_name = format!("notes-{pid}.txt");
+    c.execute(
+        "const dt = new DataTransfer(); dt.items.add(new File(['call notes'], arguments[0], { type: 'text/plain' })); \
+         const pane = document.querySelector('section[aria-label=Compose]'); \
+         for (const type of ['dragenter', 'dragover', 'drop']) \
+           pane.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));",
+        vec![serde_json::json!(notes_name)],
+    )
+    .await
+    .unwrap();
+    wait_until(
+        c,
+        "the dropped file is attached",
+        &format!(
+            "const l = document.querySelector('section[aria-label=Compose] ul[aria-label=Attachments]'); \
+             return !!l && l.textContent.includes('{notes_name}') && !document.querySelector('section[aria-label=Compose] .drop')"
+        ),
+        20,
+    )
+    .await;
+
     if std::env::var_os("DEALBOX_SCREENSHOTS").is_some() {
         let png = c.screenshot().await.unwrap();
         let path = workspace_root().join("docs/screenshots/compose.png");
@@ -324,6 +346,7 @@ async fn a_reply_typed_in_the_window_arrives_in_the_clients_mailbox() {
         .await
         .unwrap();
     wait_until(c, "the compose pane closed", "return !document.querySelector('section[aria-label=Compose]')", 20).await;
+    let sent_at = Instant::now();
     wait_until(
         c,
         "the outbox says the reply was sent",
@@ -331,6 +354,7 @@ async fn a_reply_typed_in_the_window_arrives_in_the_clients_mailbox() {
         60,
     )
     .await;
+    eprintln!("the outbox said sent {:?} after Send", sent_at.elapsed());
 
     if std::env::var_os("DEALBOX_SCREENSHOTS").is_some() {
         c.find(Locator::Css("section[aria-label=Outbox] .bar")).await.unwrap().click().await.unwrap();
@@ -353,7 +377,11 @@ async fn a_reply_typed_in_the_window_arrives_in_the_clients_mailbox() {
     assert!(at < quote, "we typed above the quote:\n{text}");
     assert!(parsed.html.unwrap_or_default().contains(&typed), "the HTML alternative has the text too");
     let names: Vec<_> = parsed.attachments.iter().filter_map(|a| a.filename.clone()).collect();
-    assert_eq!(names, vec![offer_name.clone()], "the picked file went with the reply");
+    assert_eq!(
+        names,
+        vec![offer_name.clone(), notes_name.clone()],
+        "the picked and the dropped file went with the reply"
+    );
 
     // The original is marked answered on the server.
     let original = fetch_matching(&ms, "carol", &format!("HEADER Message-ID \"<{original_id}>\"")).await;
