@@ -548,8 +548,34 @@ pub fn start(app: &AppHandle) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_staged_files_can_be_attached_and_they_are_removed_after_sending() {
+        let dir = tempfile::tempdir().unwrap();
+        let core = Core::open(dir.path(), Arc::new(dealbox_core::secrets::MemorySecrets::default())).unwrap();
+        let outside = dir.path().join("secret.txt");
+        std::fs::write(&outside, "not for mail").unwrap();
+        let att = |path: PathBuf| AttachmentSource { path, filename: None, content_id: None, mime_type: None };
+        let d = Draft { attachments: vec![att(outside.clone())], ..Default::default() };
+        let err = check_attachments(&core, &d).unwrap_err();
+        assert!(err.message.contains("was not added through Dealbox"), "{}", err.message);
+        // A path that climbs out of the staging dir is outside too.
+        let sneaky = compose_dir(&core).unwrap().join("..").join("secret.txt");
+        assert!(check_attachments(&core, &Draft { attachments: vec![att(sneaky)], ..Default::default() }).is_err());
+
+        let staged_dir = compose_dir(&core).unwrap().join(unique_name());
+        std::fs::create_dir_all(&staged_dir).unwrap();
+        let staged = staged_dir.join("offer.pdf");
+        std::fs::write(&staged, "%PDF").unwrap();
+        let d = Draft { attachments: vec![att(staged.clone())], ..Default::default() };
+        check_attachments(&core, &d).unwrap();
+        drop_staged(&core, &d);
+        assert!(!staged.exists() && !staged_dir.exists(), "the staged file and its directory are gone");
+        assert!(outside.exists(), "nothing outside the staging dir is touched");
+    }
 
     #[test]
     fn file_names_arrive_uri_encoded() {
