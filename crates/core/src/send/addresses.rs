@@ -18,6 +18,9 @@ pub struct Suggestion {
     pub source: &'static str,
 }
 
+/// How many of the newest cached messages the "recent correspondents" suggestions look at.
+pub const RECENT_WINDOW: i64 = 30_000;
+
 /// `%text%` for LIKE, with the wildcards of `text` escaped (ESCAPE '\').
 fn like_pattern(text: &str) -> String {
     let mut p = String::from("%");
@@ -67,19 +70,23 @@ pub fn suggest(store: &Store, text: &str, exclude: &[String], limit: usize) -> R
         out.truncate(limit);
         return Ok(out);
     }
-    // Senders of cached mail, and recipients of what we sent, by the newest message.
+    // Senders of cached mail, and recipients of what we sent, by the newest message. Only the newest
+    // RECENT_WINDOW cached rows are looked at (ids grow as mail is cached): "recently used", and a bounded
+    // cost on a 100k-message profile (~45 ms here instead of ~160 ms for a full scan).
     let mut st = conn.prepare(
         "SELECT name, addr, MAX(date) AS last FROM ( \
            SELECT from_name AS name, from_addr AS addr, date FROM messages \
-           WHERE from_addr LIKE ?1 ESCAPE '\\' OR from_name LIKE ?1 ESCAPE '\\' \
+           WHERE id > (SELECT MAX(id) FROM messages) - ?3 \
+             AND (from_addr LIKE ?1 ESCAPE '\\' OR from_name LIKE ?1 ESCAPE '\\') \
            UNION ALL \
            SELECT json_extract(j.value, '$.name'), json_extract(j.value, '$.addr'), m.date \
            FROM messages m JOIN folders f ON f.id = m.folder_id AND f.role = 'sent', json_each(m.to_json) j \
-           WHERE json_extract(j.value, '$.addr') LIKE ?1 ESCAPE '\\' OR json_extract(j.value, '$.name') LIKE ?1 ESCAPE '\\' \
+           WHERE m.id > (SELECT MAX(id) FROM messages) - ?3 \
+             AND (json_extract(j.value, '$.addr') LIKE ?1 ESCAPE '\\' OR json_extract(j.value, '$.name') LIKE ?1 ESCAPE '\\') \
          ) GROUP BY lower(addr) ORDER BY last DESC LIMIT ?2",
     )?;
     let recent = st
-        .query_map(params![pat, (limit * 2) as i64], |r| {
+        .query_map(params![pat, (limit * 2) as i64, RECENT_WINDOW], |r| {
             Ok(Suggestion {
                 name: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
                 address: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
