@@ -115,4 +115,17 @@ describe('Compose', () => {
     await fireEvent.keyDown(window, { key: 'i' });
     expect(await screen.findByText('All inboxes', { selector: 'h1' })).toBeTruthy();
   });
+
+  it('opening another message closes the pane and keeps the draft', async () => {
+    const backend = backendWithMail();
+    render(App, { props: { backend } });
+    await openFirst();
+    await fireEvent.keyDown(window, { key: 'r' });
+    const pane = await screen.findByRole('region', { name: 'Compose' });
+    await fireEvent.input(within(pane).getByLabelText('Subject'), { target: { value: 'Re: Renewal 2027 (draft)' } });
+    await fireEvent.click(screen.getByText('Lunch?'));
+    expect(await screen.findByRole('heading', { name: 'Lunch?' })).toBeTruthy();
+    expect(screen.queryByRole('region', { name: 'Compose' })).toBeNull();
+    await waitFor(() => expect([...backend.drafts.values()].map((d) => d.draft.subject)).toEqual(['Re: Renewal 2027 (draft)']));
+  });
 });
