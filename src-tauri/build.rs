@@ -14,6 +14,21 @@ const COMMANDS: &[&str] = &[
     "crm_sidebar",
     "sync_now",
     "sync_status",
+    "compose_new",
+    "compose_reply",
+    "compose_forward",
+    "open_draft",
+    "list_drafts",
+    "save_draft",
+    "discard_draft",
+    "upload_drafts",
+    "send_draft",
+    "list_outbox",
+    "retry_outbox",
+    "delete_outbox",
+    "edit_outbox",
+    "suggest_addresses",
+    "stage_attachment",
 ];
 
 fn main() {

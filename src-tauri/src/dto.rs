@@ -387,6 +387,12 @@ pub fn typescript() -> String {
         crate::crm_cmds::CrmActivityDto::decl(&cfg),
         crate::crm_cmds::CrmOutcomeDto::decl(&cfg),
         crate::crm_cmds::CrmSidebarDto::decl(&cfg),
+        crate::compose_cmds::ComposeAttachmentDto::decl(&cfg),
+        crate::compose_cmds::DraftDto::decl(&cfg),
+        crate::compose_cmds::ComposeDto::decl(&cfg),
+        crate::compose_cmds::OutboxItemDto::decl(&cfg),
+        crate::compose_cmds::DraftSummaryDto::decl(&cfg),
+        crate::compose_cmds::AddressSuggestionDto::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by `UPDATE_TYPES=1 cargo test -p dealbox typescript_bindings`.\n\

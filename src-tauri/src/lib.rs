@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod commands;
+pub mod compose_cmds;
 pub mod crm_cmds;
 pub mod dto;
 pub mod sanitize;
@@ -119,12 +120,29 @@ pub fn run() {
             crm_cmds::crm_sidebar,
             sync_cmds::sync_now,
             sync_cmds::sync_status,
+            compose_cmds::compose_new,
+            compose_cmds::compose_reply,
+            compose_cmds::compose_forward,
+            compose_cmds::open_draft,
+            compose_cmds::list_drafts,
+            compose_cmds::save_draft,
+            compose_cmds::discard_draft,
+            compose_cmds::upload_drafts,
+            compose_cmds::send_draft,
+            compose_cmds::list_outbox,
+            compose_cmds::retry_outbox,
+            compose_cmds::delete_outbox,
+            compose_cmds::edit_outbox,
+            compose_cmds::suggest_addresses,
+            compose_cmds::stage_attachment,
         ])
         .setup(move |app| {
             WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
                 .title("Dealbox")
                 .inner_size(1280.0, 800.0)
                 .min_inner_size(900.0, 560.0)
+                // Files dropped on the window reach the page as HTML drag-and-drop (compose attachments).
+                .disable_drag_drop_handler()
                 .on_navigation(move |url| {
                     let ok = is_app_url(url, dev_url.as_ref());
                     if !ok {
@@ -141,6 +159,7 @@ pub fn run() {
                 if let Err(e) = sync_cmds::start(app.handle(), core) {
                     tracing::error!("cannot start syncing: {e}");
                 }
+                compose_cmds::start(app.handle());
             }
             Ok(())
         })

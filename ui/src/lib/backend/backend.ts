@@ -2,6 +2,12 @@
 // Components receive a Backend; none of them imports @tauri-apps/api.
 import type {
   AccountDto,
+  AddressSuggestionDto,
+  ComposeAttachmentDto,
+  ComposeDto,
+  DraftDto,
+  DraftSummaryDto,
+  OutboxItemDto,
   AccountInput,
   AppInfo,
   ChangeDto,
@@ -46,6 +52,33 @@ export interface Backend {
   syncStatus(): Promise<SyncStatusDto[]>;
   /** Subscribe to sync events; resolves to the unsubscribe function. */
   onSyncEvent(handler: (e: SyncEventDto) => void): Promise<() => void>;
+
+  // Compose, drafts and the outbox (src-tauri/src/compose_cmds.rs).
+  /** A blank message from this account (null: the first one that can send). */
+  composeNew(accountId: number | null): Promise<ComposeDto>;
+  /** Reply (or reply all) to a cached message, from the account that received it. */
+  composeReply(messageId: number, all: boolean): Promise<ComposeDto>;
+  composeForward(messageId: number): Promise<ComposeDto>;
+  openDraft(draftId: number): Promise<ComposeDto>;
+  listDrafts(): Promise<DraftSummaryDto[]>;
+  /** Save as the user types; creates the draft when draftId is null. Resolves to its id. */
+  saveDraft(accountId: number, draftId: number | null, draft: DraftDto): Promise<number>;
+  discardDraft(draftId: number): Promise<void>;
+  /** Bring the server's Drafts folder up to date (in the background). */
+  uploadDrafts(accountId: number): Promise<void>;
+  /** Validate, queue in the outbox and start sending at once. Resolves to the outbox id. */
+  sendDraft(accountId: number, draftId: number | null, draft: DraftDto): Promise<number>;
+  listOutbox(): Promise<OutboxItemDto[]>;
+  retryOutbox(id: number): Promise<void>;
+  deleteOutbox(id: number): Promise<void>;
+  /** Take a parked message out of the outbox as a draft. */
+  editOutbox(id: number): Promise<ComposeDto>;
+  /** To/Cc/Bcc autocomplete: CRM contacts, then recent correspondents. */
+  suggestAddresses(text: string, limit: number): Promise<AddressSuggestionDto[]>;
+  /** Keep a picked or dropped file for a draft (refused over 25 MB). */
+  stageAttachment(name: string, bytes: Uint8Array): Promise<ComposeAttachmentDto>;
+  /** The outbox changed (queued, sent, parked); resolves to the unsubscribe function. */
+  onOutboxChanged(handler: () => void): Promise<() => void>;
 }
 
 /** A failed backend call: branch on `code` (the core's ErrorKind code), show `message`. */

@@ -2,6 +2,12 @@
 import { BackendError, type Backend, type MessageQuery } from './backend';
 import type {
   AccountDto,
+  AddressSuggestionDto,
+  ComposeAttachmentDto,
+  ComposeDto,
+  DraftDto,
+  DraftSummaryDto,
+  OutboxItemDto,
   AccountInput,
   AppInfo,
   ChangeDto,
@@ -225,6 +231,208 @@ export class MemoryBackend implements Backend {
     this.listeners.add(handler);
     return () => this.listeners.delete(handler);
   }
+
+  // Compose, drafts, outbox. Sending queues; `deliverOutbox()` plays the flush (sent, or parked).
+  drafts = new Map<number, { accountId: number; draft: DraftDto; updatedAt: number }>();
+  outbox: OutboxItemDto[] = [];
+  /** CRM contacts for suggestions. */
+  contacts: { name: string; address: string; company: string | null }[] = [];
+  /** When set, the next deliverOutbox() parks messages with this server reason. */
+  serverRejects: string | null = null;
+  private nextId = 1000;
+  private outboxListeners = new Set<() => void>();
+
+  private emitOutbox(): void {
+    for (const l of this.outboxListeners) l();
+  }
+
+  async composeNew(accountId: number | null): Promise<ComposeDto> {
+    const a = accountId ?? this.accounts[0]?.id;
+    if (a === undefined) throw new BackendError({ code: 'config', message: 'add an account first' });
+    return { accountId: a, draftId: null, draft: emptyDraft() };
+  }
+
+  async composeReply(messageId: number, all: boolean): Promise<ComposeDto> {
+    const m = this.messages.find((m) => m.id === messageId);
+    if (!m) throw new BackendError({ code: 'not_found', message: `no message with id ${messageId}` });
+    const me = this.accounts.find((a) => a.id === m.accountId)?.email ?? '';
+    const cc = all ? (m.to ?? []).map((t) => t.addr).filter((a) => a !== me && a !== m.from) : [];
+    const subject = `Re: ${m.subject.replace(/^((re|fwd?|aw):\s*)+/i, '')}`;
+    const quoted = (m.text ?? '').split('\n').map((l) => `> ${l}`).join('\n');
+    return {
+      accountId: m.accountId,
+      draftId: null,
+      draft: {
+        ...emptyDraft(),
+        to: [m.from],
+        cc,
+        subject,
+        text: `\n\nOn date, ${m.fromName} <${m.from}> wrote:\n${quoted}\n`,
+        inReplyTo: `${messageId}@test`,
+        references: [`${messageId}@test`],
+        replyToMessage: messageId,
+      },
+    };
+  }
+
+  async composeForward(messageId: number): Promise<ComposeDto> {
+    const m = this.messages.find((m) => m.id === messageId);
+    if (!m) throw new BackendError({ code: 'not_found', message: `no message with id ${messageId}` });
+    return {
+      accountId: m.accountId,
+      draftId: null,
+      draft: { ...emptyDraft(), subject: `Fwd: ${m.subject}`, text: `\n\n---------- Forwarded message ----------\n${m.text ?? ''}` },
+    };
+  }
+
+  async openDraft(draftId: number): Promise<ComposeDto> {
+    const d = this.drafts.get(draftId);
+    if (!d) throw new BackendError({ code: 'not_found', message: `no draft ${draftId}` });
+    return { accountId: d.accountId, draftId, draft: structuredClone(d.draft) };
+  }
+
+  async listDrafts(): Promise<DraftSummaryDto[]> {
+    return [...this.drafts.entries()].map(([id, d]) => ({
+      id,
+      accountId: d.accountId,
+      subject: d.draft.subject,
+      to: d.draft.to,
+      updatedAt: d.updatedAt,
+    }));
+  }
+
+  async saveDraft(accountId: number, draftId: number | null, draft: DraftDto): Promise<number> {
+    this.calls.push(`saveDraft ${draftId}`);
+    const id = draftId ?? this.nextId++;
+    if (draftId !== null && this.drafts.get(draftId)?.accountId !== accountId) {
+      throw new BackendError({ code: 'not_found', message: `no draft ${draftId} for this account` });
+    }
+    this.drafts.set(id, { accountId, draft: structuredClone(draft), updatedAt: Math.floor(Date.now() / 1000) });
+    return id;
+  }
+
+  async discardDraft(draftId: number): Promise<void> {
+    this.calls.push(`discardDraft ${draftId}`);
+    if (!this.drafts.delete(draftId)) throw new BackendError({ code: 'not_found', message: `no draft ${draftId}` });
+  }
+
+  async uploadDrafts(accountId: number): Promise<void> {
+    this.calls.push(`uploadDrafts ${accountId}`);
+  }
+
+  async sendDraft(accountId: number, draftId: number | null, draft: DraftDto): Promise<number> {
+    this.calls.push(`sendDraft ${draftId}`);
+    const rcpts = [...draft.to, ...draft.cc, ...draft.bcc];
+    if (rcpts.length === 0) throw new BackendError({ code: 'config', message: 'add at least one recipient' });
+    const bad = rcpts.find((r) => !/^[^@\s<>]+@[^@\s<>]+$/.test(r.replace(/^.*<(.*)>$/, '$1')));
+    if (bad) throw new BackendError({ code: 'config', message: `'${bad}' is not a valid address` });
+    const big = draft.attachments.find((a) => a.size > 25 * 1024 * 1024);
+    if (big) throw new BackendError({ code: 'limit', message: `the attachment ${big.filename} is over 25 MB` });
+    if (draftId !== null) this.drafts.delete(draftId);
+    const id = this.nextId++;
+    const now = Math.floor(Date.now() / 1000);
+    this.outbox.push({
+      id,
+      accountId,
+      subject: draft.subject,
+      recipients: rcpts,
+      state: 'queued',
+      attempts: 0,
+      lastError: null,
+      nextAttemptAt: 0,
+      createdAt: now,
+    });
+    this.emitOutbox();
+    return id;
+  }
+
+  /** What a flush does: queued messages are sent, or parked with `serverRejects`. */
+  deliverOutbox(): void {
+    this.outbox = this.outbox.map((i) =>
+      i.state !== 'queued'
+        ? i
+        : this.serverRejects
+          ? { ...i, state: 'parked', attempts: i.attempts + 1, lastError: this.serverRejects }
+          : { ...i, state: 'done', attempts: i.attempts + 1 },
+    );
+    this.emitOutbox();
+  }
+
+  async listOutbox(): Promise<OutboxItemDto[]> {
+    return this.outbox.map((i) => ({ ...i }));
+  }
+
+  async retryOutbox(id: number): Promise<void> {
+    this.calls.push(`retryOutbox ${id}`);
+    const i = this.outbox.findIndex((i) => i.id === id && i.state === 'parked');
+    if (i < 0) throw new BackendError({ code: 'not_found', message: `no parked message ${id}` });
+    this.outbox[i] = { ...this.outbox[i], state: 'queued', attempts: 0, lastError: null };
+    this.emitOutbox();
+  }
+
+  async deleteOutbox(id: number): Promise<void> {
+    this.outbox = this.outbox.filter((i) => i.id !== id);
+    this.emitOutbox();
+  }
+
+  async editOutbox(id: number): Promise<ComposeDto> {
+    const item = this.outbox.find((i) => i.id === id);
+    if (!item) throw new BackendError({ code: 'not_found', message: `no message ${id} in the outbox` });
+    this.outbox = this.outbox.filter((i) => i.id !== id);
+    const draft = { ...emptyDraft(), to: item.recipients, subject: item.subject };
+    const draftId = await this.saveDraft(item.accountId, null, draft);
+    this.emitOutbox();
+    return { accountId: item.accountId, draftId, draft };
+  }
+
+  async suggestAddresses(text: string, limit: number): Promise<AddressSuggestionDto[]> {
+    const q = text.trim().toLowerCase();
+    if (!q) return [];
+    const out: AddressSuggestionDto[] = [];
+    const seen = new Set(this.accounts.map((a) => a.email.toLowerCase()));
+    const add = (s: AddressSuggestionDto) => {
+      if (seen.has(s.address.toLowerCase())) return;
+      seen.add(s.address.toLowerCase());
+      out.push(s);
+    };
+    for (const c of this.contacts) {
+      if (`${c.name} ${c.address}`.toLowerCase().includes(q)) add({ ...c, source: 'contact' });
+    }
+    for (const m of this.messages) {
+      if (`${m.fromName} ${m.from}`.toLowerCase().includes(q)) {
+        add({ name: m.fromName, address: m.from, company: null, source: 'recent' });
+      }
+    }
+    return out.slice(0, limit);
+  }
+
+  async stageAttachment(name: string, bytes: Uint8Array): Promise<ComposeAttachmentDto> {
+    this.calls.push(`stageAttachment ${name} ${bytes.length}`);
+    if (bytes.length > 25 * 1024 * 1024) {
+      throw new BackendError({ code: 'limit', message: `the attachment ${name} is over 25 MB` });
+    }
+    return { path: `/tmp/compose/${name}`, filename: name, size: bytes.length, mimeType: null, contentId: null };
+  }
+
+  async onOutboxChanged(handler: () => void): Promise<() => void> {
+    this.outboxListeners.add(handler);
+    return () => this.outboxListeners.delete(handler);
+  }
+}
+
+export function emptyDraft(): DraftDto {
+  return {
+    to: [],
+    cc: [],
+    bcc: [],
+    subject: '',
+    text: '',
+    html: null,
+    attachments: [],
+    inReplyTo: null,
+    references: [],
+    replyToMessage: null,
+  };
 }
 
 export function emptyStatus(accountId: number): SyncStatusDto {

@@ -7,6 +7,8 @@ import type { SyncEventDto } from './types';
 
 /** Must match SYNC_EVENT in src-tauri/src/sync_cmds.rs. */
 const SYNC_EVENT = 'sync-event';
+/** Must match OUTBOX_EVENT in src-tauri/src/compose_cmds.rs. */
+const OUTBOX_EVENT = 'outbox-changed';
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -32,5 +34,28 @@ export function createTauriBackend(): Backend {
     syncNow: (accountId) => call('sync_now', { accountId }),
     syncStatus: () => call('sync_status'),
     onSyncEvent: (handler) => listen<SyncEventDto>(SYNC_EVENT, (e) => handler(e.payload)),
+    composeNew: (accountId) => call('compose_new', { accountId }),
+    composeReply: (messageId, all) => call('compose_reply', { messageId, all }),
+    composeForward: (messageId) => call('compose_forward', { messageId }),
+    openDraft: (draftId) => call('open_draft', { draftId }),
+    listDrafts: () => call('list_drafts'),
+    saveDraft: (accountId, draftId, draft) => call('save_draft', { accountId, draftId, draft }),
+    discardDraft: (draftId) => call('discard_draft', { draftId }),
+    uploadDrafts: (accountId) => call('upload_drafts', { accountId }),
+    sendDraft: (accountId, draftId, draft) => call('send_draft', { accountId, draftId, draft }),
+    listOutbox: () => call('list_outbox'),
+    retryOutbox: (id) => call('retry_outbox', { id }),
+    deleteOutbox: (id) => call('delete_outbox', { id }),
+    editOutbox: (id) => call('edit_outbox', { id }),
+    suggestAddresses: (text, limit) => call('suggest_addresses', { text, limit }),
+    // The bytes travel as the raw request body (no JSON array of numbers for a 20 MB file).
+    stageAttachment: async (name, bytes) => {
+      try {
+        return await invoke('stage_attachment', bytes, { headers: { 'x-filename': encodeURIComponent(name) } });
+      } catch (e) {
+        throw toBackendError(e);
+      }
+    },
+    onOutboxChanged: (handler) => listen(OUTBOX_EVENT, () => handler()),
   };
 }

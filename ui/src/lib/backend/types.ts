@@ -120,3 +120,43 @@ export type CrmSidebarDto = { messageId: number, people: Array<CrmPersonDto>, re
  * `null`: the message was not processed for the CRM yet.
  */
 outcome: CrmOutcomeDto | null, warnings: Array<string>, };
+
+export type ComposeAttachmentDto = { 
+/**
+ * Where the file was staged (in the profile); the message is built from it when sent.
+ */
+path: string, filename: string, size: number, mimeType: string | null, contentId: string | null, };
+
+export type DraftDto = { to: Array<string>, cc: Array<string>, bcc: Array<string>, subject: string, text: string, 
+/**
+ * The rich-text body; `null` for plain text. Sent as multipart/alternative with `text`.
+ */
+html: string | null, attachments: Array<ComposeAttachmentDto>, inReplyTo: string | null, references: Array<string>, 
+/**
+ * The cached message this answers (marked \Answered once sent).
+ */
+replyToMessage: number | null, };
+
+export type ComposeDto = { accountId: number, draftId: number | null, draft: DraftDto, };
+
+export type OutboxItemDto = { id: number, accountId: number, subject: string, recipients: Array<string>, 
+/**
+ * queued | sending | committing | parked | sent | done
+ */
+state: string, attempts: number, 
+/**
+ * The server's words for a parked message (or why it waits).
+ */
+lastError: string | null, 
+/**
+ * Unix seconds.
+ */
+nextAttemptAt: number, createdAt: number, };
+
+export type DraftSummaryDto = { id: number, accountId: number, subject: string, to: Array<string>, updatedAt: number, };
+
+export type AddressSuggestionDto = { name: string, address: string, company: string | null, 
+/**
+ * "contact" (CRM) or "recent".
+ */
+source: string, };
