@@ -134,7 +134,7 @@ impl MailServer {
         self.vars.get("MAIL_TLS_CERT").map(PathBuf::from).unwrap_or_else(|| self.ca_pem().with_file_name("cert.pem"))
     }
 
-    /// The password of a test user (alice, bob, carol, sink, bench1k, bench10k).
+    /// The password of a test user (alice, bob, carol, dana, erin, sink, bench1k, bench10k).
     pub fn password(&self, user: &str) -> &str {
         self.var(&format!("MAIL_PASS_{}", user.to_ascii_uppercase()))
     }

@@ -133,7 +133,7 @@ async fn mail_delivered_while_the_window_is_open_shows_up_after_sync() {
     }
     let Some(ms) = dealbox_tests::MailServer::require() else { return };
     let profile = dealbox_tests::Profile::new();
-    let password_command = format!("echo {}", ms.password("carol"));
+    let password_command = format!("echo {}", ms.password("dana"));
     profile
         .run(&[
             "account",
@@ -141,9 +141,9 @@ async fn mail_delivered_while_the_window_is_open_shows_up_after_sync() {
             "--name",
             "work",
             "--email",
-            ms.email("carol"),
+            ms.email("dana"),
             "--user",
-            "carol",
+            "dana",
             "--imap",
             &ms.imaps(),
             "--imap-security",
@@ -170,8 +170,8 @@ async fn mail_delivered_while_the_window_is_open_shows_up_after_sync() {
         .unwrap_or_else(|e| panic!("the first check did not finish: {e}"));
 
     let subject = format!("Signed contract {}", std::process::id());
-    deliver(&ms.addr("MAIL_SMTP_MX_PORT"), ms.email("carol"), &subject);
-    wait_delivered("carol", &subject);
+    deliver(&ms.addr("MAIL_SMTP_MX_PORT"), ms.email("dana"), &subject);
+    wait_delivered("dana", &subject);
     c.find(Locator::Css("button.sync")).await.unwrap().click().await.unwrap();
     c.wait()
         .at_most(Duration::from_secs(30))
