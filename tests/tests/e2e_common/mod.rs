@@ -187,7 +187,7 @@ pub fn deliver(mx: &str, to: &str, subject: &str) {
 /// user's Inbox maildir on the test server, so that a Sync pressed afterwards must find it.
 pub fn wait_delivered(user: &str, subject: &str) {
     let inbox = dealbox_tests::mail_root().join("mail").join(user).join("Maildir");
-    let needle = format!("\nSubject: {subject}\r\n");
+    let header = format!("Subject: {subject}");
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let found = ["new", "cur"].iter().any(|d| {
@@ -195,7 +195,7 @@ pub fn wait_delivered(user: &str, subject: &str) {
                 .into_iter()
                 .flatten()
                 .flatten()
-                .any(|e| std::fs::read(e.path()).is_ok_and(|b| String::from_utf8_lossy(&b).contains(&needle)))
+                .any(|e| std::fs::read(e.path()).is_ok_and(|b| has_header_line(&b, &header)))
         });
         if found {
             return;
@@ -203,4 +203,12 @@ pub fn wait_delivered(user: &str, subject: &str) {
         assert!(Instant::now() < deadline, "no message {subject:?} reached {} within a minute", inbox.display());
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// Dovecot stores maildir files with bare LF line ends.
+fn has_header_line(raw: &[u8], line: &str) -> bool {
+    String::from_utf8_lossy(raw)
+        .lines()
+        .take_while(|l| !l.trim_end().is_empty())
+        .any(|l| l.trim_end_matches('\r') == line)
 }

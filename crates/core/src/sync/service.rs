@@ -19,6 +19,7 @@ use super::{check_with, status, EventSink, SyncEvent, SyncOptions};
 use crate::error::{Error, Result};
 use crate::secrets::Secrets;
 use crate::store::Store;
+use crate::store::Store;
 use crate::Core;
 
 /// Wall-clock time for the policy; the shell and tests can inject their own.
@@ -219,6 +220,22 @@ fn set_state(shared: &Shared, id: i64, f: impl FnOnce(&mut AccountState)) {
     }
 }
 
+/// Has the Inbox moved on (new mail, a UIDVALIDITY reset) since the last check stored its cursor?
+fn inbox_moved_on(store: &Store, account_id: i64, sel: &super::conn::Selected) -> bool {
+    let stored = store.conn().ok().and_then(|c| {
+        c.query_row(
+            "SELECT uidvalidity, uidnext FROM folders WHERE account_id = ?1 AND role = 'inbox'",
+            [account_id],
+            |r| Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, Option<i64>>(1)?)),
+        )
+        .ok()
+    });
+    let Some((validity, next)) = stored else { return false };
+    let differs =
+        |stored: Option<i64>, now: Option<u32>| matches!((stored, now), (Some(a), Some(b)) if a != i64::from(b));
+    differs(validity, sel.uidvalidity) || differs(next, sel.uidnext)
+}
+
 /// One account's life: decide, check, wait (with IDLE), repeat.
 async fn account_loop(
     shared: Arc<Shared>,
@@ -233,6 +250,10 @@ async fn account_loop(
     let mut idle_failures: u32 = 0;
     // IDLE's connection was lost (server restart, kicked, NAT timeout): reconnect at `idle_retry_at`.
     let mut idle_lost = false;
+    // Mail that arrives between the end of a check and the start of IDLE is in the SELECT's UIDNEXT, not in
+    // an IDLE notice: such a SELECT starts one more check instead (once, until IDLE has run, so a cursor that
+    // never matches cannot loop).
+    let mut recheck_allowed = true;
     loop {
         if *stop.borrow() {
             break;
@@ -304,7 +325,12 @@ async fn account_loop(
                     }
                 };
                 let result = async {
-                    c.select("INBOX").await?;
+                    let sel = c.select("INBOX").await?;
+                    if recheck_allowed && inbox_moved_on(&shared.store, id, &sel) {
+                        recheck_allowed = false;
+                        return Ok(true);
+                    }
+                    recheck_allowed = true;
                     set_state(&shared, id, |s| s.idle_connected = true);
                     shared.events.as_ref()(SyncEvent::Idle { account_id: id, connected: true });
                     c.idle(wait.min(shared.opts.idle_keepalive), interrupt).await
