@@ -19,7 +19,6 @@ use super::{check_with, status, EventSink, SyncEvent, SyncOptions};
 use crate::error::{Error, Result};
 use crate::secrets::Secrets;
 use crate::store::Store;
-use crate::store::Store;
 use crate::Core;
 
 /// Wall-clock time for the policy; the shell and tests can inject their own.
