@@ -14,6 +14,13 @@ const COMMANDS: &[&str] = &[
     "crm_sidebar",
     "sync_now",
     "sync_status",
+    "account_settings",
+    "save_account_settings",
+    "crm_users",
+    "crm_exceptions",
+    "add_crm_exception",
+    "remove_crm_exception",
+    "open_demo",
 ];
 
 fn main() {

@@ -2,6 +2,9 @@
 // Components receive a Backend; none of them imports @tauri-apps/api.
 import type {
   AccountDto,
+  AccountSettingsDto,
+  CrmUserDto,
+  OpenMailDto,
   AccountInput,
   AppInfo,
   ChangeDto,
@@ -46,6 +49,20 @@ export interface Backend {
   syncStatus(): Promise<SyncStatusDto[]>;
   /** Subscribe to sync events; resolves to the unsubscribe function. */
   onSyncEvent(handler: (e: SyncEventDto) => void): Promise<() => void>;
+  /** An account's settings: fetch window, notifications, signature, CRM. */
+  accountSettings(accountId: number): Promise<AccountSettingsDto>;
+  /** Save them all (nothing is saved if any part is invalid); resolves to what is stored now. */
+  saveAccountSettings(settings: AccountSettingsDto): Promise<AccountSettingsDto>;
+  /** The team's CRM users (for the responsible queue). */
+  crmUsers(): Promise<CrmUserDto[]>;
+  /** The team's exception list: addresses and domains never saved to the CRM. */
+  crmExceptions(): Promise<string[]>;
+  addCrmException(entry: string): Promise<string>;
+  removeCrmException(entry: string): Promise<boolean>;
+  /** "Explore with sample data": this window switches to the demo profile (works offline). */
+  openDemo(): Promise<AppInfo>;
+  /** A notification was clicked: open this message (or the account's Inbox). */
+  onOpenMail(handler: (e: OpenMailDto) => void): Promise<() => void>;
 }
 
 /** A failed backend call: branch on `code` (the core's ErrorKind code), show `message`. */

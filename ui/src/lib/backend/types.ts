@@ -17,7 +17,7 @@ export type AccountDto = { id: number, name: string, email: string, displayName:
 /**
  * "keyring" or "command".
  */
-credential: string, fetchDays: number | null, notify: boolean, };
+credential: string, fetchDays: number | null, notify: boolean, signature: string, };
 
 export type AccountInput = { name: string, email: string, displayName: string, username: string, imap: ServerDto, smtp: ServerDto, 
 /**
@@ -120,3 +120,13 @@ export type CrmSidebarDto = { messageId: number, people: Array<CrmPersonDto>, re
  * `null`: the message was not processed for the CRM yet.
  */
 outcome: CrmOutcomeDto | null, warnings: Array<string>, };
+
+export type OpenMailDto = { accountId: number, messageId: number | null, };
+
+export type NewSenderDto = "lead" | "contact" | "nothing";
+
+export type CrmSettingsDto = { linkEnabled: boolean, processDays: number, newIncoming: NewSenderDto, newOutgoing: NewSenderDto, leadSource: string, queue: Array<number>, routeToManager: boolean, alwaysNewLead: Array<string>, importVcards: boolean, };
+
+export type AccountSettingsDto = { accountId: number, fetchDays: number | null, notify: boolean, signature: string, crm: CrmSettingsDto, };
+
+export type CrmUserDto = { id: number, name: string, active: boolean, };
