@@ -304,4 +304,68 @@ mod tests {
         let n = decide(&ctx(), &[mail(1, "Jane", "  ")], 1).unwrap();
         assert_eq!(n.body, "(no subject)");
     }
+
+    mod store {
+        use super::super::*;
+        use crate::crm::model::{NewCompany, NewContact};
+        use crate::crm::repo::RecordRepo;
+        use crate::secrets::NoSecrets;
+
+        fn insert(core: &crate::Core, account: i64, folder: i64, uid: i64, from: (&str, &str), subject: &str, flags: &str) {
+            core.store
+                .conn()
+                .unwrap()
+                .execute(
+                    "INSERT INTO messages (account_id, folder_id, uid, subject, from_name, from_addr, date, flags) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    rusqlite::params![account, folder, uid, subject, from.0, from.1, 1_780_000_000 + uid, flags],
+                )
+                .unwrap();
+        }
+
+        #[test]
+        fn new_unread_inbox_mail_after_the_mark_comes_with_crm_context() {
+            let dir = tempfile::tempdir().unwrap();
+            let core = crate::Core::open(dir.path(), std::sync::Arc::new(NoSecrets(String::new()))).unwrap();
+            core.store
+                .conn()
+                .unwrap()
+                .execute(
+                    "INSERT INTO accounts (name, email, display_name, addresses, username, imap_host, imap_port, \
+                     imap_security, smtp_host, smtp_port, smtp_security, credential, secret_ref, created_at) \
+                     VALUES ('work', 'a@example.test', '', '[]', 'a', 'h', 993, 'tls', 'h', 465, 'tls', 'keyring', 'x', 0)",
+                    [],
+                )
+                .unwrap();
+            let account = core.accounts().list().unwrap()[0].id;
+            let inbox = crate::cache::upsert_folder(&core.store, account, "INBOX", "Inbox", Some("/"), Some("inbox")).unwrap();
+            let sent = crate::cache::upsert_folder(&core.store, account, "Sent", "Sent", Some("/"), Some("sent")).unwrap();
+            insert(&core, account, inbox, 1, ("Old", "old@example.test"), "before the check", "");
+            let mark = inbox_high_water(&core.store, account).unwrap();
+            assert!(mark > 0);
+            {
+                let conn = core.store.conn().unwrap();
+                let crm = SqliteCrm::new(&conn);
+                let acme = crm.add_company(&NewCompany { name: "ACME Corp".into(), ..Default::default() }, 0).unwrap();
+                let jane = NewContact {
+                    name: "Jane Roe".into(),
+                    addresses: vec!["jane@acme.example".into()],
+                    company_id: Some(acme),
+                    ..Default::default()
+                };
+                crm.add_contact(&jane, 0).unwrap();
+            }
+            insert(&core, account, inbox, 2, ("Jane Roe", "Jane@ACME.example"), "Re: renewal", "");
+            insert(&core, account, inbox, 3, ("Read", "read@example.test"), "already read", "\\Seen");
+            insert(&core, account, sent, 1, ("Me", "a@example.test"), "sent by me", "");
+            insert(&core, account, inbox, 4, ("Stranger", "s@example.test"), "hello", "\\Flagged");
+
+            let (total, new) = new_inbox_mail(&core.store, account, mark, 10).unwrap();
+            assert_eq!(total, 2, "{new:?}");
+            let got: Vec<_> = new.iter().map(|m| (m.subject.as_str(), m.crm.as_deref())).collect();
+            assert_eq!(got, [("hello", None), ("Re: renewal", Some("ACME Corp · Jane Roe"))]);
+            let (total, new) = new_inbox_mail(&core.store, account, mark, 1).unwrap();
+            assert_eq!((total, new.len()), (2, 1));
+        }
+    }
 }
