@@ -51,7 +51,9 @@ impl Notifier {
                             m.entry(*account_id).or_insert(Mark { high_water, first_check });
                         }
                     }
-                    Err(e) => tracing::warn!(account = account_id, error = %e, "cannot read the Inbox for notifications"),
+                    Err(e) => {
+                        tracing::warn!(account = account_id, error = %e, "cannot read the Inbox for notifications")
+                    }
                 }
             }
             SyncEvent::CheckFinished { account_id, error } => {
@@ -80,8 +82,9 @@ fn window_focused(app: &AppHandle) -> bool {
 
 fn notify_new_mail(app: &AppHandle, store: &Store, account_id: i64, mark: Mark) {
     let decided = (|| -> dealbox_core::Result<Option<Notification>> {
-        let account = dealbox_core::account::Accounts { store, secrets: &dealbox_core::secrets::NoSecrets(String::new()) }
-            .get(account_id)?;
+        let account =
+            dealbox_core::account::Accounts { store, secrets: &dealbox_core::secrets::NoSecrets(String::new()) }
+                .get(account_id)?;
         let ctx = Context {
             account_id,
             account_name: &account.name,

@@ -185,7 +185,8 @@ async fn new_mail_while_the_window_is_in_the_background_shows_one_escaped_notifi
     // A click on Sync in the page (a DOM click: it does not move the X focus back); IDLE may be faster.
     c.execute("document.querySelector('button.sync').click()", vec![]).await.unwrap();
 
-    let escaped = format!("Renewal &lt;b&gt;{pid}&lt;/b&gt; &amp; &lt;a href=\"https://evil.example\"&gt;offer&lt;/a&gt;");
+    let escaped =
+        format!("Renewal &lt;b&gt;{pid}&lt;/b&gt; &amp; &lt;a href=\"https://evil.example\"&gt;offer&lt;/a&gt;");
     let deadline = Instant::now() + Duration::from_secs(45);
     let call = loop {
         let mut text = String::new();
@@ -200,7 +201,10 @@ async fn new_mail_while_the_window_is_in_the_background_shows_one_escaped_notifi
     eprintln!("Notify call:{call}");
     assert!(call.contains("string \"Dealbox\""), "not from Dealbox: {call}");
     assert!(call.contains(&escaped), "the subject is not there, escaped: {call}");
-    assert!(!call.contains("<b>") && !call.contains("<a href"), "raw markup from the subject reached the server: {call}");
+    assert!(
+        !call.contains("<b>") && !call.contains("<a href"),
+        "raw markup from the subject reached the server: {call}"
+    );
     assert!(call.contains("ACME Corp · Jane Roe"), "no CRM context for a known sender: {call}");
 
     // Clicking it (dunst's default action) brings the message up in the reader.
@@ -294,10 +298,7 @@ async fn explore_with_sample_data_opens_the_demo_mailbox() {
     assert!(info["rows"].as_u64().unwrap() > 5, "the demo inbox should be full: {info}");
     assert!(info["nav"].as_str().unwrap().contains(dealbox_core::demo::ACCOUNT_NAME), "{info}");
     assert_eq!(info["setup"], false, "{info}");
-    assert!(
-        data.path().join("dealbox-demo").is_dir(),
-        "the demo profile was not created in the app's data dir"
-    );
+    assert!(data.path().join("dealbox-demo").is_dir(), "the demo profile was not created in the app's data dir");
     // Open the first message: the CRM sidebar of the sample data knows its people.
     c.find(Locator::Css(".list [role='option']")).await.unwrap().click().await.unwrap();
     wait_for(c, "iframe[title='Message body'], .reader h1").await;

@@ -169,7 +169,13 @@ pub fn new_inbox_mail(store: &Store, account_id: i64, after: i64, limit: usize) 
     ))?;
     let rows = st
         .query_map(params![account_id, after, limit as i64], |r| {
-            Ok(NewMail { message_id: r.get(0)?, from_name: r.get(1)?, from_addr: r.get(2)?, subject: r.get(3)?, crm: None })
+            Ok(NewMail {
+                message_id: r.get(0)?,
+                from_name: r.get(1)?,
+                from_addr: r.get(2)?,
+                subject: r.get(3)?,
+                crm: None,
+            })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let crm = SqliteCrm::new(&conn);
@@ -311,7 +317,15 @@ mod tests {
         use crate::crm::repo::RecordRepo;
         use crate::secrets::NoSecrets;
 
-        fn insert(core: &crate::Core, account: i64, folder: i64, uid: i64, from: (&str, &str), subject: &str, flags: &str) {
+        fn insert(
+            core: &crate::Core,
+            account: i64,
+            folder: i64,
+            uid: i64,
+            from: (&str, &str),
+            subject: &str,
+            flags: &str,
+        ) {
             core.store
                 .conn()
                 .unwrap()
@@ -338,8 +352,10 @@ mod tests {
                 )
                 .unwrap();
             let account = core.accounts().list().unwrap()[0].id;
-            let inbox = crate::cache::upsert_folder(&core.store, account, "INBOX", "Inbox", Some("/"), Some("inbox")).unwrap();
-            let sent = crate::cache::upsert_folder(&core.store, account, "Sent", "Sent", Some("/"), Some("sent")).unwrap();
+            let inbox =
+                crate::cache::upsert_folder(&core.store, account, "INBOX", "Inbox", Some("/"), Some("inbox")).unwrap();
+            let sent =
+                crate::cache::upsert_folder(&core.store, account, "Sent", "Sent", Some("/"), Some("sent")).unwrap();
             insert(&core, account, inbox, 1, ("Old", "old@example.test"), "before the check", "");
             let mark = inbox_high_water(&core.store, account).unwrap();
             assert!(mark > 0);
