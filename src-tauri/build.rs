@@ -29,6 +29,13 @@ const COMMANDS: &[&str] = &[
     "edit_outbox",
     "suggest_addresses",
     "stage_attachment",
+    "account_settings",
+    "save_account_settings",
+    "crm_users",
+    "crm_exceptions",
+    "add_crm_exception",
+    "remove_crm_exception",
+    "open_demo",
 ];
 
 fn main() {

@@ -16,7 +16,7 @@ use crate::AppState;
 /// Page size cap for lists: the UI asks for what is visible plus a margin.
 const MAX_PAGE: u32 = 500;
 
-async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, UiError>
+pub(crate) async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, UiError>
 where
     T: Send + 'static,
     F: FnOnce(&Core) -> dealbox_core::Result<T> + Send + 'static,
@@ -32,7 +32,7 @@ where
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     AppInfo {
         version: env!("CARGO_PKG_VERSION").into(),
-        profile_dir: state.profile_dir.display().to_string(),
+        profile_dir: state.profile_dir().display().to_string(),
         profile_error: state.core().err(),
     }
 }

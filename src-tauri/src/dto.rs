@@ -113,6 +113,8 @@ pub struct AccountDto {
     pub credential: String,
     pub fetch_days: Option<u32>,
     pub notify: bool,
+    /// Appended to new messages (plain text).
+    pub signature: String,
 }
 
 impl From<Account> for AccountDto {
@@ -131,6 +133,7 @@ impl From<Account> for AccountDto {
             username: a.username,
             fetch_days: a.fetch_days,
             notify: a.notify,
+            signature: a.signature,
         }
     }
 }
@@ -393,6 +396,11 @@ pub fn typescript() -> String {
         crate::compose_cmds::OutboxItemDto::decl(&cfg),
         crate::compose_cmds::DraftSummaryDto::decl(&cfg),
         crate::compose_cmds::AddressSuggestionDto::decl(&cfg),
+        crate::notifications::OpenMailDto::decl(&cfg),
+        crate::settings_cmds::NewSenderDto::decl(&cfg),
+        crate::settings_cmds::CrmSettingsDto::decl(&cfg),
+        crate::settings_cmds::AccountSettingsDto::decl(&cfg),
+        crate::settings_cmds::CrmUserDto::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by `UPDATE_TYPES=1 cargo test -p dealbox typescript_bindings`.\n\

@@ -6,11 +6,13 @@ pub mod commands;
 pub mod compose_cmds;
 pub mod crm_cmds;
 pub mod dto;
+pub mod notifications;
 pub mod sanitize;
+pub mod settings_cmds;
 pub mod sync_cmds;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use clap::Parser;
 use dealbox_core::Core;
@@ -31,9 +33,14 @@ pub struct Args {
     pub demo: bool,
 }
 
-/// What every command can reach: the opened profile, or why it could not be opened.
+/// What every command can reach: the opened profile, or why it could not be opened. The window can switch
+/// to another profile once ("Explore with sample data" on the first-run screen).
 pub struct AppState {
-    pub profile_dir: PathBuf,
+    opened: RwLock<Opened>,
+}
+
+struct Opened {
+    dir: PathBuf,
     core: Result<Arc<Core>, UiError>,
 }
 
@@ -55,11 +62,28 @@ impl AppState {
         if let Err(e) = &core {
             tracing::error!("cannot open the profile {}: {}", profile_dir.display(), e.message);
         }
-        Self { profile_dir, core }
+        Self { opened: RwLock::new(Opened { dir: profile_dir, core }) }
     }
 
     pub fn core(&self) -> Result<Arc<Core>, UiError> {
-        self.core.clone()
+        match self.opened.read() {
+            Ok(o) => o.core.clone(),
+            Err(_) => Err(UiError::internal("the profile state was poisoned by an earlier panic")),
+        }
+    }
+
+    pub fn profile_dir(&self) -> PathBuf {
+        self.opened.read().map(|o| o.dir.clone()).unwrap_or_default()
+    }
+
+    /// From now on, commands use `core` (opened from `dir`).
+    pub fn switch(&self, dir: PathBuf, core: Core) -> Arc<Core> {
+        let core = Arc::new(core);
+        match self.opened.write() {
+            Ok(mut o) => *o = Opened { dir, core: Ok(core.clone()) },
+            Err(p) => *p.into_inner() = Opened { dir, core: Ok(core.clone()) },
+        }
+        core
     }
 }
 
@@ -106,6 +130,7 @@ pub fn run() {
     let dev_url = context.config().build.dev_url.clone();
     let result = tauri::Builder::default()
         .manage(state)
+        .manage(notifications::Notifier::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_accounts,
@@ -135,6 +160,13 @@ pub fn run() {
             compose_cmds::edit_outbox,
             compose_cmds::suggest_addresses,
             compose_cmds::stage_attachment,
+            settings_cmds::account_settings,
+            settings_cmds::save_account_settings,
+            settings_cmds::crm_users,
+            settings_cmds::crm_exceptions,
+            settings_cmds::add_crm_exception,
+            settings_cmds::remove_crm_exception,
+            settings_cmds::open_demo,
         ])
         .setup(move |app| {
             WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))

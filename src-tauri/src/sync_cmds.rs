@@ -74,35 +74,55 @@ pub struct SyncStatusDto {
     pub next_check: Option<String>,
 }
 
-/// The running scheduler, managed as Tauri state once the window exists.
-pub struct SyncHandle(pub SyncService);
+/// The running scheduler, managed as Tauri state once the window exists (replaced when the window switches
+/// to another profile; the old one stops when dropped).
+pub struct SyncHandle(std::sync::RwLock<Arc<SyncService>>);
+
+impl SyncHandle {
+    pub fn service(&self) -> Option<Arc<SyncService>> {
+        self.0.read().ok().map(|s| s.clone())
+    }
+}
 
 /// Start the scheduler for `core`, sending its events to the main window, and check every account now.
 pub fn start(app: &AppHandle, core: &Core) -> dealbox_core::Result<()> {
     let handle = app.clone();
+    let store = core.store.clone();
     let events: EventSink = Arc::new(move |e: SyncEvent| {
+        if let Some(n) = handle.try_state::<crate::notifications::Notifier>() {
+            n.on_sync_event(&handle, &store, &e);
+        }
         let _ = handle.emit_to("main", SYNC_EVENT, SyncEventDto::from(e));
     });
     // The service spawns its tasks on the runtime Tauri's async commands run on.
     let rt = tauri::async_runtime::handle();
     let _enter = rt.inner().enter();
-    let service = SyncService::start(core, events, Arc::new(SystemClock), ServiceOptions::default())?;
+    let service = Arc::new(SyncService::start(core, events, Arc::new(SystemClock), ServiceOptions::default())?);
     service.window_opened()?;
-    app.manage(SyncHandle(service));
+    match app.try_state::<SyncHandle>() {
+        Some(h) => {
+            if let Ok(mut s) = h.0.write() {
+                *s = service;
+            }
+        }
+        None => {
+            app.manage(SyncHandle(std::sync::RwLock::new(service)));
+        }
+    }
     Ok(())
 }
 
 /// The window came to the front: check now (the policy merges this with a check already running).
 pub fn window_focused(app: &AppHandle) {
-    if let Some(s) = app.try_state::<SyncHandle>() {
-        if let Err(e) = s.0.window_opened() {
+    if let Some(s) = app.try_state::<SyncHandle>().and_then(|s| s.service()) {
+        if let Err(e) = s.window_opened() {
             tracing::warn!("cannot wake the sync service: {e}");
         }
     }
 }
 
-fn service<'a>(s: &'a Option<State<'_, SyncHandle>>) -> Result<&'a SyncService, UiError> {
-    s.as_ref().map(|s| &s.inner().0).ok_or_else(|| UiError::internal("the sync service is not running"))
+fn service(s: &Option<State<'_, SyncHandle>>) -> Result<Arc<SyncService>, UiError> {
+    s.as_ref().and_then(|s| s.service()).ok_or_else(|| UiError::internal("the sync service is not running"))
 }
 
 /// Sync pressed: check the accounts (all, or one) now. Returns at once; progress arrives as events.
@@ -126,8 +146,8 @@ pub fn sync_now(app: AppHandle, account_id: Option<i64>) -> Result<(), UiError> 
 
 /// A new account was added: give it a task (it is checked at once, having never been checked).
 pub fn accounts_changed(app: &AppHandle) {
-    if let Some(s) = app.try_state::<SyncHandle>() {
-        if let Err(e) = s.0.refresh_accounts() {
+    if let Some(s) = app.try_state::<SyncHandle>().and_then(|s| s.service()) {
+        if let Err(e) = s.refresh_accounts() {
             tracing::warn!("cannot refresh the sync service's accounts: {e}");
         }
     }
@@ -150,7 +170,7 @@ pub async fn sync_status(app: AppHandle, state: State<'_, AppState>) -> Result<V
     Ok(rows
         .into_iter()
         .map(|(id, s)| {
-            let live = sync.as_ref().map(|svc| svc.0.state(id)).unwrap_or_default();
+            let live = sync.as_ref().and_then(|h| h.service()).map(|svc| svc.state(id)).unwrap_or_default();
             SyncStatusDto {
                 account_id: id,
                 checking: live.checking,

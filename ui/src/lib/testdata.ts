@@ -14,6 +14,7 @@ export function account(id: number, name: string, email: string): AccountDto {
     credential: 'keyring',
     fetchDays: 30,
     notify: true,
+    signature: '',
   };
 }
 

@@ -8,6 +8,9 @@ import type {
   DraftDto,
   DraftSummaryDto,
   OutboxItemDto,
+  AccountSettingsDto,
+  CrmUserDto,
+  OpenMailDto,
   AccountInput,
   AppInfo,
   ChangeDto,
@@ -79,6 +82,20 @@ export interface Backend {
   stageAttachment(name: string, bytes: Uint8Array): Promise<ComposeAttachmentDto>;
   /** The outbox changed (queued, sent, parked); resolves to the unsubscribe function. */
   onOutboxChanged(handler: () => void): Promise<() => void>;
+  /** An account's settings: fetch window, notifications, signature, CRM. */
+  accountSettings(accountId: number): Promise<AccountSettingsDto>;
+  /** Save them all (nothing is saved if any part is invalid); resolves to what is stored now. */
+  saveAccountSettings(settings: AccountSettingsDto): Promise<AccountSettingsDto>;
+  /** The team's CRM users (for the responsible queue). */
+  crmUsers(): Promise<CrmUserDto[]>;
+  /** The team's exception list: addresses and domains never saved to the CRM. */
+  crmExceptions(): Promise<string[]>;
+  addCrmException(entry: string): Promise<string>;
+  removeCrmException(entry: string): Promise<boolean>;
+  /** "Explore with sample data": this window switches to the demo profile (works offline). */
+  openDemo(): Promise<AppInfo>;
+  /** A notification was clicked: open this message (or the account's Inbox). */
+  onOpenMail(handler: (e: OpenMailDto) => void): Promise<() => void>;
 }
 
 /** A failed backend call: branch on `code` (the core's ErrorKind code), show `message`. */

@@ -8,6 +8,10 @@ import type {
   DraftDto,
   DraftSummaryDto,
   OutboxItemDto,
+  AccountSettingsDto,
+  CrmSettingsDto,
+  CrmUserDto,
+  OpenMailDto,
   AccountInput,
   AppInfo,
   ChangeDto,
@@ -56,6 +60,14 @@ export class MemoryBackend implements Backend {
   /** CRM sidebars by message id; others are empty. */
   crm = new Map<number, CrmSidebarDto>();
   private listeners = new Set<(e: SyncEventDto) => void>();
+  /** CRM settings per account (defaults as the core's until saved). */
+  crmSettings = new Map<number, CrmSettingsDto>();
+  crmUserList: CrmUserDto[] = [];
+  exceptions: string[] = [];
+  /** What openDemo switches to (the demo profile's data). */
+  demo: MemoryData | null = null;
+  private openMailListeners = new Set<(e: OpenMailDto) => void>();
+  private profileDir = '/tmp/profile';
 
   constructor(data: MemoryData = {}) {
     this.accounts = data.accounts ?? [];
@@ -64,7 +76,7 @@ export class MemoryBackend implements Backend {
   }
 
   async appInfo(): Promise<AppInfo> {
-    return { version: 'test', profileDir: '/tmp/profile', profileError: null };
+    return { version: 'test', profileDir: this.profileDir, profileError: null };
   }
 
   async listAccounts(): Promise<AccountDto[]> {
@@ -180,6 +192,7 @@ export class MemoryBackend implements Backend {
       credential: input.passwordCommand ? 'command' : 'keyring',
       fetchDays: input.fetchDays,
       notify: true,
+      signature: '',
     };
     this.accounts.push(a);
     return a;
@@ -418,6 +431,78 @@ export class MemoryBackend implements Backend {
     this.outboxListeners.add(handler);
     return () => this.outboxListeners.delete(handler);
   }
+
+  private account(id: number): AccountDto {
+    const a = this.accounts.find((a) => a.id === id);
+    if (!a) throw new BackendError({ code: 'not_found', message: `no account with id ${id}` });
+    return a;
+  }
+
+  async accountSettings(accountId: number): Promise<AccountSettingsDto> {
+    const a = this.account(accountId);
+    const crm = this.crmSettings.get(accountId) ?? defaultCrmSettings();
+    return {
+      accountId,
+      fetchDays: a.fetchDays,
+      notify: a.notify,
+      signature: a.signature,
+      crm: { ...crm, queue: [...crm.queue], alwaysNewLead: [...crm.alwaysNewLead] },
+    };
+  }
+
+  /** Validates like the core: a queue of unknown users or a zero-day window saves nothing. */
+  async saveAccountSettings(s: AccountSettingsDto): Promise<AccountSettingsDto> {
+    this.calls.push(`saveAccountSettings ${s.accountId}`);
+    const a = this.account(s.accountId);
+    const unknown = s.crm.queue.find((u) => !this.crmUserList.some((x) => x.id === u));
+    if (unknown !== undefined) throw new BackendError({ code: 'not_found', message: `no CRM user #${unknown}` });
+    if (s.fetchDays === 0) throw new BackendError({ code: 'config', message: 'keep mail offline for at least one day' });
+    const i = this.accounts.indexOf(a);
+    this.accounts[i] = { ...a, fetchDays: s.fetchDays, notify: s.notify, signature: s.signature };
+    this.crmSettings.set(s.accountId, { ...s.crm, leadSource: s.crm.leadSource.trim() });
+    return this.accountSettings(s.accountId);
+  }
+
+  async crmUsers(): Promise<CrmUserDto[]> {
+    return [...this.crmUserList];
+  }
+
+  async crmExceptions(): Promise<string[]> {
+    return [...this.exceptions];
+  }
+
+  async addCrmException(entry: string): Promise<string> {
+    const e = entry.trim().replace(/^@/, '').toLowerCase();
+    if (!e.includes('.')) throw new BackendError({ code: 'config', message: `'${entry}' is not an address or a domain` });
+    if (!this.exceptions.includes(e)) this.exceptions = [...this.exceptions, e].sort();
+    return e;
+  }
+
+  async removeCrmException(entry: string): Promise<boolean> {
+    const before = this.exceptions.length;
+    this.exceptions = this.exceptions.filter((x) => x !== entry);
+    return this.exceptions.length < before;
+  }
+
+  async openDemo(): Promise<AppInfo> {
+    this.calls.push('openDemo');
+    if (!this.demo) throw new BackendError({ code: 'internal', message: 'no demo profile in this test' });
+    this.accounts = this.demo.accounts ?? [];
+    this.folders = this.demo.folders ?? [];
+    this.messages = [...(this.demo.messages ?? [])].sort((a, b) => b.timestamp - a.timestamp || b.id - a.id);
+    this.profileDir = '/tmp/dealbox-demo';
+    return this.appInfo();
+  }
+
+  /** A test "clicks a notification". */
+  clickNotification(e: OpenMailDto): void {
+    for (const l of this.openMailListeners) l(e);
+  }
+
+  async onOpenMail(handler: (e: OpenMailDto) => void): Promise<() => void> {
+    this.openMailListeners.add(handler);
+    return () => this.openMailListeners.delete(handler);
+  }
 }
 
 export function emptyDraft(): DraftDto {
@@ -432,6 +517,20 @@ export function emptyDraft(): DraftDto {
     inReplyTo: null,
     references: [],
     replyToMessage: null,
+  };
+}
+
+export function defaultCrmSettings(): CrmSettingsDto {
+  return {
+    linkEnabled: true,
+    processDays: 30,
+    newIncoming: 'lead',
+    newOutgoing: 'contact',
+    leadSource: 'Email',
+    queue: [],
+    routeToManager: true,
+    alwaysNewLead: [],
+    importVcards: false,
   };
 }
 

@@ -3,12 +3,14 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { toBackendError, type Backend } from './backend';
-import type { SyncEventDto } from './types';
+import type { OpenMailDto, SyncEventDto } from './types';
 
 /** Must match SYNC_EVENT in src-tauri/src/sync_cmds.rs. */
 const SYNC_EVENT = 'sync-event';
 /** Must match OUTBOX_EVENT in src-tauri/src/compose_cmds.rs. */
 const OUTBOX_EVENT = 'outbox-changed';
+/** Must match OPEN_MAIL_EVENT in src-tauri/src/notifications.rs. */
+const OPEN_MAIL_EVENT = 'open-mail';
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -57,5 +59,13 @@ export function createTauriBackend(): Backend {
       }
     },
     onOutboxChanged: (handler) => listen(OUTBOX_EVENT, () => handler()),
+    accountSettings: (accountId) => call('account_settings', { accountId }),
+    saveAccountSettings: (settings) => call('save_account_settings', { settings }),
+    crmUsers: () => call('crm_users'),
+    crmExceptions: () => call('crm_exceptions'),
+    addCrmException: (entry) => call('add_crm_exception', { entry }),
+    removeCrmException: (entry) => call('remove_crm_exception', { entry }),
+    openDemo: () => call('open_demo'),
+    onOpenMail: (handler) => listen<OpenMailDto>(OPEN_MAIL_EVENT, (e) => handler(e.payload)),
   };
 }

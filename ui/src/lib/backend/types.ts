@@ -17,7 +17,11 @@ export type AccountDto = { id: number, name: string, email: string, displayName:
 /**
  * "keyring" or "command".
  */
-credential: string, fetchDays: number | null, notify: boolean, };
+credential: string, fetchDays: number | null, notify: boolean, 
+/**
+ * Appended to new messages (plain text).
+ */
+signature: string, };
 
 export type AccountInput = { name: string, email: string, displayName: string, username: string, imap: ServerDto, smtp: ServerDto, 
 /**
@@ -160,3 +164,45 @@ export type AddressSuggestionDto = { name: string, address: string, company: str
  * "contact" (CRM) or "recent".
  */
 source: string, };
+
+export type OpenMailDto = { accountId: number, 
+/**
+ * `None`: several messages, open the account's Inbox.
+ */
+messageId: number | null, };
+
+export type NewSenderDto = "lead" | "contact" | "nothing";
+
+export type CrmSettingsDto = { 
+/**
+ * Link this mailbox's mail to the CRM at all.
+ */
+linkEnabled: boolean, 
+/**
+ * Process messages of the last N days; 0: no age limit.
+ */
+processDays: number, newIncoming: NewSenderDto, newOutgoing: NewSenderDto, leadSource: string, 
+/**
+ * The responsible queue: CRM user ids, in order.
+ */
+queue: Array<number>, 
+/**
+ * Route mail from existing clients to their responsible manager.
+ */
+routeToManager: boolean, 
+/**
+ * Every email from these addresses creates a new lead.
+ */
+alwaysNewLead: Array<string>, importVcards: boolean, };
+
+export type AccountSettingsDto = { accountId: number, 
+/**
+ * Keep mail of the last N days offline; null: all mail.
+ */
+fetchDays: number | null, 
+/**
+ * Notify about new mail while the window is in the background.
+ */
+notify: boolean, signature: string, crm: CrmSettingsDto, };
+
+export type CrmUserDto = { id: number, name: string, active: boolean, };

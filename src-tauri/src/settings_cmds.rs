@@ -1,0 +1,192 @@
+//! Settings: per-account settings (fetch window, notifications, signature, CRM), the team's exception list,
+//! and "Explore with sample data" (switch this window to the demo profile). One call into the core each.
+
+use dealbox_core::crm::model::{MailboxSettings, NewSenderAction};
+use dealbox_core::crm::repo::TeamRepo;
+use dealbox_core::crm::sqlite::{self, SqliteCrm};
+use dealbox_core::settings::{self, AccountSettings};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, State};
+use ts_rs::TS;
+
+use crate::commands::blocking;
+use crate::dto::{AppInfo, UiError};
+use crate::AppState;
+
+/// What to create for a sender (or recipient) the CRM does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum NewSenderDto {
+    Lead,
+    Contact,
+    Nothing,
+}
+
+impl From<NewSenderAction> for NewSenderDto {
+    fn from(a: NewSenderAction) -> Self {
+        match a {
+            NewSenderAction::Lead => NewSenderDto::Lead,
+            NewSenderAction::Contact => NewSenderDto::Contact,
+            NewSenderAction::Nothing => NewSenderDto::Nothing,
+        }
+    }
+}
+
+impl From<NewSenderDto> for NewSenderAction {
+    fn from(a: NewSenderDto) -> Self {
+        match a {
+            NewSenderDto::Lead => NewSenderAction::Lead,
+            NewSenderDto::Contact => NewSenderAction::Contact,
+            NewSenderDto::Nothing => NewSenderAction::Nothing,
+        }
+    }
+}
+
+/// The mailbox's CRM settings.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CrmSettingsDto {
+    /// Link this mailbox's mail to the CRM at all.
+    pub link_enabled: bool,
+    /// Process messages of the last N days; 0: no age limit.
+    pub process_days: u32,
+    pub new_incoming: NewSenderDto,
+    pub new_outgoing: NewSenderDto,
+    pub lead_source: String,
+    /// The responsible queue: CRM user ids, in order.
+    pub queue: Vec<i64>,
+    /// Route mail from existing clients to their responsible manager.
+    pub route_to_manager: bool,
+    /// Every email from these addresses creates a new lead.
+    pub always_new_lead: Vec<String>,
+    pub import_vcards: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSettingsDto {
+    pub account_id: i64,
+    /// Keep mail of the last N days offline; null: all mail.
+    pub fetch_days: Option<u32>,
+    /// Notify about new mail while the window is in the background.
+    pub notify: bool,
+    pub signature: String,
+    pub crm: CrmSettingsDto,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CrmUserDto {
+    pub id: i64,
+    pub name: String,
+    pub active: bool,
+}
+
+impl From<AccountSettings> for AccountSettingsDto {
+    fn from(s: AccountSettings) -> Self {
+        let c = s.crm;
+        Self {
+            account_id: s.account_id,
+            fetch_days: s.fetch_days,
+            notify: s.notify,
+            signature: s.signature,
+            crm: CrmSettingsDto {
+                link_enabled: c.link_enabled,
+                process_days: c.process_days,
+                new_incoming: c.new_incoming.into(),
+                new_outgoing: c.new_outgoing.into(),
+                lead_source: c.lead_source,
+                queue: c.queue,
+                route_to_manager: c.route_to_manager,
+                always_new_lead: c.always_new_lead,
+                import_vcards: c.import_vcards,
+            },
+        }
+    }
+}
+
+impl From<AccountSettingsDto> for AccountSettings {
+    fn from(s: AccountSettingsDto) -> Self {
+        let c = s.crm;
+        Self {
+            account_id: s.account_id,
+            fetch_days: s.fetch_days,
+            notify: s.notify,
+            signature: s.signature,
+            crm: MailboxSettings {
+                account_id: s.account_id,
+                link_enabled: c.link_enabled,
+                process_days: c.process_days,
+                new_incoming: c.new_incoming.into(),
+                new_outgoing: c.new_outgoing.into(),
+                lead_source: c.lead_source,
+                queue: c.queue,
+                queue_position: 0, // kept by the core unless the queue changed
+                route_to_manager: c.route_to_manager,
+                always_new_lead: c.always_new_lead,
+                import_vcards: c.import_vcards,
+            },
+        }
+    }
+}
+
+#[tauri::command]
+pub async fn account_settings(state: State<'_, AppState>, account_id: i64) -> Result<AccountSettingsDto, UiError> {
+    let s = blocking(&state, move |c| settings::load(&c.store, c.secrets.as_ref(), account_id)).await?;
+    Ok(s.into())
+}
+
+#[tauri::command]
+pub async fn save_account_settings(
+    state: State<'_, AppState>,
+    settings: AccountSettingsDto,
+) -> Result<AccountSettingsDto, UiError> {
+    let s: AccountSettings = settings.into();
+    let now = dealbox_core::store::unix_now();
+    let saved = blocking(&state, move |c| settings::save(&c.store, c.secrets.as_ref(), &s, now)).await?;
+    Ok(saved.into())
+}
+
+/// The team's CRM users, for the responsible queue.
+#[tauri::command]
+pub async fn crm_users(state: State<'_, AppState>) -> Result<Vec<CrmUserDto>, UiError> {
+    let users = blocking(&state, |c| SqliteCrm::new(&*c.store.conn()?).users()).await?;
+    Ok(users.into_iter().map(|u| CrmUserDto { id: u.id, name: u.name, active: u.active }).collect())
+}
+
+/// The team's exception list (addresses and domains never saved to the CRM).
+#[tauri::command]
+pub async fn crm_exceptions(state: State<'_, AppState>) -> Result<Vec<String>, UiError> {
+    let v = blocking(&state, |c| SqliteCrm::new(&*c.store.conn()?).exceptions()).await?;
+    Ok(v.into_iter().map(|e| e.entry).collect())
+}
+
+#[tauri::command]
+pub async fn add_crm_exception(state: State<'_, AppState>, entry: String) -> Result<String, UiError> {
+    let now = dealbox_core::store::unix_now();
+    let e = blocking(&state, move |c| sqlite::write(&c.store, |crm| crm.add_exception(&entry, now))).await?;
+    Ok(e.entry)
+}
+
+#[tauri::command]
+pub async fn remove_crm_exception(state: State<'_, AppState>, entry: String) -> Result<bool, UiError> {
+    blocking(&state, move |c| sqlite::write(&c.store, |crm| crm.remove_exception(&entry))).await
+}
+
+/// "Explore with sample data": switch this window to the demo profile (created on first use, offline).
+#[tauri::command]
+pub async fn open_demo(app: AppHandle, state: State<'_, AppState>) -> Result<AppInfo, UiError> {
+    let dir = dealbox_core::demo::default_dir();
+    let core = tauri::async_runtime::spawn_blocking({
+        let dir = dir.clone();
+        move || {
+            let secrets = std::sync::Arc::new(dealbox_platform::OsKeyring::new());
+            dealbox_core::demo::open_or_create(&dir, dealbox_core::store::unix_now(), secrets)
+        }
+    })
+    .await
+    .map_err(|e| UiError::internal(format!("a background task failed: {e}")))??;
+    let core = state.switch(dir, core);
+    crate::sync_cmds::start(&app, &core)?;
+    Ok(crate::commands::app_info(state))
+}
