@@ -218,3 +218,18 @@ async fn a_lost_idle_connection_is_reopened_with_a_check_for_what_arrived_meanwh
     svc.stop().await;
     let _ = s.logout().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_pressed_while_idle_checks_at_once() {
+    let Some(env) = mail_env() else { return };
+    let (_dir, core, acc) = profile(&env, "bob");
+    let (events, mut rx) = recorder();
+    let svc = SyncService::start(&core, events, Arc::new(SystemClock), service_opts(true)).unwrap();
+    svc.window_opened().unwrap(); // as the app does when its window opens
+    next_matching(&mut rx, finished(acc.id)).await;
+    next_matching(&mut rx, |e| matches!(e, SyncEvent::Idle { connected: true, .. })).await;
+    svc.sync_now(acc.id).unwrap();
+    next_matching(&mut rx, |e| matches!(e, SyncEvent::CheckStarted { .. })).await;
+    next_matching(&mut rx, finished(acc.id)).await;
+    svc.stop().await;
+}
