@@ -3,8 +3,10 @@
 #![forbid(unsafe_code)]
 
 pub mod commands;
+pub mod crm_action_cmds;
 pub mod crm_cmds;
 pub mod dto;
+pub mod reader_cmds;
 pub mod sanitize;
 pub mod sync_cmds;
 
@@ -117,6 +119,20 @@ pub fn run() {
             commands::test_connection,
             commands::add_account,
             crm_cmds::crm_sidebar,
+            crm_action_cmds::crm_create_from_sender,
+            crm_action_cmds::crm_search_records,
+            crm_action_cmds::crm_link_record,
+            crm_action_cmds::crm_choose_deal,
+            crm_action_cmds::crm_stages,
+            crm_action_cmds::crm_set_deal_stage,
+            crm_action_cmds::crm_exclude_sender,
+            crm_action_cmds::crm_add_note,
+            crm_action_cmds::crm_add_task,
+            crm_action_cmds::crm_save_to_crm,
+            crm_action_cmds::crm_needs_reply,
+            reader_cmds::set_remote_sender,
+            reader_cmds::open_attachment,
+            reader_cmds::save_attachment,
             sync_cmds::sync_now,
             sync_cmds::sync_status,
         ])

@@ -125,12 +125,15 @@ describe('App', () => {
     backend.crm.set(1, {
       messageId: 1,
       people: [
-        { role: 'from', name: 'Jane Roe', address: 'jane@acme.test', contact: 'Jane Roe', company: '<b>ACME</b> Corp', lead: null, ours: false },
+        { role: 'from', name: 'Jane Roe', address: 'jane@acme.test', contact: 'Jane Roe', contactId: 3, company: '<b>ACME</b> Corp', companyId: 4, lead: null, leadId: null, ours: false },
       ],
       responsible: 'Marco Rossi',
       openDeals: [{ id: 7, title: 'Renewal 2027', stage: 'Proposal', amount: '12000.00 EUR' }],
       recent: [{ timestamp: 1_780_000_000, direction: 'in', subject: 'Pricing question', messageId: null }],
-      outcome: { kind: 'linked', what: 'contact Jane Roe · deal Renewal 2027', reason: '', chooseDeal: false },
+      outcome: { kind: 'linked', what: 'contact Jane Roe · deal Renewal 2027', reason: '', chooseDeal: false, links: [], forced: false },
+      dealChoices: [],
+      notes: [],
+      openTasks: [],
       warnings: [],
     });
     render(App, { props: { backend } });

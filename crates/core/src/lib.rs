@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod account;
+pub mod attachments;
 pub mod autoconfig;
 pub mod cache;
 pub mod conntest;
@@ -16,6 +17,7 @@ pub mod net;
 pub mod parse;
 pub mod presets;
 pub mod query;
+pub mod remote_content;
 pub mod secrets;
 pub mod send;
 pub mod smtp_probe;

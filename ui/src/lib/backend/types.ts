@@ -49,13 +49,13 @@ timestamp: number, unread: boolean, flagged: boolean, hasAttachments: boolean, t
 
 export type AddressDto = { name: string, addr: string, };
 
-export type AttachmentDto = { id: number, filename: string | null, mimeType: string, size: number, inline: boolean, };
+export type AttachmentDto = { id: number, filename: string | null, mimeType: string, size: number, inline: boolean, risky: boolean, };
 
 export type MessageViewDto = { summary: MessageSummaryDto, to: Array<AddressDto>, cc: Array<AddressDto>, messageId: string | null, text: string | null, html: string | null, 
 /**
  * Remote images removed from `html`; "Load images" re-fetches with `allowRemote`.
  */
-remoteBlocked: number, remoteAllowed: boolean, attachments: Array<AttachmentDto>, parseWarning: string | null, };
+remoteBlocked: number, remoteAllowed: boolean, remoteSenderAllowed: boolean, suspiciousLinks: number, attachments: Array<AttachmentDto>, parseWarning: string | null, };
 
 export type ChangeDto = { "kind": "seen", value: boolean, } | { "kind": "flagged", value: boolean, } | { "kind": "delete" } | { "kind": "archive" } | { "kind": "spam" };
 
@@ -87,11 +87,11 @@ export type CrmPersonDto = {
 /**
  * from, to or cc.
  */
-role: string, name: string, address: string, contact: string | null, company: string | null, 
+role: string, name: string, address: string, contact: string | null, contactId: number | null, company: string | null, companyId: number | null, 
 /**
  * "Renewal 2027 (in progress)".
  */
-lead: string | null, 
+lead: string | null, leadId: number | null, 
 /**
  * A team user or one of our mailboxes.
  */
@@ -113,10 +113,22 @@ export type CrmOutcomeDto = {
 /**
  * linked, created or skipped.
  */
-kind: string, what: string, reason: string, chooseDeal: boolean, };
+kind: string, what: string, reason: string, chooseDeal: boolean, links: Array<CrmRecordDto>, forced: boolean, };
 
 export type CrmSidebarDto = { messageId: number, people: Array<CrmPersonDto>, responsible: string | null, openDeals: Array<CrmDealDto>, recent: Array<CrmActivityDto>, 
 /**
  * `null`: the message was not processed for the CRM yet.
  */
-outcome: CrmOutcomeDto | null, warnings: Array<string>, };
+outcome: CrmOutcomeDto | null, dealChoices: Array<CrmDealDto>, notes: Array<CrmNoteDto>, openTasks: Array<CrmTaskDto>, warnings: Array<string>, };
+
+export type CrmRecordDto = { kind: string, id: number, name: string, };
+
+export type CrmNoteDto = { id: number, body: string, createdAt: number, };
+
+export type CrmTaskDto = { id: number, title: string, dueAt: number | null, };
+
+export type NeedsReplyItemDto = { activityId: number, messageId: number | null, subject: string, timestamp: number, waitingHours: number, client: Array<string>, };
+
+export type NeedsReplyGroupDto = { responsible: string | null, items: Array<NeedsReplyItemDto>, };
+
+export type SavedFileDto = { path: string, fileName: string, };
