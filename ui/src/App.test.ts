@@ -141,7 +141,9 @@ describe('App', () => {
     await fireEvent.keyDown(window, { key: 'j' });
     const aside = await screen.findByRole('complementary', { name: 'CRM' });
     await waitFor(() => expect(aside.textContent).toContain('Renewal 2027'));
-    expect(aside.textContent).toContain('Linked to contact Jane Roe · deal Renewal 2027');
+    // The outcome line sits in the reader, above the body.
+    const article = screen.getByRole('article', { name: 'Message' });
+    expect(article.textContent).toContain('Linked to contact Jane Roe · deal Renewal 2027');
     expect(aside.textContent).toContain('<b>ACME</b> Corp');
     expect(aside.querySelector('b')).toBeNull();
     expect(aside.textContent).toContain('Marco Rossi');
