@@ -268,6 +268,10 @@ fn is_tracking_pixel(tag: &str) -> bool {
 const TRACKER_PATTERNS: &[&str] = &[
     "/track/open",
     "/trk/",
+    "trackurl",
+    "/track?",
+    "/track/",
+    "/elog/",
     "/wf/open",
     "/open.php",
     "/open.aspx",
@@ -396,9 +400,10 @@ mod tests {
             <img src="https://u1.sendgrid.test/wf/open?upn=x" alt="">
             <img src="https://cdn.test/hidden.png" style="visibility: hidden">
             <img src="https://cdn.test/zero.png" style="opacity:0">
-            <img src="https://cdn.test/opaque.png" style="opacity:0.5">"#;
+            <img src="https://cdn.test/opaque.png" style="opacity:0.5">
+            <img src="http://www.oracle.test/elog/trackurl?di=1400444&amp;si1=137209217" border="0">"#;
         let s = sanitize_email_html(html, true);
-        for gone in ["track/open", "wf/open", "hidden.png", "zero.png"] {
+        for gone in ["track/open", "wf/open", "hidden.png", "zero.png", "trackurl"] {
             assert!(!s.document.contains(gone), "{gone} kept: {}", s.document);
         }
         assert!(s.document.contains("hero.jpg") && s.document.contains("opaque.png"), "{}", s.document);
