@@ -184,7 +184,7 @@ pub async fn crm_needs_reply(state: State<'_, AppState>, hours: u32) -> Result<V
 /// "contact #3 Jane Roe <jane@acme.test>" → "Jane Roe <jane@acme.test>": the core's labels start with the record reference.
 fn without_ref(label: &str) -> String {
     match label.split_once(" #") {
-        Some((kind, rest)) if !kind.contains(' ') => match rest.split_once(' ') {
+        Some((kind, rest)) if ["contact", "company", "lead", "deal"].contains(&kind) => match rest.split_once(' ') {
             Some((id, name)) if id.chars().all(|c| c.is_ascii_digit()) => name.trim_matches('"').replace("\" ", " "),
             _ => label.to_string(),
         },

@@ -78,6 +78,7 @@ const STYLE_PROPERTIES: &[&str] = &[
     "float",
     "clear",
     "opacity",
+    "visibility",
 ];
 
 fn is_remote(url: &str) -> bool {

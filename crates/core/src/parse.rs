@@ -84,7 +84,8 @@ pub fn parse(raw: &[u8]) -> Result<Parsed, String> {
 pub fn attachment_contents(raw: &[u8], part: u32) -> Option<Vec<u8>> {
     std::panic::catch_unwind(|| {
         let m = MessageParser::default().parse(raw)?;
-        m.attachments().nth(part as usize).map(|p| p.contents().to_vec())
+        let part = m.attachments().nth(part as usize)?;
+        Some(part.contents().to_vec())
     })
     .ok()
     .flatten()
