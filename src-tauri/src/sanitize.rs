@@ -411,6 +411,20 @@ mod tests {
     }
 
     #[test]
+    fn a_real_newsletter_loses_its_open_tracker_even_with_images_allowed() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/reader/oracle_net_techblast.eml");
+        // Its HTML part (the file's MIME structure is broken: no closing boundary).
+        let raw = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
+        let html = raw.split_once("Content-Type: text/html").unwrap().1;
+        let blocked = sanitize_email_html(&html, false);
+        assert!(blocked.remote_blocked >= 10, "{}", blocked.remote_blocked);
+        assert!(!blocked.document.contains("otn.oracle.com/otn300x65.gif\""), "an image kept its src");
+        let allowed = sanitize_email_html(&html, true);
+        assert!(allowed.document.contains("src=\"http://otn.oracle.com/otn300x65.gif\""));
+        assert!(!allowed.document.contains("trackurl"), "the open tracker survived");
+    }
+
+    #[test]
     fn remote_fonts_and_css_stay_blocked_even_with_images_allowed() {
         let s = sanitize_email_html(
             r#"<style>@font-face{font-family:x;src:url(https://fonts.test/x.woff2)}</style>

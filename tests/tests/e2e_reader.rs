@@ -91,24 +91,32 @@ fn rfc2822_now() -> String {
     time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc2822).unwrap()
 }
 
-/// The corpus newsletter with its image hosts on `web`, a unique subject, today's date, and a 1×1 pixel.
+/// The corpus newsletter's HTML (its MIME structure is broken: no closing boundary) in a clean message, with
+/// its image hosts on `web`, a unique subject, today's date, and a 1×1 pixel.
 fn newsletter(web: &Web, subject: &str) -> String {
     let path = workspace_root().join("tests/fixtures/reader/oracle_net_techblast.eml");
     let raw = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
-    let raw = raw
+    let html = raw.split_once("Content-Type: text/html").unwrap().1.trim_start();
+    let html = html
         .replace("http://otn.oracle.com/", &format!("{}/otn/", web.url()))
         .replace("http://www.oracle.com/", &format!("{}/www/", web.url()))
-        .replace("Subject: Oracle Technology Network TechBlast - July 2002", &format!("Subject: {subject}"))
-        .replace("Date: Wed, 10 Jul 2002 06:22:17 -0700 (PDT)", &format!("Date: {}", rfc2822_now()))
-        .replace(
+        .replacen(
             "<body bgcolor=\"#FFFFFF\" link=\"#000000\" vlink=\"#000000\">",
             &format!(
                 "<body bgcolor=\"#FFFFFF\" link=\"#000000\" vlink=\"#000000\"><img src=\"{}/img/s.gif?id=42\" width=\"1\" height=\"1\">",
                 web.url()
             ),
+            1,
         );
-    assert!(raw.contains(&web.url()) && raw.contains("trackurl") && raw.contains(subject), "the fixture changed");
-    raw
+    assert!(html.contains(&web.url()) && html.contains("trackurl") && html.contains("s.gif"), "the fixture changed");
+    format!(
+        "From: Oracle Technology Network <replies@oracleeblast.com>\r\nTo: alice@example.test\r\nSubject: {subject}\r\n\
+         Date: {}\r\nMessage-ID: <techblast.{}.{subject_len}@oracleeblast.com>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/html; charset=iso-8859-1\r\n\r\n{html}\r\n",
+        rfc2822_now(),
+        std::process::id(),
+        subject_len = subject.len()
+    )
 }
 
 fn hostile(web: &Web, subject: &str) -> String {
@@ -296,8 +304,8 @@ async fn remote_images_load_only_when_allowed_and_tracking_pixels_never() {
         v.as_str().is_some_and(|s| s.contains("Images from replies@oracleeblast.com always load"))
     })
     .await;
-    s.client.close().await.unwrap();
-    drop(s);
+    s.client.clone().close().await.unwrap();
+    drop(s); // stops this tauri-driver before the next app starts
 
     web.log.lock().unwrap().clear();
     let Some(s) = start(profile.path()).await else { return };
@@ -335,10 +343,22 @@ async fn a_hostile_message_runs_nothing_requests_nothing_and_cannot_reach_the_ip
         .await;
     assert!(warning.as_str().unwrap().contains("goes somewhere other than it shows"), "{warning}");
 
+    // The message's id, asked through the page's own IPC (which the page has, unlike the frame).
+    let id: Value = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__.invoke('list_messages', { accountId: null, folder: 'inbox', offset: 0, limit: 50 })
+               .then(r => done(r.find(m => m.subject.includes(arguments[0])).id), e => done('error ' + JSON.stringify(e)));",
+            vec![json!(subject)],
+        )
+        .await
+        .unwrap();
+    let id = id.as_i64().unwrap_or_else(|| panic!("the page could not list messages: {id}"));
+
     frame.clone().enter_frame().await.unwrap();
     let inside: Value = c
         .execute(
-            "const all = [...document.querySelectorAll('*')];
+            "const all = [...document.body.querySelectorAll('*')];
              const links = [...document.querySelectorAll('a')];
              const js = links.find(a => a.textContent === 'Open the invoice');
              if (js) js.click();
@@ -347,29 +367,53 @@ async fn a_hostile_message_runs_nothing_requests_nothing_and_cannot_reach_the_ip
                hello: document.querySelector('p')?.textContent ?? null,
                scripts: document.querySelectorAll('script').length,
                handlers: all.filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
-               jsLinks: [...document.querySelectorAll('a')].filter(a => /^\\s*javascript:/i.test(a.getAttribute('href') || '')).length,
-               embeds: document.querySelectorAll('iframe, object, embed, form, video, audio, link, meta[http-equiv], style').length,
+               jsLinks: links.filter(a => /^\\s*javascript:/i.test(a.getAttribute('href') || '')).length,
+               embeds: document.body.querySelectorAll('iframe, object, embed, form, video, audio, link, meta, style').length,
                ipFlag: ip ? ip.getAttribute('data-suspicious') : null,
                ipTitle: ip ? ip.getAttribute('title') : null,
-               ipc: [typeof window.__TAURI_INTERNALS__, typeof window.__TAURI__, typeof window.ipc,
-                     typeof (window.webkit && window.webkit.messageHandlers && window.webkit.messageHandlers.ipc)],
+               ipc: [typeof window.__TAURI_INTERNALS__, typeof window.__TAURI__, typeof window.ipc],
              };",
             vec![],
         )
         .await
         .unwrap();
-    // The raw IPC transport (the custom protocol the app's own page uses): refused to the frame.
-    let ipc_fetch: Value = c
+    // Even a script that did run in the frame (WebDriver's does) gets nowhere through the raw transports:
+    // WebKit's message handler (visible in every frame) and the IPC custom protocol.
+    let raw_ipc: Value = c
         .execute_async(
             "const done = arguments[arguments.length - 1];
-             fetch('ipc://localhost/crm_create_from_sender', { method: 'POST', body: JSON.stringify({ messageId: 1, kind: 'contact' }),
+             const h = window.webkit && window.webkit.messageHandlers && window.webkit.messageHandlers.ipc;
+             let posted = 'no handler';
+             if (h) {
+               try {
+                 h.postMessage(JSON.stringify({ cmd: 'crm_create_from_sender', callback: 4242, error: 4243,
+                                                payload: { messageId: arguments[0], kind: 'contact' }, options: {} }));
+                 posted = 'posted';
+               } catch (e) { posted = 'threw ' + e; }
+             }
+             fetch('ipc://localhost/crm_create_from_sender', { method: 'POST',
+                   body: JSON.stringify({ messageId: arguments[0], kind: 'contact' }),
                    headers: { 'Content-Type': 'application/json', 'Tauri-Callback': '1', 'Tauri-Error': '2' } })
-               .then(r => r.text().then(t => done('answered ' + r.status + ' ' + t)), e => done('refused: ' + e));",
-            vec![],
+               .then(r => r.text().then(t => done({ posted, fetch: 'answered ' + r.status + ' ' + t })),
+                     e => done({ posted, fetch: 'refused: ' + e }));",
+            vec![json!(id)],
         )
         .await
         .unwrap();
     c.enter_parent_frame().await.unwrap();
+    assert!(raw_ipc["fetch"].as_str().unwrap().starts_with("refused"), "the frame reached the IPC protocol: {raw_ipc}");
+    // Control: the same command from the app's page works — which it could not if the frame's attempt had
+    // created the contact first ("already contact #…").
+    let from_page: Value = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__.invoke('crm_create_from_sender', { messageId: arguments[0], kind: 'contact' })
+               .then(() => done('ok'), e => done('error ' + JSON.stringify(e)));",
+            vec![json!(id)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(from_page, "ok", "the frame's raw IPC message created the contact ({raw_ipc}), or the page cannot: {from_page}");
 
     assert_eq!(inside["hello"], "Please review the invoice.", "the message body is not in the frame: {inside}");
     assert_eq!(inside["scripts"], 0, "{inside}");
@@ -378,8 +422,7 @@ async fn a_hostile_message_runs_nothing_requests_nothing_and_cannot_reach_the_ip
     assert_eq!(inside["embeds"], 0, "frames, objects, forms, media, stylesheets or refreshes survived: {inside}");
     assert_eq!(inside["ipFlag"], "true", "the lying link is not flagged: {inside}");
     assert!(inside["ipTitle"].as_str().unwrap_or("").contains(&format!("{}/login", web.url())), "{inside}");
-    assert_eq!(inside["ipc"], json!(["undefined", "undefined", "undefined", "undefined"]), "IPC in the frame: {inside}");
-    assert!(ipc_fetch.as_str().unwrap().starts_with("refused"), "the frame reached the IPC protocol: {ipc_fetch}");
+    assert_eq!(inside["ipc"], json!(["undefined", "undefined", "undefined"]), "IPC in the frame: {inside}");
 
     // Let the webview do real network work (a newsletter's allowed images) so anything the hostile
     // message managed to start would have arrived by now.
@@ -395,13 +438,6 @@ async fn a_hostile_message_runs_nothing_requests_nothing_and_cannot_reach_the_ip
         .unwrap();
     assert_eq!(page["title"], "Dealbox", "{page}");
     assert_eq!(page["pwned"], "undefined", "{page}");
-    // The IPC attempt created nothing: the hostile sender is still unknown to the CRM.
-    open_row(c, &subject).await;
-    let crm = wait_until(c, "the sidebar", "return document.querySelector('aside').textContent", |v| {
-        v.as_str().is_some_and(|s| s.contains("Create contact"))
-    })
-    .await;
-    assert!(crm.as_str().unwrap().contains("No CRM data yet"), "{crm}");
     s.client.close().await.unwrap();
 }
 
