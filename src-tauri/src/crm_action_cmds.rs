@@ -56,11 +56,7 @@ pub async fn crm_search_records(state: State<'_, AppState>, query: String) -> Re
 
 /// Link the message to an existing record.
 #[tauri::command]
-pub async fn crm_link_record(
-    state: State<'_, AppState>,
-    message_id: i64,
-    record: CrmRecordDto,
-) -> Result<(), UiError> {
+pub async fn crm_link_record(state: State<'_, AppState>, message_id: i64, record: CrmRecordDto) -> Result<(), UiError> {
     blocking(&state, move |c| actions::link_to_record(&c.store, message_id, entity(&record)?, unix_now()).map(drop))
         .await
 }

@@ -98,8 +98,9 @@ fn newsletter(web: &Web, subject: &str) -> String {
     let raw = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
     let html = raw.split_once("Content-Type: text/html").unwrap().1.trim_start();
     let html = html
-        .replace("http://otn.oracle.com/", &format!("{}/otn/", web.url()))
-        .replace("http://www.oracle.com/", &format!("{}/www/", web.url()))
+        // Only the images move to the loopback server; the links keep their real targets.
+        .replace("src=\"http://otn.oracle.com/", &format!("src=\"{}/otn/", web.url()))
+        .replace("src=\"http://www.oracle.com/", &format!("src=\"{}/www/", web.url()))
         .replacen(
             "<body bgcolor=\"#FFFFFF\" link=\"#000000\" vlink=\"#000000\">",
             &format!(
@@ -215,9 +216,12 @@ async fn open_row(c: &Client, subject: &str) {
         assert!(Instant::now() < deadline, "no row with {subject:?} in the list");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    wait_until(c, "the reader shows the message", "return document.querySelector('article h1')?.textContent ?? ''", |v| {
-        v.as_str().is_some_and(|s| s.contains(subject))
-    })
+    wait_until(
+        c,
+        "the reader shows the message",
+        "return document.querySelector('article h1')?.textContent ?? ''",
+        |v| v.as_str().is_some_and(|s| s.contains(subject)),
+    )
     .await;
 }
 
@@ -275,7 +279,8 @@ async fn remote_images_load_only_when_allowed_and_tracking_pixels_never() {
     let c = &s.client;
 
     open_row(c, &subject).await;
-    let banner = wait_until(c, "the remote-content banner", BANNER, |v| v.as_str().is_some_and(|s| !s.is_empty())).await;
+    let banner =
+        wait_until(c, "the remote-content banner", BANNER, |v| v.as_str().is_some_and(|s| !s.is_empty())).await;
     assert!(banner.as_str().unwrap().contains("remote images are hidden"), "{banner}");
     screenshot(c, "reader-remote-images-blocked").await;
 
@@ -286,7 +291,8 @@ async fn remote_images_load_only_when_allowed_and_tracking_pixels_never() {
     assert!(web.requests().is_empty(), "remote content was requested before 'Load images': {:?}", web.requests());
 
     click_button(c, "Load images").await;
-    for image in ["/otn/otn300x65.gif", "/otn/techblast/images/LightBulb.gif", "/otn/techblast/images/email2friend.gif"] {
+    for image in ["/otn/otn300x65.gif", "/otn/techblast/images/LightBulb.gif", "/otn/techblast/images/email2friend.gif"]
+    {
         web.wait_for(image).await;
     }
     wait_until(c, "the banner to go", BANNER, |v| v == "").await;
@@ -336,11 +342,13 @@ async fn a_hostile_message_runs_nothing_requests_nothing_and_cannot_reach_the_ip
     open_row(c, &subject).await;
     let frame = wait_for(c, "iframe[title='Message body']").await;
     // The link whose text shows another host than its target is flagged in the reader.
-    let warning =
-        wait_until(c, "the link warning", "return document.querySelector('[data-testid=link-warning]')?.textContent ?? ''", |v| {
-            v.as_str().is_some_and(|s| !s.is_empty())
-        })
-        .await;
+    let warning = wait_until(
+        c,
+        "the link warning",
+        "return document.querySelector('[data-testid=link-warning]')?.textContent ?? ''",
+        |v| v.as_str().is_some_and(|s| !s.is_empty()),
+    )
+    .await;
     assert!(warning.as_str().unwrap().contains("goes somewhere other than it shows"), "{warning}");
 
     // The message's id, asked through the page's own IPC (which the page has, unlike the frame).
@@ -413,7 +421,10 @@ async fn a_hostile_message_runs_nothing_requests_nothing_and_cannot_reach_the_ip
         )
         .await
         .unwrap();
-    assert_eq!(from_page, "ok", "the frame's raw IPC message created the contact ({raw_ipc}), or the page cannot: {from_page}");
+    assert_eq!(
+        from_page, "ok",
+        "the frame's raw IPC message created the contact ({raw_ipc}), or the page cannot: {from_page}"
+    );
 
     assert_eq!(inside["hello"], "Please review the invoice.", "the message body is not in the frame: {inside}");
     assert_eq!(inside["scripts"], 0, "{inside}");
@@ -447,16 +458,21 @@ async fn creating_a_contact_from_the_sidebar_shows_it_in_the_sidebar() {
     let pid = std::process::id();
     let subject = format!("Quote for 40 seats {pid}");
     let profile = tempfile::tempdir().unwrap();
-    profile_with(profile.path(), &[plain("Pat Doe <pat.doe@newclient.test>", &subject, &format!("c.{pid}@newclient.test"))]);
+    profile_with(
+        profile.path(),
+        &[plain("Pat Doe <pat.doe@newclient.test>", &subject, &format!("c.{pid}@newclient.test"))],
+    );
     let Some(s) = start(profile.path()).await else { return };
     let c = &s.client;
     open_row(c, &subject).await;
     const ASIDE: &str = "return document.querySelector('aside').textContent";
-    let before = wait_until(c, "an empty sidebar", ASIDE, |v| v.as_str().is_some_and(|s| s.contains("Create contact"))).await;
+    let before =
+        wait_until(c, "an empty sidebar", ASIDE, |v| v.as_str().is_some_and(|s| s.contains("Create contact"))).await;
     assert!(before.as_str().unwrap().contains("Nothing in the CRM about Pat Doe yet"), "{before}");
 
     click_button(c, "Create contact").await;
-    let after = wait_until(c, "the new contact", ASIDE, |v| v.as_str().is_some_and(|s| s.contains("Contact created"))).await;
+    let after =
+        wait_until(c, "the new contact", ASIDE, |v| v.as_str().is_some_and(|s| s.contains("Contact created"))).await;
     let after = after.as_str().unwrap();
     assert!(!after.contains("No CRM data yet") && !after.contains("Create contact"), "{after}");
     let card: Value = c
@@ -465,8 +481,10 @@ async fn creating_a_contact_from_the_sidebar_shows_it_in_the_sidebar() {
         .unwrap();
     assert_eq!(card, json!(["Pat Doe"]), "{after}");
     // The reader's outcome line says where the email went.
-    let line: Value =
-        c.execute("return document.querySelector('[data-testid=crm-outcome]')?.textContent ?? ''", vec![]).await.unwrap();
+    let line: Value = c
+        .execute("return document.querySelector('[data-testid=crm-outcome]')?.textContent ?? ''", vec![])
+        .await
+        .unwrap();
     assert!(line.as_str().unwrap().contains("Created Pat Doe"), "{line}");
     s.client.close().await.unwrap();
 
@@ -496,7 +514,9 @@ async fn screenshots_of_the_sidebar_and_needs_reply() {
     // The first message whose sidebar knows a deal.
     let deadline = Instant::now() + Duration::from_secs(30);
     for i in 0.. {
-        c.execute("document.querySelectorAll('[role=option]')[arguments[0]]?.click()", vec![json!(i % 12)]).await.unwrap();
+        c.execute("document.querySelectorAll('[role=option]')[arguments[0]]?.click()", vec![json!(i % 12)])
+            .await
+            .unwrap();
         tokio::time::sleep(Duration::from_millis(400)).await;
         let aside: Value = c.execute("return document.querySelector('aside').textContent", vec![]).await.unwrap();
         if aside.as_str().is_some_and(|a| a.contains("Open deals")) || Instant::now() > deadline {

@@ -162,9 +162,7 @@ pub fn write_new(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
 
 /// Where "Save" puts attachments: the user's Downloads folder (created if missing), else the home folder.
 pub fn downloads_dir() -> PathBuf {
-    dirs::download_dir()
-        .or_else(|| dirs::home_dir().map(|h| h.join("Downloads")))
-        .unwrap_or_else(std::env::temp_dir)
+    dirs::download_dir().or_else(|| dirs::home_dir().map(|h| h.join("Downloads"))).unwrap_or_else(std::env::temp_dir)
 }
 
 /// A private directory (mode 0700) under `base` for attachments opened with the system handler.
@@ -200,7 +198,8 @@ mod tests {
 
     #[test]
     fn executables_are_risky_whatever_they_pretend_to_be() {
-        for n in ["setup.exe", "invoice.pdf.exe", "run.SH", "x.desktop", "a.js", "b.bat", "macro.docm", "app.AppImage"] {
+        for n in ["setup.exe", "invoice.pdf.exe", "run.SH", "x.desktop", "a.js", "b.bat", "macro.docm", "app.AppImage"]
+        {
             assert!(is_risky(n, "application/octet-stream"), "{n}");
         }
         assert!(is_risky("harmless.txt", "application/x-msdownload"));
