@@ -416,10 +416,10 @@ mod tests {
         // Its HTML part (the file's MIME structure is broken: no closing boundary).
         let raw = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
         let html = raw.split_once("Content-Type: text/html").unwrap().1;
-        let blocked = sanitize_email_html(&html, false);
+        let blocked = sanitize_email_html(html, false);
         assert!(blocked.remote_blocked >= 10, "{}", blocked.remote_blocked);
         assert!(!blocked.document.contains("otn.oracle.com/otn300x65.gif\""), "an image kept its src");
-        let allowed = sanitize_email_html(&html, true);
+        let allowed = sanitize_email_html(html, true);
         assert!(allowed.document.contains("src=\"http://otn.oracle.com/otn300x65.gif\""));
         assert!(!allowed.document.contains("trackurl"), "the open tracker survived");
     }
