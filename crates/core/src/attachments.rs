@@ -223,6 +223,47 @@ mod tests {
         assert_eq!((d.file_name().unwrap(), e.file_name().unwrap()), ("README".as_ref(), "README (2)".as_ref()));
     }
 
+    #[test]
+    fn an_attachment_comes_back_byte_for_byte_from_the_cached_message() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .conn()
+            .unwrap()
+            .execute(
+                "INSERT INTO accounts (id, name, email, username, imap_host, imap_port, imap_security, smtp_host, \
+                 smtp_port, smtp_security, credential, secret_ref, created_at) \
+                 VALUES (1, 'work', 'a@x.test', 'a', 'h', 993, 'tls', 'h', 465, 'tls', 'keyring', 'a1', 0)",
+                [],
+            )
+            .unwrap();
+        let folder = crate::cache::upsert_folder(&store, 1, "INBOX", "Inbox", Some("/"), Some("inbox")).unwrap();
+        let raw = b"From: jane@acme.test\r\nTo: a@x.test\r\nSubject: files\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
+--XX\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"quote.pdf\"\r\n\
+Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQgcXVvdGU=\r\n\
+--XX\r\nContent-Type: application/x-sh\r\nContent-Disposition: attachment; filename=\"../../install.sh\"\r\n\r\n\
+rm -rf ~\r\n--XX--\r\n";
+        let fetched = crate::cache::Fetched {
+            uid: 1,
+            flags: vec![],
+            modseq: None,
+            size: raw.len() as u64,
+            raw,
+            internal_date: None,
+        };
+        let ids = crate::cache::store_messages(&store, 1, folder, &[fetched]).unwrap();
+        let list = crate::query::get(&store, ids[0]).unwrap().attachments;
+        assert_eq!(list.len(), 2);
+        let pdf = get(&store, list[0].id).unwrap();
+        assert_eq!(pdf.bytes, b"%PDF-1.4 quote");
+        assert_eq!(pdf.info.filename.as_deref(), Some("quote.pdf"));
+        let sh = get(&store, list[1].id).unwrap();
+        let name = safe_file_name(sh.info.filename.as_deref(), &sh.info.mime_type);
+        assert_eq!(name, "install.sh");
+        assert!(is_risky(&name, &sh.info.mime_type));
+        assert_eq!(get(&store, 9999).unwrap_err().kind, crate::ErrorKind::NotFound);
+    }
+
     #[cfg(unix)]
     #[test]
     fn the_open_directory_is_private() {
