@@ -80,6 +80,7 @@ fn is_app_url(url: &Url, dev_url: Option<&Url>) -> bool {
 /// Links from email open in the system browser (or mail client), never inside the app.
 fn open_external(url: &Url) {
     if matches!(url.scheme(), "http" | "https" | "mailto") {
+        tracing::info!("opening a {} link in the system browser", url.scheme());
         if let Err(e) = open::that_detached(url.as_str()) {
             tracing::warn!("could not open {} in the system browser: {e}", url.scheme());
         }
@@ -143,6 +144,11 @@ pub fn run() {
                 .min_inner_size(900.0, 560.0)
                 .on_navigation(move |url| {
                     let ok = is_app_url(url, dev_url.as_ref());
+                    tracing::debug!(
+                        "navigation to a {} URL: {}",
+                        url.scheme(),
+                        if ok { "allowed" } else { "external" }
+                    );
                     if !ok {
                         open_external(url);
                     }

@@ -186,6 +186,9 @@ fn annotate_links(html: &str) -> (String, u32) {
                 if attr(tag, "title").is_none() {
                     out.push_str(&format!(" title=\"{title}\""));
                 }
+                // Clicks become new-window requests, which the shell hands to the system browser (a
+                // sandboxed frame cannot navigate itself to the web).
+                out.push_str(" target=\"_blank\"");
                 if warning.is_some() {
                     flagged += 1;
                     out.push_str(" data-suspicious=\"true\"");
@@ -384,7 +387,7 @@ mod tests {
         let b = body(&s);
         assert!(
             b.contains(
-                r#"<a href="https://acme.test/x" rel="noopener noreferrer" title="https://acme.test/x">Read more</a>"#
+                r#"<a href="https://acme.test/x" rel="noopener noreferrer" title="https://acme.test/x" target="_blank">Read more</a>"#
             ),
             "{b}"
         );

@@ -87,6 +87,26 @@ impl Web {
     }
 }
 
+/// Put a stand-in `xdg-open` first on PATH (inherited by tauri-driver and the app) that records what the app asks
+/// the system to open, and return the record's path. Also keeps real browsers from starting during the tests.
+fn stub_system_browser() -> &'static Path {
+    static LOG: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    LOG.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("dealbox-e2e-reader-bin-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log = dir.join("opened.log");
+        let script = dir.join("xdg-open");
+        std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\n", log.display())).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let mut dirs = vec![dir];
+        dirs.extend(std::env::split_paths(&path));
+        std::env::set_var("PATH", std::env::join_paths(dirs).unwrap());
+        log
+    })
+}
+
 fn rfc2822_now() -> String {
     time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc2822).unwrap()
 }
@@ -336,6 +356,7 @@ async fn a_hostile_message_runs_nothing_requests_nothing_and_cannot_reach_the_ip
     let news = format!("TechBlast {pid}");
     let profile = tempfile::tempdir().unwrap();
     profile_with(profile.path(), &[hostile(&web, &subject), newsletter(&web, &news)]);
+    let opened_log = stub_system_browser();
     let Some(s) = start(profile.path()).await else { return };
     let c = &s.client;
 
@@ -434,6 +455,34 @@ async fn a_hostile_message_runs_nothing_requests_nothing_and_cannot_reach_the_ip
     assert_eq!(inside["ipFlag"], "true", "the lying link is not flagged: {inside}");
     assert!(inside["ipTitle"].as_str().unwrap_or("").contains(&format!("{}/login", web.url())), "{inside}");
     assert_eq!(inside["ipc"], json!(["undefined", "undefined", "undefined"]), "IPC in the frame: {inside}");
+
+    // A link clicked in the email goes to the system browser, not into the frame.
+    frame.clone().enter_frame().await.unwrap();
+    // A real (WebDriver) click, as a user's: scripted clicks cannot navigate from a frame without scripts.
+    c.find(Locator::XPath("//a[text()='https://bank.example.test/login']")).await.unwrap().click().await.unwrap();
+    c.enter_parent_frame().await.unwrap();
+    let login = format!("{}/login", web.url());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !std::fs::read_to_string(opened_log).unwrap_or_default().contains(&login) {
+        assert!(
+            Instant::now() < deadline,
+            "the link was not handed to the system browser ({}); requests: {:?}; frames: {:?}",
+            opened_log.display(),
+            web.requests(),
+            c.execute(
+                "return [...document.querySelectorAll('iframe')].map(f => f.getAttribute('src') || 'srcdoc')",
+                vec![]
+            )
+            .await
+            .ok()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    frame.clone().enter_frame().await.unwrap();
+    let still: Value =
+        c.execute("return [location.href, document.querySelector('p')?.textContent]", vec![]).await.unwrap();
+    c.enter_parent_frame().await.unwrap();
+    assert_eq!(still, json!(["about:srcdoc", "Please review the invoice."]), "the frame navigated away");
 
     // Let the webview do real network work (a newsletter's allowed images) so anything the hostile
     // message managed to start would have arrived by now.

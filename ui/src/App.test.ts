@@ -87,7 +87,7 @@ describe('App', () => {
     await screen.findByText('Newsletter');
     await fireEvent.keyDown(window, { key: 'j' });
     const frame = (await screen.findByTitle('Message body')) as HTMLIFrameElement;
-    expect(frame.getAttribute('sandbox')).toBe('');
+    expect(frame.getAttribute('sandbox')).toBe('allow-popups'); // no scripts, no same origin
     expect(frame.getAttribute('srcdoc')).toContain('Hello');
     expect(screen.getByText(/remote image is hidden/)).toBeTruthy();
     expect(screen.getByText('No CRM data yet')).toBeTruthy();
