@@ -52,7 +52,7 @@ fn saved(path: std::path::PathBuf) -> SavedFileDto {
     }
 }
 
-/// Write the attachment to a private temporary folder and open it with the system's handler. Programs
+/// Write the attachment to a private folder and open it with the system's handler. Programs
 /// and scripts are refused (code `risky_attachment`): the UI offers Save instead, with a warning.
 #[tauri::command]
 pub async fn open_attachment(state: State<'_, AppState>, id: i64) -> Result<SavedFileDto, UiError> {
@@ -67,7 +67,12 @@ pub async fn open_attachment(state: State<'_, AppState>, id: i64) -> Result<Save
                 ),
             });
         }
-        let dir = attachments::private_dir(&std::env::temp_dir())?.join(format!("{id}"));
+        // Per user and private: the session's runtime dir (tmpfs, removed at logout), else the profile dir.
+        let base = std::env::var_os("XDG_RUNTIME_DIR")
+            .map(std::path::PathBuf::from)
+            .filter(|p| p.is_dir())
+            .unwrap_or_else(|| c.dir().to_path_buf());
+        let dir = attachments::private_dir(&base)?.join(format!("{id}"));
         Ok(attachments::write_new(&dir, &name, &a.bytes)?)
     })
     .await?;

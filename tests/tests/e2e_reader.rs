@@ -546,6 +546,67 @@ async fn creating_a_contact_from_the_sidebar_shows_it_in_the_sidebar() {
     assert!(hits.iter().any(|h| h.entity.kind == dealbox_core::crm::EntityKind::Contact), "{hits:?}");
 }
 
+fn with_attachments(subject: &str) -> String {
+    format!(
+        "From: Pat Doe <pat@client.test>\r\nTo: alice@example.test\r\nSubject: {subject}\r\nDate: {}\r\n\
+         Message-ID: <att.{}@client.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n\
+         --XX\r\nContent-Type: text/plain\r\n\r\nThe quote and the installer.\r\n\
+         --XX\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"quote.pdf\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQgcXVvdGU=\r\n\
+         --XX\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"invoice.pdf.sh\"\r\n\r\n\
+         #!/bin/sh\r\ntouch /tmp/pwned\r\n--XX--\r\n",
+        rfc2822_now(),
+        std::process::id()
+    )
+}
+
+#[tokio::test]
+async fn attachments_open_with_the_system_handler_but_programs_never_do() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let subject = format!("Quote and installer {}", std::process::id());
+    let profile = tempfile::tempdir().unwrap();
+    profile_with(profile.path(), &[with_attachments(&subject)]);
+    let opened_log = stub_system_browser();
+    let Some(s) = start(profile.path()).await else { return };
+    let c = &s.client;
+    open_row(c, &subject).await;
+    let list = wait_until(c, "the attachments", "return document.querySelector('footer')?.textContent ?? ''", |v| {
+        v.as_str().is_some_and(|s| s.contains("invoice.pdf.sh"))
+    })
+    .await;
+    let list = list.as_str().unwrap();
+    assert!(list.contains("quote.pdf") && list.contains("PDF"), "{list}");
+    assert!(list.contains("Program — not opened"), "the script is not flagged: {list}");
+    let buttons: Value = c
+        .execute(
+            "return [...document.querySelectorAll('footer button')].map(b => b.getAttribute('aria-label'))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(buttons, json!(["Open quote.pdf", "Save quote.pdf", "Save invoice.pdf.sh"]), "a program can be opened");
+
+    c.find(Locator::Css("footer button[aria-label='Open quote.pdf']")).await.unwrap().click().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let opened = loop {
+        let log = std::fs::read_to_string(opened_log).unwrap_or_default();
+        if let Some(line) = log.lines().find(|l| l.ends_with("/quote.pdf")) {
+            break line.to_string();
+        }
+        assert!(Instant::now() < deadline, "quote.pdf was not handed to the system handler: {log}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(std::fs::read(&opened).unwrap(), b"%PDF-1.4 quote", "{opened}");
+    let dir = Path::new(&opened).parent().unwrap().parent().unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(dir).unwrap().permissions().mode() & 0o777, 0o700, "{} is not private", dir.display());
+    wait_until(c, "the notice", "return document.querySelector('.att-notice')?.textContent ?? ''", |v| {
+        v == "Opened quote.pdf"
+    })
+    .await;
+    s.client.close().await.unwrap();
+}
+
 /// Screenshots of the CRM sidebar and the Needs-reply view on the sample-data profile (only with DEALBOX_SCREENSHOTS=1).
 #[tokio::test]
 async fn screenshots_of_the_sidebar_and_needs_reply() {
