@@ -64,13 +64,16 @@ pub async fn list_messages(
     Ok(v.into_iter().map(Into::into).collect())
 }
 
-/// One message for the reader, its HTML sanitised; remote images only when `allow_remote`.
+/// One message for the reader, its HTML sanitised; remote images only when `allow_remote` or when the
+/// user allowed them always for this sender.
 #[tauri::command]
 pub async fn get_message(state: State<'_, AppState>, id: i64, allow_remote: bool) -> Result<MessageViewDto, UiError> {
     blocking(&state, move |c| {
         let d = query::get(&c.store, id)?;
-        let safe = d.html.as_deref().map(|h| sanitize_email_html(h, allow_remote));
-        Ok(MessageViewDto::new(d, safe, allow_remote))
+        let sender_allowed = dealbox_core::remote_content::is_allowed(&c.store, d.summary.account_id, &d.summary.from)?;
+        let allow = allow_remote || sender_allowed;
+        let safe = d.html.as_deref().map(|h| sanitize_email_html(h, allow));
+        Ok(MessageViewDto::new(d, safe, allow, sender_allowed))
     })
     .await
 }

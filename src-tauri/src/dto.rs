@@ -292,11 +292,21 @@ pub struct AttachmentDto {
     pub mime_type: String,
     pub size: i64,
     pub inline: bool,
+    /// A program or script: never opened directly, only saved after a warning.
+    pub risky: bool,
 }
 
 impl From<AttachmentInfo> for AttachmentDto {
     fn from(a: AttachmentInfo) -> Self {
-        Self { id: a.id, filename: a.filename, mime_type: a.mime_type, size: a.size, inline: a.inline }
+        let name = dealbox_core::attachments::safe_file_name(a.filename.as_deref(), &a.mime_type);
+        Self {
+            id: a.id,
+            risky: dealbox_core::attachments::is_risky(&name, &a.mime_type),
+            filename: a.filename,
+            mime_type: a.mime_type,
+            size: a.size,
+            inline: a.inline,
+        }
     }
 }
 
@@ -313,13 +323,18 @@ pub struct MessageViewDto {
     /// Remote images removed from `html`; "Load images" re-fetches with `allowRemote`.
     pub remote_blocked: u32,
     pub remote_allowed: bool,
+    /// Remote content loads for this sender without asking ("always for this sender").
+    pub remote_sender_allowed: bool,
+    /// Links whose text shows another address than their target, or that go to a bare IP address.
+    pub suspicious_links: u32,
     pub attachments: Vec<AttachmentDto>,
     pub parse_warning: Option<String>,
 }
 
 impl MessageViewDto {
-    pub fn new(d: MessageDetail, safe: Option<SafeHtml>, remote_allowed: bool) -> Self {
+    pub fn new(d: MessageDetail, safe: Option<SafeHtml>, remote_allowed: bool, remote_sender_allowed: bool) -> Self {
         let remote_blocked = safe.as_ref().map(|s| s.remote_blocked).unwrap_or(0);
+        let suspicious_links = safe.as_ref().map(|s| s.suspicious_links).unwrap_or(0);
         Self {
             summary: d.summary.into(),
             to: d.to.into_iter().map(Into::into).collect(),
@@ -329,6 +344,8 @@ impl MessageViewDto {
             html: safe.map(|s| s.document),
             remote_blocked,
             remote_allowed,
+            remote_sender_allowed,
+            suspicious_links,
             attachments: d
                 .attachments
                 .into_iter()
@@ -401,6 +418,12 @@ pub fn typescript() -> String {
         crate::settings_cmds::CrmSettingsDto::decl(&cfg),
         crate::settings_cmds::AccountSettingsDto::decl(&cfg),
         crate::settings_cmds::CrmUserDto::decl(&cfg),
+        crate::crm_cmds::CrmRecordDto::decl(&cfg),
+        crate::crm_cmds::CrmNoteDto::decl(&cfg),
+        crate::crm_cmds::CrmTaskDto::decl(&cfg),
+        crate::crm_action_cmds::NeedsReplyItemDto::decl(&cfg),
+        crate::crm_action_cmds::NeedsReplyGroupDto::decl(&cfg),
+        crate::reader_cmds::SavedFileDto::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by `UPDATE_TYPES=1 cargo test -p dealbox typescript_bindings`.\n\

@@ -4,9 +4,11 @@
 
 pub mod commands;
 pub mod compose_cmds;
+pub mod crm_action_cmds;
 pub mod crm_cmds;
 pub mod dto;
 pub mod notifications;
+pub mod reader_cmds;
 pub mod sanitize;
 pub mod settings_cmds;
 pub mod sync_cmds;
@@ -103,6 +105,7 @@ fn is_app_url(url: &Url, dev_url: Option<&Url>) -> bool {
 /// Links from email open in the system browser (or mail client), never inside the app.
 fn open_external(url: &Url) {
     if matches!(url.scheme(), "http" | "https" | "mailto") {
+        tracing::info!("opening a {} link in the system browser", url.scheme());
         if let Err(e) = open::that_detached(url.as_str()) {
             tracing::warn!("could not open {} in the system browser: {e}", url.scheme());
         }
@@ -143,6 +146,20 @@ pub fn run() {
             commands::test_connection,
             commands::add_account,
             crm_cmds::crm_sidebar,
+            crm_action_cmds::crm_create_from_sender,
+            crm_action_cmds::crm_search_records,
+            crm_action_cmds::crm_link_record,
+            crm_action_cmds::crm_choose_deal,
+            crm_action_cmds::crm_stages,
+            crm_action_cmds::crm_set_deal_stage,
+            crm_action_cmds::crm_exclude_sender,
+            crm_action_cmds::crm_add_note,
+            crm_action_cmds::crm_add_task,
+            crm_action_cmds::crm_save_to_crm,
+            crm_action_cmds::crm_needs_reply,
+            reader_cmds::set_remote_sender,
+            reader_cmds::open_attachment,
+            reader_cmds::save_attachment,
             sync_cmds::sync_now,
             sync_cmds::sync_status,
             compose_cmds::compose_new,
@@ -177,6 +194,11 @@ pub fn run() {
                 .disable_drag_drop_handler()
                 .on_navigation(move |url| {
                     let ok = is_app_url(url, dev_url.as_ref());
+                    tracing::debug!(
+                        "navigation to a {} URL: {}",
+                        url.scheme(),
+                        if ok { "allowed" } else { "external" }
+                    );
                     if !ok {
                         open_external(url);
                     }

@@ -13,6 +13,8 @@ pub struct SafeHtml {
     pub document: String,
     /// Remote images (and tracking pixels) that were removed; the UI offers "Load images" when > 0.
     pub remote_blocked: u32,
+    /// Links flagged as suspicious (text names another host than the target, or a bare IP address).
+    pub suspicious_links: u32,
 }
 
 const EXTRA_TAGS: &[&str] = &["font", "center", "big", "tfoot", "section", "main", "article", "address"];
@@ -76,6 +78,7 @@ const STYLE_PROPERTIES: &[&str] = &[
     "float",
     "clear",
     "opacity",
+    "visibility",
 ];
 
 fn is_remote(url: &str) -> bool {
@@ -116,9 +119,9 @@ pub fn sanitize_email_html(html: &str, allow_remote: bool) -> SafeHtml {
         });
     let clean = b.clean(html).to_string();
     let (clean, pixels) = drop_tracking_pixels(&clean);
-    let clean = annotate_links(&clean);
+    let (clean, suspicious_links) = annotate_links(&clean);
     let remote_blocked = blocked.load(Ordering::Relaxed) + if allow_remote { 0 } else { pixels };
-    SafeHtml { document: wrap_document(&clean, allow_remote), remote_blocked }
+    SafeHtml { document: wrap_document(&clean, allow_remote), remote_blocked, suspicious_links }
 }
 
 /// The document around the sanitised body. Its CSP is a second wall: even if something slipped
@@ -161,7 +164,8 @@ fn drop_tracking_pixels(html: &str) -> (String, u32) {
 
 /// Give every link a tooltip with its real target, and mark suspicious ones: a link whose text names
 /// another host than the one it goes to, or a link to a bare IP address.
-fn annotate_links(html: &str) -> String {
+fn annotate_links(html: &str) -> (String, u32) {
+    let mut flagged = 0;
     let mut out = String::with_capacity(html.len() + html.len() / 8);
     let mut rest = html;
     while let Some(start) = rest.find("<a ") {
@@ -182,7 +186,11 @@ fn annotate_links(html: &str) -> String {
                 if attr(tag, "title").is_none() {
                     out.push_str(&format!(" title=\"{title}\""));
                 }
+                // Clicks become new-window requests, which the shell hands to the system browser (a
+                // sandboxed frame cannot navigate itself to the web).
+                out.push_str(" target=\"_blank\"");
                 if warning.is_some() {
+                    flagged += 1;
                     out.push_str(" data-suspicious=\"true\"");
                 }
                 out.push('>');
@@ -192,7 +200,7 @@ fn annotate_links(html: &str) -> String {
         rest = after;
     }
     out.push_str(rest);
-    out
+    (out, flagged)
 }
 
 fn host_of(url: &str) -> Option<String> {
@@ -250,9 +258,49 @@ fn is_tracking_pixel(tag: &str) -> bool {
     };
     let style = attr(tag, "style").unwrap_or("").replace(' ', "").to_ascii_lowercase();
     let style_tiny = ["width:0", "width:1px", "height:0", "height:1px"].iter().any(|p| style.contains(p))
-        || style.contains("display:none");
-    let has_src = attr(tag, "src").is_some();
-    has_src && (tiny(attr(tag, "width")) || tiny(attr(tag, "height")) || style_tiny)
+        || ["display:none", "visibility:hidden", "opacity:0;", "max-height:0", "max-width:0"]
+            .iter()
+            .any(|p| format!("{style};").contains(p));
+    match attr(tag, "src") {
+        Some(src) => tiny(attr(tag, "width")) || tiny(attr(tag, "height")) || style_tiny || is_tracker_url(src),
+        None => false,
+    }
+}
+
+/// URL shapes of the common open-tracking services (Mailchimp, SendGrid, Mailgun, HubSpot, Salesforce,
+/// Campaign Monitor…) and of hand-rolled ones ("/pixel.gif", "/track/open"). These never load.
+const TRACKER_PATTERNS: &[&str] = &[
+    "/track/open",
+    "/trk/",
+    "trackurl",
+    "/track?",
+    "/track/",
+    "/elog/",
+    "/wf/open",
+    "/open.php",
+    "/open.aspx",
+    "/open?",
+    "/o.gif",
+    "/e/o/",
+    "/t/o/",
+    "pixel.gif",
+    "pixel.png",
+    "/pixel?",
+    "/pixel/",
+    "beacon",
+    "list-manage.com/track",
+    "mailtrack",
+    "/email/open",
+    "/tracking/",
+    "open-tracking",
+    "/imp?",
+    "/mo/",
+    "emltrk",
+];
+
+fn is_tracker_url(src: &str) -> bool {
+    let u = src.to_ascii_lowercase();
+    TRACKER_PATTERNS.iter().any(|p| u.contains(p))
 }
 
 #[cfg(test)]
@@ -339,13 +387,56 @@ mod tests {
         let b = body(&s);
         assert!(
             b.contains(
-                r#"<a href="https://acme.test/x" rel="noopener noreferrer" title="https://acme.test/x">Read more</a>"#
+                r#"<a href="https://acme.test/x" rel="noopener noreferrer" title="https://acme.test/x" target="_blank">Read more</a>"#
             ),
             "{b}"
         );
         assert!(b.contains("Link text shows mybank.test but it goes to evil.test"), "{b}");
         assert!(b.contains("bare IP address"), "{b}");
         assert_eq!(b.matches("data-suspicious").count(), 2, "{b}");
+        assert_eq!(s.suspicious_links, 2);
+    }
+
+    #[test]
+    fn hidden_images_and_known_tracker_urls_never_load() {
+        let html = r#"<img src="https://cdn.test/hero.jpg" width="600">
+            <img src="https://click.shop.test/track/open?u=9" width="40" height="40">
+            <img src="https://u1.sendgrid.test/wf/open?upn=x" alt="">
+            <img src="https://cdn.test/hidden.png" style="visibility: hidden">
+            <img src="https://cdn.test/zero.png" style="opacity:0">
+            <img src="https://cdn.test/opaque.png" style="opacity:0.5">
+            <img src="http://www.oracle.test/elog/trackurl?di=1400444&amp;si1=137209217" border="0">"#;
+        let s = sanitize_email_html(html, true);
+        for gone in ["track/open", "wf/open", "hidden.png", "zero.png", "trackurl"] {
+            assert!(!s.document.contains(gone), "{gone} kept: {}", s.document);
+        }
+        assert!(s.document.contains("hero.jpg") && s.document.contains("opaque.png"), "{}", s.document);
+    }
+
+    #[test]
+    fn a_real_newsletter_loses_its_open_tracker_even_with_images_allowed() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/reader/oracle_net_techblast.eml");
+        // Its HTML part (the file's MIME structure is broken: no closing boundary).
+        let raw = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
+        let html = raw.split_once("Content-Type: text/html").unwrap().1;
+        let blocked = sanitize_email_html(html, false);
+        assert!(blocked.remote_blocked >= 10, "{}", blocked.remote_blocked);
+        assert!(!blocked.document.contains("otn.oracle.com/otn300x65.gif\""), "an image kept its src");
+        let allowed = sanitize_email_html(html, true);
+        assert!(allowed.document.contains("src=\"http://otn.oracle.com/otn300x65.gif\""));
+        assert!(!allowed.document.contains("trackurl"), "the open tracker survived");
+    }
+
+    #[test]
+    fn remote_fonts_and_css_stay_blocked_even_with_images_allowed() {
+        let s = sanitize_email_html(
+            r#"<style>@font-face{font-family:x;src:url(https://fonts.test/x.woff2)}</style>
+               <link rel="stylesheet" href="https://css.test/a.css"><p style="font-family:x">hi</p>"#,
+            true,
+        );
+        assert!(!s.document.contains("fonts.test") && !s.document.contains("css.test"), "{}", s.document);
+        assert!(s.document.contains("font-src data:;"), "the CSP keeps fonts local");
+        assert!(s.document.contains("default-src 'none'"), "no stylesheet can load either");
     }
 
     #[test]

@@ -87,7 +87,7 @@ describe('App', () => {
     await screen.findByText('Newsletter');
     await fireEvent.keyDown(window, { key: 'j' });
     const frame = (await screen.findByTitle('Message body')) as HTMLIFrameElement;
-    expect(frame.getAttribute('sandbox')).toBe('');
+    expect(frame.getAttribute('sandbox')).toBe('allow-popups'); // no scripts, no same origin
     expect(frame.getAttribute('srcdoc')).toContain('Hello');
     expect(screen.getByText(/remote image is hidden/)).toBeTruthy();
     expect(screen.getByText('No CRM data yet')).toBeTruthy();
@@ -125,12 +125,15 @@ describe('App', () => {
     backend.crm.set(1, {
       messageId: 1,
       people: [
-        { role: 'from', name: 'Jane Roe', address: 'jane@acme.test', contact: 'Jane Roe', company: '<b>ACME</b> Corp', lead: null, ours: false },
+        { role: 'from', name: 'Jane Roe', address: 'jane@acme.test', contact: 'Jane Roe', contactId: 3, company: '<b>ACME</b> Corp', companyId: 4, lead: null, leadId: null, ours: false },
       ],
       responsible: 'Marco Rossi',
       openDeals: [{ id: 7, title: 'Renewal 2027', stage: 'Proposal', amount: '12000.00 EUR' }],
       recent: [{ timestamp: 1_780_000_000, direction: 'in', subject: 'Pricing question', messageId: null }],
-      outcome: { kind: 'linked', what: 'contact Jane Roe · deal Renewal 2027', reason: '', chooseDeal: false },
+      outcome: { kind: 'linked', what: 'contact Jane Roe · deal Renewal 2027', reason: '', chooseDeal: false, links: [], forced: false },
+      dealChoices: [],
+      notes: [],
+      openTasks: [],
       warnings: [],
     });
     render(App, { props: { backend } });
@@ -138,7 +141,9 @@ describe('App', () => {
     await fireEvent.keyDown(window, { key: 'j' });
     const aside = await screen.findByRole('complementary', { name: 'CRM' });
     await waitFor(() => expect(aside.textContent).toContain('Renewal 2027'));
-    expect(aside.textContent).toContain('Linked to contact Jane Roe · deal Renewal 2027');
+    // The outcome line sits in the reader, above the body.
+    const article = screen.getByRole('article', { name: 'Message' });
+    expect(article.textContent).toContain('Linked to contact Jane Roe · deal Renewal 2027');
     expect(aside.textContent).toContain('<b>ACME</b> Corp');
     expect(aside.querySelector('b')).toBeNull();
     expect(aside.textContent).toContain('Marco Rossi');

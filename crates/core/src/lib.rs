@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod account;
+pub mod attachments;
 pub mod autoconfig;
 pub mod cache;
 pub mod conntest;
@@ -17,6 +18,7 @@ pub mod notify;
 pub mod parse;
 pub mod presets;
 pub mod query;
+pub mod remote_content;
 pub mod secrets;
 pub mod send;
 pub mod settings;

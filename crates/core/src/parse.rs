@@ -80,6 +80,17 @@ pub fn parse(raw: &[u8]) -> Result<Parsed, String> {
     }
 }
 
+/// The decoded bytes of attachment number `part` (as numbered by [`parse`]); `None` if there is no such part.
+pub fn attachment_contents(raw: &[u8], part: u32) -> Option<Vec<u8>> {
+    std::panic::catch_unwind(|| {
+        let m = MessageParser::default().parse(raw)?;
+        let part = m.attachments().nth(part as usize)?;
+        Some(part.contents().to_vec())
+    })
+    .ok()
+    .flatten()
+}
+
 fn parse_inner(raw: &[u8]) -> Option<Parsed> {
     let m = MessageParser::default().parse(raw)?;
     let mut attachments = Vec::new();
@@ -215,6 +226,8 @@ MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\nC
         assert_eq!(p.attachments[0].filename.as_deref(), Some("q.pdf"));
         assert_eq!(p.text.as_deref().map(str::trim), Some("hello"));
         assert_eq!(p.date, Some(1_788_256_800));
+        assert_eq!(attachment_contents(raw, 0).as_deref(), Some(&b"PDFDATA"[..]));
+        assert_eq!(attachment_contents(raw, 1), None);
     }
 
     #[test]

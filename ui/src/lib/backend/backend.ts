@@ -15,11 +15,14 @@ import type {
   AppInfo,
   ChangeDto,
   ConnectionReportDto,
+  CrmRecordDto,
   CrmSidebarDto,
   FolderDto,
   MessageSummaryDto,
   MessageViewDto,
+  NeedsReplyGroupDto,
   ProviderDto,
+  SavedFileDto,
   SyncEventDto,
   SyncStatusDto,
   UiError,
@@ -96,6 +99,29 @@ export interface Backend {
   openDemo(): Promise<AppInfo>;
   /** A notification was clicked: open this message (or the account's Inbox). */
   onOpenMail(handler: (e: OpenMailDto) => void): Promise<() => void>;
+  // The reader (reader_cmds.rs).
+  /** Load remote content from this message's sender without asking (`allow`), or ask again. */
+  setRemoteSender(messageId: number, allow: boolean): Promise<void>;
+  /** Open with the system handler (programs are refused with code `risky_attachment`). */
+  openAttachment(id: number): Promise<SavedFileDto>;
+  /** Save to the Downloads folder under a name that replaces nothing. */
+  saveAttachment(id: number): Promise<SavedFileDto>;
+
+  // The CRM sidebar's quick actions and Needs reply (crm_action_cmds.rs); refetch the sidebar after each.
+  crmCreateFromSender(messageId: number, kind: 'contact' | 'lead'): Promise<void>;
+  crmSearchRecords(query: string): Promise<CrmRecordDto[]>;
+  crmLinkRecord(messageId: number, record: CrmRecordDto): Promise<void>;
+  crmChooseDeal(messageId: number, dealId: number): Promise<void>;
+  crmStages(): Promise<string[]>;
+  crmSetDealStage(dealId: number, stage: string): Promise<void>;
+  /** Returns the entry added to the exception list. */
+  crmExcludeSender(messageId: number, wholeDomain: boolean): Promise<string>;
+  crmAddNote(record: CrmRecordDto, body: string): Promise<void>;
+  crmAddTask(record: CrmRecordDto, title: string, dueAt: number | null): Promise<void>;
+  /** "Save to CRM" / "Save anyway". */
+  crmSaveToCrm(messageId: number): Promise<void>;
+  /** Client emails unanswered for more than `hours`, grouped by responsible manager, oldest first. */
+  crmNeedsReply(hours: number): Promise<NeedsReplyGroupDto[]>;
 }
 
 /** A failed backend call: branch on `code` (the core's ErrorKind code), show `message`. */

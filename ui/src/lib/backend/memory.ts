@@ -15,12 +15,16 @@ import type {
   AccountInput,
   AppInfo,
   ChangeDto,
+  AttachmentDto,
   ConnectionReportDto,
+  CrmRecordDto,
   CrmSidebarDto,
   FolderDto,
   MessageSummaryDto,
   MessageViewDto,
+  NeedsReplyGroupDto,
   ProviderDto,
+  SavedFileDto,
   SyncEventDto,
   SyncStatusDto,
 } from './types';
@@ -30,6 +34,8 @@ export interface MemoryMessage extends MessageSummaryDto {
   text?: string | null;
   html?: string | null;
   to?: { name: string; addr: string }[];
+  attachments?: AttachmentDto[];
+  suspiciousLinks?: number;
 }
 
 export interface MemoryData {
@@ -110,6 +116,8 @@ export class MemoryBackend implements Backend {
   async getMessage(id: number, allowRemote: boolean): Promise<MessageViewDto> {
     const m = this.messages.find((m) => m.id === id);
     if (!m) throw new BackendError({ code: 'not_found', message: `no message with id ${id}` });
+    const senderAllowed = this.remoteSenders.has(`${m.accountId}:${m.from.toLowerCase()}`);
+    allowRemote = allowRemote || senderAllowed;
     const remote = !allowRemote && (m.html ?? '').includes('http') ? 1 : 0;
     return {
       summary: summaryOf(m),
@@ -120,7 +128,9 @@ export class MemoryBackend implements Backend {
       html: m.html ?? null,
       remoteBlocked: remote,
       remoteAllowed: allowRemote,
-      attachments: [],
+      remoteSenderAllowed: senderAllowed,
+      suspiciousLinks: m.suspiciousLinks ?? 0,
+      attachments: m.attachments ?? [],
       parseWarning: null,
     };
   }
@@ -141,17 +151,234 @@ export class MemoryBackend implements Backend {
   }
 
   async crmSidebar(messageId: number): Promise<CrmSidebarDto> {
-    return (
-      this.crm.get(messageId) ?? {
+    this.calls.push(`crmSidebar ${messageId}`);
+    const s = this.sidebarOf(messageId);
+    const mine = (r: CrmRecordDto) =>
+      s.people.some(
+        (p) =>
+          (r.kind === 'contact' && p.contactId === r.id) ||
+          (r.kind === 'company' && p.companyId === r.id) ||
+          (r.kind === 'lead' && p.leadId === r.id),
+      ) || (r.kind === 'deal' && s.openDeals.some((d) => d.id === r.id));
+    return structuredClone({
+      ...s,
+      notes: this.notes.filter((n) => mine(n.record)).map((n, i) => ({ id: i + 1, body: n.body, createdAt: 0 })),
+      openTasks: this.tasks
+        .filter((t) => mine(t.record))
+        .map((t, i) => ({ id: i + 1, title: t.title, dueAt: t.dueAt })),
+    });
+  }
+
+  private sidebarOf(messageId: number): CrmSidebarDto {
+    let s = this.crm.get(messageId);
+    if (!s) {
+      const m = this.messages.find((m) => m.id === messageId);
+      s = {
         messageId,
-        people: [],
+        people: m
+          ? [
+              {
+                role: 'from',
+                name: m.fromName,
+                address: m.from,
+                contact: null,
+                contactId: null,
+                company: null,
+                companyId: null,
+                lead: null,
+                leadId: null,
+                ours: false,
+              },
+            ]
+          : [],
         responsible: null,
         openDeals: [],
         recent: [],
         outcome: null,
+        dealChoices: [],
+        notes: [],
+        openTasks: [],
         warnings: [],
+      };
+      this.crm.set(messageId, s);
+    }
+    return s;
+  }
+
+  // The reader.
+  /** `accountId:sender` pairs whose remote content loads without asking. */
+  remoteSenders = new Set<string>();
+  /** Paths handed out by saveAttachment, to make names unique like the shell does. */
+  saved: string[] = [];
+
+  async setRemoteSender(messageId: number, allow: boolean): Promise<void> {
+    this.calls.push(`setRemoteSender ${messageId} ${allow}`);
+    const m = this.messages.find((m) => m.id === messageId);
+    if (!m) throw new BackendError({ code: 'not_found', message: `no message with id ${messageId}` });
+    const key = `${m.accountId}:${m.from.toLowerCase()}`;
+    if (allow) this.remoteSenders.add(key);
+    else this.remoteSenders.delete(key);
+  }
+
+  private attachment(id: number): AttachmentDto {
+    const a = this.messages.flatMap((m) => m.attachments ?? []).find((a) => a.id === id);
+    if (!a) throw new BackendError({ code: 'not_found', message: `no attachment with id ${id}` });
+    return a;
+  }
+
+  async openAttachment(id: number): Promise<SavedFileDto> {
+    const a = this.attachment(id);
+    const name = a.filename ?? 'attachment';
+    if (a.risky) {
+      throw new BackendError({
+        code: 'risky_attachment',
+        message: `${name} is a program or script: Dealbox does not open these. Save it only if you trust the sender.`,
+      });
+    }
+    this.calls.push(`openAttachment ${id}`);
+    return { path: `/tmp/dealbox-open/${id}/${name}`, fileName: name };
+  }
+
+  async saveAttachment(id: number): Promise<SavedFileDto> {
+    const a = this.attachment(id);
+    const name = a.filename ?? 'attachment';
+    const dot = name.lastIndexOf('.');
+    let fileName = name;
+    for (let n = 2; this.saved.includes(fileName); n++) {
+      fileName = dot > 0 ? `${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${name} (${n})`;
+    }
+    this.saved.push(fileName);
+    this.calls.push(`saveAttachment ${id}`);
+    return { path: `/home/me/Downloads/${fileName}`, fileName };
+  }
+
+  // The CRM's quick actions, over the sidebars in `crm`.
+  /** Records "Link to…" finds. */
+  records: CrmRecordDto[] = [];
+  stages = ['New', 'Qualified', 'Proposal', 'Negotiation', 'Won', 'Lost'];
+  notes: { record: CrmRecordDto; body: string }[] = [];
+  tasks: { record: CrmRecordDto; title: string; dueAt: number | null }[] = [];
+  /** Groups crmNeedsReply returns (filtered by waitingHours > hours). */
+  needsReply: NeedsReplyGroupDto[] = [];
+  /** When set, the next CRM action fails with it. */
+  crmActionError: BackendError | null = null;
+  #nextId = 100;
+
+  private act(what: string): void {
+    this.calls.push(what);
+    const e = this.crmActionError;
+    this.crmActionError = null;
+    if (e) throw e;
+  }
+
+  private link(messageId: number, record: CrmRecordDto, kind: 'linked' | 'created'): void {
+    const s = this.sidebarOf(messageId);
+    const links = s.outcome && s.outcome.kind !== 'skipped' ? [...s.outcome.links] : [];
+    if (!links.some((l) => l.kind === record.kind && l.id === record.id)) links.push(record);
+    s.outcome = {
+      kind: s.outcome?.kind === 'linked' || s.outcome?.kind === 'created' ? s.outcome.kind : kind,
+      what: links.map((l) => `${l.kind} #${l.id} ${l.name}`).join('; '),
+      reason: kind === 'created' ? 'created by hand from this email' : `linked by hand to the ${record.kind}`,
+      chooseDeal: false,
+      links,
+      forced: true,
+    };
+  }
+
+  async crmCreateFromSender(messageId: number, kind: 'contact' | 'lead'): Promise<void> {
+    this.act(`crmCreateFromSender ${messageId} ${kind}`);
+    const s = this.sidebarOf(messageId);
+    const p = s.people.find((p) => p.role === 'from');
+    if (!p) throw new BackendError({ code: 'config', message: 'the email has no sender address' });
+    const id = this.#nextId++;
+    const name = p.name || p.address;
+    if (kind === 'contact') {
+      if (p.contactId !== null) {
+        throw new BackendError({
+          code: 'config',
+          message: `${p.address} is already contact #${p.contactId}: link the email to it instead`,
+        });
       }
-    );
+      p.contact = name;
+      p.contactId = id;
+    } else {
+      p.lead = `Email from ${p.address} (in progress)`;
+      p.leadId = id;
+    }
+    this.link(messageId, { kind, id, name }, 'created');
+  }
+
+  async crmSearchRecords(query: string): Promise<CrmRecordDto[]> {
+    const q = query.trim().toLowerCase();
+    return q ? this.records.filter((r) => r.name.toLowerCase().includes(q)) : [];
+  }
+
+  async crmLinkRecord(messageId: number, record: CrmRecordDto): Promise<void> {
+    this.act(`crmLinkRecord ${messageId} ${record.kind}:${record.id}`);
+    const s = this.sidebarOf(messageId);
+    const p = s.people.find((p) => p.role === 'from');
+    if (p && record.kind === 'contact') [p.contact, p.contactId] = [record.name, record.id];
+    if (p && record.kind === 'company') [p.company, p.companyId] = [record.name, record.id];
+    this.link(messageId, record, 'linked');
+  }
+
+  async crmChooseDeal(messageId: number, dealId: number): Promise<void> {
+    this.act(`crmChooseDeal ${messageId} ${dealId}`);
+    const s = this.sidebarOf(messageId);
+    const d = [...s.dealChoices, ...s.openDeals].find((d) => d.id === dealId);
+    if (!d) throw new BackendError({ code: 'not_found', message: `no deal #${dealId}` });
+    this.link(messageId, { kind: 'deal', id: d.id, name: d.title }, 'linked');
+    s.dealChoices = [];
+  }
+
+  async crmStages(): Promise<string[]> {
+    return [...this.stages];
+  }
+
+  async crmSetDealStage(dealId: number, stage: string): Promise<void> {
+    this.act(`crmSetDealStage ${dealId} ${stage}`);
+    if (!this.stages.includes(stage)) throw new BackendError({ code: 'config', message: `no deal stage '${stage}'` });
+    for (const s of this.crm.values()) for (const d of s.openDeals) if (d.id === dealId) d.stage = stage;
+  }
+
+  async crmExcludeSender(messageId: number, wholeDomain: boolean): Promise<string> {
+    this.act(`crmExcludeSender ${messageId} ${wholeDomain}`);
+    const m = this.messages.find((m) => m.id === messageId);
+    if (!m) throw new BackendError({ code: 'not_found', message: `no message with id ${messageId}` });
+    const entry = wholeDomain ? m.from.split('@')[1] : m.from;
+    this.exceptions.push(entry);
+    return entry;
+  }
+
+  async crmAddNote(record: CrmRecordDto, body: string): Promise<void> {
+    this.act(`crmAddNote ${record.kind}:${record.id}`);
+    if (!body.trim()) throw new BackendError({ code: 'config', message: 'write the note first' });
+    this.notes.push({ record, body: body.trim() });
+  }
+
+  async crmAddTask(record: CrmRecordDto, title: string, dueAt: number | null): Promise<void> {
+    this.act(`crmAddTask ${record.kind}:${record.id}`);
+    if (!title.trim()) throw new BackendError({ code: 'config', message: 'give the task a title' });
+    this.tasks.push({ record, title: title.trim(), dueAt });
+  }
+
+  async crmSaveToCrm(messageId: number): Promise<void> {
+    this.act(`crmSaveToCrm ${messageId}`);
+    const s = this.sidebarOf(messageId);
+    const p = s.people.find((p) => p.role === 'from');
+    if (p?.ours) {
+      throw new BackendError({ code: 'config', message: 'the email is from one of our users: it is not client mail' });
+    }
+    const id = p?.contactId ?? this.#nextId++;
+    if (p && p.contactId === null) [p.contact, p.contactId] = [p.name || p.address, id];
+    this.link(messageId, { kind: 'contact', id, name: p?.contact ?? '' }, 'linked');
+  }
+
+  async crmNeedsReply(hours: number): Promise<NeedsReplyGroupDto[]> {
+    this.calls.push(`crmNeedsReply ${hours}`);
+    return this.needsReply
+      .map((g) => ({ ...g, items: g.items.filter((i) => i.waitingHours > hours) }))
+      .filter((g) => g.items.length > 0);
   }
 
   async searchMessages(query: string, accountId: number | null, limit: number): Promise<MessageSummaryDto[]> {

@@ -67,5 +67,20 @@ export function createTauriBackend(): Backend {
     removeCrmException: (entry) => call('remove_crm_exception', { entry }),
     openDemo: () => call('open_demo'),
     onOpenMail: (handler) => listen<OpenMailDto>(OPEN_MAIL_EVENT, (e) => handler(e.payload)),
+    // The reader and the CRM sidebar's actions.
+    setRemoteSender: (messageId, allow) => call('set_remote_sender', { messageId, allow }),
+    openAttachment: (id) => call('open_attachment', { id }),
+    saveAttachment: (id) => call('save_attachment', { id }),
+    crmCreateFromSender: (messageId, kind) => call('crm_create_from_sender', { messageId, kind }),
+    crmSearchRecords: (query) => call('crm_search_records', { query }),
+    crmLinkRecord: (messageId, record) => call('crm_link_record', { messageId, record }),
+    crmChooseDeal: (messageId, dealId) => call('crm_choose_deal', { messageId, dealId }),
+    crmStages: () => call('crm_stages'),
+    crmSetDealStage: (dealId, stage) => call('crm_set_deal_stage', { dealId, stage }),
+    crmExcludeSender: (messageId, wholeDomain) => call('crm_exclude_sender', { messageId, wholeDomain }),
+    crmAddNote: (record, body) => call('crm_add_note', { record, body }),
+    crmAddTask: (record, title, dueAt) => call('crm_add_task', { record, title, dueAt }),
+    crmSaveToCrm: (messageId) => call('crm_save_to_crm', { messageId }),
+    crmNeedsReply: (hours) => call('crm_needs_reply', { hours }),
   };
 }

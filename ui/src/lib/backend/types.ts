@@ -53,13 +53,25 @@ timestamp: number, unread: boolean, flagged: boolean, hasAttachments: boolean, t
 
 export type AddressDto = { name: string, addr: string, };
 
-export type AttachmentDto = { id: number, filename: string | null, mimeType: string, size: number, inline: boolean, };
+export type AttachmentDto = { id: number, filename: string | null, mimeType: string, size: number, inline: boolean, 
+/**
+ * A program or script: never opened directly, only saved after a warning.
+ */
+risky: boolean, };
 
 export type MessageViewDto = { summary: MessageSummaryDto, to: Array<AddressDto>, cc: Array<AddressDto>, messageId: string | null, text: string | null, html: string | null, 
 /**
  * Remote images removed from `html`; "Load images" re-fetches with `allowRemote`.
  */
-remoteBlocked: number, remoteAllowed: boolean, attachments: Array<AttachmentDto>, parseWarning: string | null, };
+remoteBlocked: number, remoteAllowed: boolean, 
+/**
+ * Remote content loads for this sender without asking ("always for this sender").
+ */
+remoteSenderAllowed: boolean, 
+/**
+ * Links whose text shows another address than their target, or that go to a bare IP address.
+ */
+suspiciousLinks: number, attachments: Array<AttachmentDto>, parseWarning: string | null, };
 
 export type ChangeDto = { "kind": "seen", value: boolean, } | { "kind": "flagged", value: boolean, } | { "kind": "delete" } | { "kind": "archive" } | { "kind": "spam" };
 
@@ -91,11 +103,11 @@ export type CrmPersonDto = {
 /**
  * from, to or cc.
  */
-role: string, name: string, address: string, contact: string | null, company: string | null, 
+role: string, name: string, address: string, contact: string | null, contactId: number | null, company: string | null, companyId: number | null, 
 /**
  * "Renewal 2027 (in progress)".
  */
-lead: string | null, 
+lead: string | null, leadId: number | null, 
 /**
  * A team user or one of our mailboxes.
  */
@@ -117,13 +129,25 @@ export type CrmOutcomeDto = {
 /**
  * linked, created or skipped.
  */
-kind: string, what: string, reason: string, chooseDeal: boolean, };
+kind: string, what: string, reason: string, chooseDeal: boolean, 
+/**
+ * The records the message is bound to, named for the outcome line ("ACME Corp", "deal Renewal 2027").
+ */
+links: Array<CrmRecordDto>, 
+/**
+ * Saved by hand ("Save to CRM").
+ */
+forced: boolean, };
 
 export type CrmSidebarDto = { messageId: number, people: Array<CrmPersonDto>, responsible: string | null, openDeals: Array<CrmDealDto>, recent: Array<CrmActivityDto>, 
 /**
  * `null`: the message was not processed for the CRM yet.
  */
-outcome: CrmOutcomeDto | null, warnings: Array<string>, };
+outcome: CrmOutcomeDto | null, 
+/**
+ * The deals to choose from when the outcome asks for one, best first (as the core ranks them).
+ */
+dealChoices: Array<CrmDealDto>, notes: Array<CrmNoteDto>, openTasks: Array<CrmTaskDto>, warnings: Array<string>, };
 
 export type ComposeAttachmentDto = { 
 /**
@@ -206,3 +230,31 @@ fetchDays: number | null,
 notify: boolean, signature: string, crm: CrmSettingsDto, };
 
 export type CrmUserDto = { id: number, name: string, active: boolean, };
+
+export type CrmRecordDto = { 
+/**
+ * contact, company, lead or deal.
+ */
+kind: string, id: number, name: string, };
+
+export type CrmNoteDto = { id: number, body: string, createdAt: number, };
+
+export type CrmTaskDto = { id: number, title: string, dueAt: number | null, };
+
+export type NeedsReplyItemDto = { activityId: number, 
+/**
+ * The cached message, when this profile has it (opens in the reader).
+ */
+messageId: number | null, subject: string, timestamp: number, waitingHours: number, 
+/**
+ * The client records the email is bound to.
+ */
+client: Array<string>, };
+
+export type NeedsReplyGroupDto = { 
+/**
+ * `null`: nobody is responsible.
+ */
+responsible: string | null, items: Array<NeedsReplyItemDto>, };
+
+export type SavedFileDto = { path: string, fileName: string, };

@@ -417,3 +417,8 @@ export function setComposeContext(c: { compose: ComposeState; outbox: OutboxStat
 export function composeContext(): { compose: ComposeState; outbox: OutboxState } {
   return getContext(KEY);
 }
+
+/** The compose context if the app provides one (a component rendered alone, as in a unit test, has none). */
+export function maybeComposeContext(): { compose: ComposeState; outbox: OutboxState } | undefined {
+  return getContext(KEY);
+}

@@ -13,7 +13,11 @@ import type {
   SyncStatusDto,
 } from '../backend/types';
 
-export type View = { kind: 'unified' } | { kind: 'folder'; accountId: number; folder: string };
+export type View =
+  | { kind: 'unified' }
+  | { kind: 'folder'; accountId: number; folder: string }
+  /** The manager's triage of unanswered client email (NeedsReply.svelte). */
+  | { kind: 'needsReply' };
 
 export const PAGE_SIZE = 100;
 export const SEARCH_LIMIT = 300;
@@ -98,6 +102,7 @@ export class MailState {
     if (this.results) return this.results.length;
     const v = this.view;
     if (v.kind === 'unified') return this.inboxes.reduce((n, f) => n + f.total, 0);
+    if (v.kind === 'needsReply') return 0;
     return this.folders.find((f) => f.accountId === v.accountId && f.name === v.folder)?.total ?? 0;
   }
 
@@ -105,6 +110,7 @@ export class MailState {
     if (this.results) return `Search: ${this.query.trim()}`;
     const v = this.view;
     if (v.kind === 'unified') return 'All inboxes';
+    if (v.kind === 'needsReply') return 'Needs reply';
     const f = this.folders.find((f) => f.accountId === v.accountId && f.name === v.folder);
     return `${f?.displayName ?? v.folder} · ${this.accountName(v.accountId)}`;
   }
@@ -112,7 +118,8 @@ export class MailState {
   isSelected(v: View): boolean {
     const c = this.view;
     if (c.kind !== v.kind) return false;
-    return c.kind === 'unified' || (v.kind === 'folder' && c.accountId === v.accountId && c.folder === v.folder);
+    if (c.kind !== 'folder') return true;
+    return v.kind === 'folder' && c.accountId === v.accountId && c.folder === v.folder;
   }
 
   async init(): Promise<void> {
@@ -313,9 +320,14 @@ export class MailState {
     }
     const target = this.rowAt(index);
     if (!target) return;
+    await this.openId(target.id, allowRemote, index);
+  }
+
+  /** Open a message by id (from the Needs-reply view, a notification…); `index` is its row, if listed. */
+  async openId(id: number, allowRemote = false, index = -1): Promise<void> {
     const seq = ++this.#openSeq;
     try {
-      const m = await this.backend.getMessage(target.id, allowRemote);
+      const m = await this.backend.getMessage(id, allowRemote);
       if (seq !== this.#openSeq) return;
       this.message = m;
       this.messageError = null;
@@ -327,6 +339,12 @@ export class MailState {
         this.messageError = toBackendError(e).message;
       }
     }
+  }
+
+  /** Refetch the open message's CRM sidebar (after a quick action). */
+  async reloadCrm(): Promise<void> {
+    const m = this.message;
+    if (m) await this.loadCrm(m.summary.id, this.#openSeq);
   }
 
   /** j/k: move the cursor and show that message. */
@@ -412,13 +430,26 @@ export class MailState {
     }
   }
 
+  /** "Always for this sender" (or back to asking): remembered in the profile, then the message is shown again. */
+  async setRemoteSender(allow: boolean): Promise<void> {
+    const m = this.message;
+    if (!m) return;
+    try {
+      await this.backend.setRemoteSender(m.summary.id, allow);
+    } catch (e) {
+      this.messageError = toBackendError(e).message;
+      return;
+    }
+    await this.loadImages(allow);
+  }
+
   /** "Load images" for the open message. */
-  async loadImages(): Promise<void> {
+  async loadImages(allowRemote = true): Promise<void> {
     const m = this.message;
     if (!m) return;
     const seq = ++this.#openSeq;
     try {
-      const again = await this.backend.getMessage(m.summary.id, true);
+      const again = await this.backend.getMessage(m.summary.id, allowRemote);
       if (seq === this.#openSeq) this.message = again;
     } catch (e) {
       if (seq === this.#openSeq) this.messageError = toBackendError(e).message;
