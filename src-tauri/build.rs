@@ -12,6 +12,11 @@ const COMMANDS: &[&str] = &[
     "test_connection",
     "add_account",
     "crm_sidebar",
+    "list_conversations",
+    "conversation_messages",
+    "change_messages",
+    "search_crm",
+    "network_changed",
     "sync_now",
     "sync_status",
 ];

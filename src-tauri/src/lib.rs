@@ -5,6 +5,7 @@
 pub mod commands;
 pub mod crm_cmds;
 pub mod dto;
+pub mod list_cmds;
 pub mod sanitize;
 pub mod sync_cmds;
 
@@ -117,6 +118,11 @@ pub fn run() {
             commands::test_connection,
             commands::add_account,
             crm_cmds::crm_sidebar,
+            list_cmds::list_conversations,
+            list_cmds::conversation_messages,
+            list_cmds::change_messages,
+            list_cmds::search_crm,
+            list_cmds::network_changed,
             sync_cmds::sync_now,
             sync_cmds::sync_status,
         ])
