@@ -58,8 +58,8 @@ impl From<Conversation> for ConversationDto {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationPageDto {
-    /// Conversations in the whole view (the list's height).
-    pub total: i64,
+    /// Conversations in the whole view (the list's height); counted for the first page only (null after).
+    pub total: Option<i64>,
     pub rows: Vec<ConversationDto>,
 }
 

@@ -123,7 +123,7 @@ export class MemoryBackend implements Backend {
       hasAttachments: msgs.some((m) => m.hasAttachments),
     }));
     const ordered = q.sort === 'oldestFirst' ? convs.reverse() : convs;
-    return { total: ordered.length, rows: ordered.slice(q.offset, q.offset + q.limit) };
+    return { total: q.offset === 0 ? ordered.length : null, rows: ordered.slice(q.offset, q.offset + q.limit) };
   }
 
   async conversationMessages(

@@ -147,9 +147,9 @@ count: number, unread: number, flagged: boolean, hasAttachments: boolean, };
 
 export type ConversationPageDto = { 
 /**
- * Conversations in the whole view (the list's height).
+ * Conversations in the whole view (the list's height); counted for the first page only (null after).
  */
-total: number, rows: Array<ConversationDto>, };
+total: number | null, rows: Array<ConversationDto>, };
 
 export type CrmHitDto = { 
 /**
