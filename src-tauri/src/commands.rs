@@ -61,9 +61,8 @@ pub async fn list_messages(
     limit: u32,
 ) -> Result<Vec<MessageSummaryDto>, UiError> {
     let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default().into());
-    let v =
-        blocking(&state, move |c| query::list_sorted(&c.store, account_id, folder.as_deref(), sort, limit, offset))
-            .await?;
+    let v = blocking(&state, move |c| query::list_sorted(&c.store, account_id, folder.as_deref(), sort, limit, offset))
+        .await?;
     Ok(v.into_iter().map(Into::into).collect())
 }
 

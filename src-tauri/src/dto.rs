@@ -344,13 +344,19 @@ impl MessageViewDto {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum ChangeDto {
-    Seen { value: bool },
-    Flagged { value: bool },
+    Seen {
+        value: bool,
+    },
+    Flagged {
+        value: bool,
+    },
     Delete,
     Archive,
     Spam,
     /// To the folder with this server name, display name or role.
-    Move { to: String },
+    Move {
+        to: String,
+    },
 }
 
 impl From<ChangeDto> for dealbox_core::sync::queue::LocalChange {

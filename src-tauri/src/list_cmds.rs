@@ -99,8 +99,9 @@ pub async fn list_conversations(
     limit: u32,
 ) -> Result<ConversationPageDto, UiError> {
     let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default().into());
-    let p = blocking(&state, move |c| query::conversations(&c.store, account_id, folder.as_deref(), sort, limit, offset))
-        .await?;
+    let p =
+        blocking(&state, move |c| query::conversations(&c.store, account_id, folder.as_deref(), sort, limit, offset))
+            .await?;
     Ok(p.into())
 }
 

@@ -178,9 +178,9 @@ pub async fn sync_status(app: AppHandle, state: State<'_, AppState>) -> Result<V
                     Some(NextCheck::At { at, .. }) => Some(at),
                     _ => None,
                 },
-                next_reason: live.next_check.and_then(|n| {
-                    serde_json::to_value(n.reason()).ok().and_then(|v| v.as_str().map(str::to_string))
-                }),
+                next_reason: live
+                    .next_check
+                    .and_then(|n| serde_json::to_value(n.reason()).ok().and_then(|v| v.as_str().map(str::to_string))),
                 last_check: s.last_check,
                 last_success: s.last_success,
                 problem: s.problem().map(|p| p.message),

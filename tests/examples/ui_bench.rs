@@ -44,7 +44,10 @@ fn opts() -> Opts {
             _ => panic!("unknown option {k}"),
         }
     }
-    assert!(o.profile.is_dir() && o.app.is_file() && o.empty.is_file(), "usage: ui_bench --profile DIR --app PATH --empty PATH");
+    assert!(
+        o.profile.is_dir() && o.app.is_file() && o.empty.is_file(),
+        "usage: ui_bench --profile DIR --app PATH --empty PATH"
+    );
     o
 }
 
@@ -54,7 +57,11 @@ fn median(v: &mut [f64]) -> f64 {
     if n == 0 {
         return f64::NAN;
     }
-    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
 }
 
 // ---- /proc ------------------------------------------------------------------------------------------
@@ -251,8 +258,32 @@ if (get()) report(get()); else {
 
 const QUERIES: &[&str] = &["renewal", "from:jane", "subject:invoice", "pilot rollout", "is:unread budget", "acme"];
 
+/// The people of `fill_profile` as CRM contacts with their companies (so the sidebar and the search's CRM
+/// group have something to show).
+fn seed_crm(dir: &Path) {
+    let csv = "name,email,company,domain\n\
+        Jane Roe,jane.roe@acme-corp.test,ACME Corp,acme-corp.test\n\
+        Sam Carter,sam.carter@acme-corp.test,ACME Corp,acme-corp.test\n\
+        Marco Bianchi,marco.bianchi@globex.test,Globex,globex.test\n\
+        Jürgen Müller,j.mueller@initech.test,Initech,initech.test\n\
+        Li Wei,li.wei@initech.test,Initech,initech.test\n\
+        Priya Natarajan,priya@umbrella.test,Umbrella,umbrella.test\n\
+        Tom O'Brien,tom.obrien@hooli.test,Hooli,hooli.test\n";
+    let path = dir.join("crm-contacts.csv");
+    std::fs::write(&path, csv).unwrap();
+    let store = dealbox_core::store::Store::open(&dir.join(dealbox_core::store::DB_FILE)).unwrap();
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
+    let report = dealbox_core::crm::import::import_file(&store, &path, None, now).unwrap();
+    println!("CRM contacts imported: {report:?}");
+}
+
 #[tokio::main]
 async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--seed-crm") {
+        seed_crm(Path::new(&args[2]));
+        return;
+    }
     let o = opts();
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
     println!("ui-bench: profile {} · {} runs · idle {} s · unix time {now}", o.profile.display(), o.runs, o.idle);

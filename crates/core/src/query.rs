@@ -265,7 +265,10 @@ pub fn conversations(
             let packed: Option<i64> = r.get(14)?;
             // A message without a thread id stands alone.
             let packed = packed.filter(|p| *p >> 32 > 0).unwrap_or_else(|| {
-                (1 << 32) | (i64::from(latest.unread) << 2) | (i64::from(latest.flagged) << 1) | i64::from(latest.has_attachments)
+                (1 << 32)
+                    | (i64::from(latest.unread) << 2)
+                    | (i64::from(latest.flagged) << 1)
+                    | i64::from(latest.has_attachments)
             });
             Ok(Conversation {
                 thread_id: r.get(13)?,
@@ -769,7 +772,11 @@ mod tests {
     #[test]
     fn search_operators_filter_the_local_index() {
         let store = store_with(&[
-            (1, mail("1@x", None, 1, "Jane Roe <jane@acme.test>", "Bob <bob@x.test>", "Renewal next steps"), &["\\Seen"]),
+            (
+                1,
+                mail("1@x", None, 1, "Jane Roe <jane@acme.test>", "Bob <bob@x.test>", "Renewal next steps"),
+                &["\\Seen"],
+            ),
             (2, mail("2@x", None, 2, "Bob <bob@x.test>", "Jane Roe <jane@acme.test>", "Steps for the renewal"), &[]),
             (3, mail("3@x", None, 3, "Tom <tom@hooli.test>", "Bob <bob@x.test>", "Pricing 100% off"), &["\\Flagged"]),
         ]);
@@ -864,7 +871,14 @@ mod tests {
         let fetched: Vec<Fetched<'_>> = raw
             .iter()
             .enumerate()
-            .map(|(k, r)| Fetched { uid: k as u32 + 1, flags: vec![], modseq: None, size: 1, raw: r.as_bytes(), internal_date: None })
+            .map(|(k, r)| Fetched {
+                uid: k as u32 + 1,
+                flags: vec![],
+                modseq: None,
+                size: 1,
+                raw: r.as_bytes(),
+                internal_date: None,
+            })
             .collect();
         cache::store_messages(&store, 2, inbox2, &fetched).unwrap();
         let page = |offset, sort| -> Vec<String> {

@@ -353,7 +353,11 @@ mod tests {
         assert_eq!(flags_of(&store, ids[1]), "\\Flagged");
         let err = apply_all(&store, &[ids[0], 9999, ids[2]], &LocalChange::Archive).unwrap_err();
         assert!(err.message.starts_with("1 of 3 not changed"), "{}", err.message);
-        let left: i64 = store.conn().unwrap().query_row("SELECT count(*) FROM messages WHERE folder_id = 1", [], |r| r.get(0)).unwrap();
+        let left: i64 = store
+            .conn()
+            .unwrap()
+            .query_row("SELECT count(*) FROM messages WHERE folder_id = 1", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(left, 1, "the two archivable messages left the inbox");
     }
 }
