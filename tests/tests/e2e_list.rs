@@ -268,3 +268,52 @@ async fn a_shift_click_range_is_archived_in_one_action_and_the_move_reaches_the_
     }
     s.client.close().await.unwrap();
 }
+
+/// `DEALBOX_SCREENSHOTS=1`: docs/screenshots/main-window.png — sample mail in conversations (one expanded) and
+/// the status lines: two sample accounts with no server ("Offline …") and one on the test server ("Checked …").
+#[tokio::test]
+async fn main_window_screenshot_shows_conversations_and_the_status_lines() {
+    if std::env::var_os("DEALBOX_SCREENSHOTS").is_none() {
+        eprintln!("SKIPPED: set DEALBOX_SCREENSHOTS=1 to refresh docs/screenshots/main-window.png");
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().await;
+    if ready().is_none() {
+        return;
+    }
+    let Some(ms) = dealbox_tests::MailServer::require() else { return };
+    let profile = dealbox_tests::Profile::new();
+    fill_profile::fill(profile.path(), 400);
+    let password_command = format!("echo {}", ms.password("carol"));
+    profile
+        .run(&[
+            "account", "add", "--name", "team", "--email", ms.email("carol"), "--user", "carol", "--imap", &ms.imaps(),
+            "--imap-security", "tls", "--smtp", &ms.smtps(), "--smtp-security", "tls", "--trust-ca",
+            &ms.ca_pem().to_string_lossy(), "--password-command", &password_command, "--fetch", "1",
+        ])
+        .assert_ok();
+    let Some(s) = start(profile.path()).await else { return };
+    let c = &s.client;
+    c.wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::XPath("//nav//p[contains(normalize-space(.), 'next check in')]"))
+        .await
+        .unwrap_or_else(|e| panic!("the team account's status line does not say when it checks next: {e}"));
+    let lines: Value =
+        c.execute("return [...document.querySelectorAll('nav p.status')].map(p => p.textContent)", vec![]).await.unwrap();
+    let lines: Vec<&str> = lines.as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    assert!(lines.iter().any(|l| l.starts_with("Offline — will check when the network returns")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.starts_with("Checked ") && l.contains("(you are online)")), "{lines:?}");
+    // Conversations, the newest thread with several messages opened, and a message in the reader.
+    c.find(Locator::XPath("//div[@role='group']/button[normalize-space(.)='Conversations']")).await.unwrap().click().await.unwrap();
+    until(c, "conversation rows", "return !!document.querySelector('.list[data-mode=conversations] .thread-count')").await;
+    c.find(Locator::Css(".thread-count")).await.unwrap().click().await.unwrap();
+    until(c, "an expanded conversation", "return document.querySelectorAll('.row.child').length > 0").await;
+    c.execute("document.querySelector('.row.child').click()", vec![]).await.unwrap();
+    wait_for(c, "article.reader h1").await;
+    let png = c.screenshot().await.unwrap();
+    let path = workspace_root().join("docs/screenshots/main-window.png");
+    std::fs::write(&path, png).unwrap();
+    eprintln!("wrote {}", path.display());
+    s.client.close().await.unwrap();
+}

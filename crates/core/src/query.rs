@@ -892,4 +892,24 @@ mod tests {
         assert_eq!(convs.total, Some(5));
         assert_eq!(convs.rows.iter().map(|c| c.count).collect::<Vec<_>>(), vec![1, 2, 1, 1, 1]);
     }
+
+    #[test]
+    fn hot_list_queries_use_their_indexes() {
+        let store = threads();
+        let conn = store.conn().unwrap();
+        let plan = |sql: &str| -> String {
+            let mut st = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            st.query_map([], |r| r.get::<_, String>(3)).unwrap().map(Result::unwrap).collect::<Vec<_>>().join("; ")
+        };
+        let unread = plan(
+            "SELECT COUNT(*) FROM messages m WHERE m.folder_id = 1 AND (' ' || m.flags || ' ') NOT LIKE '% \\Seen %'",
+        );
+        assert!(unread.contains("messages_folder_unread"), "{unread}");
+        let page = plan("SELECT m.id FROM messages m WHERE m.folder_id = 1 ORDER BY m.date DESC, m.id DESC LIMIT 100");
+        assert!(page.contains("messages_folder_date_id") && !page.contains("TEMP B-TREE"), "{page}");
+        let latest = plan(
+            "SELECT 1 FROM messages l WHERE l.folder_id = 1 AND l.thread_id = 2 AND (l.date, l.id) > (5, 6)",
+        );
+        assert!(latest.contains("messages_folder_thread"), "{latest}");
+    }
 }
