@@ -197,6 +197,7 @@ const check = () => {
 };
 const obs = new MutationObserver(check);
 obs.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+setTimeout(() => { obs.disconnect(); done([msg, crm, id, `timed out: open=${list.dataset.open} crm=${list.dataset.crmFor} reader=${document.querySelector("article.reader")?.innerText.slice(0, 200)} errors=${[...document.querySelectorAll("[role=alert]")].map(e => e.textContent)} attrs=${[...list.attributes].map(a => a.name).join(",")}`]); }, 10000);
 row.click();
 "#;
 
@@ -307,7 +308,7 @@ async fn main() {
         cold.push(ms);
         for k in [2, 5, 9] {
             let r = script(c, OPEN_JS, vec![json!(k)]).await;
-            let (m, crm) = (r[0].as_f64().unwrap(), r[1].as_f64().unwrap());
+            let (Some(m), Some(crm)) = (r[0].as_f64(), r[1].as_f64()) else { panic!("opening row {k}: {r}") };
             println!("  open row {k} (message {}): reader {m:.1} ms, CRM sidebar {crm:.1} ms", r[2]);
             open.push(m);
             side.push(crm);

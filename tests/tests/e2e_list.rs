@@ -287,9 +287,28 @@ async fn main_window_screenshot_shows_conversations_and_the_status_lines() {
     let password_command = format!("echo {}", ms.password("carol"));
     profile
         .run(&[
-            "account", "add", "--name", "team", "--email", ms.email("carol"), "--user", "carol", "--imap", &ms.imaps(),
-            "--imap-security", "tls", "--smtp", &ms.smtps(), "--smtp-security", "tls", "--trust-ca",
-            &ms.ca_pem().to_string_lossy(), "--password-command", &password_command, "--fetch", "1",
+            "account",
+            "add",
+            "--name",
+            "team",
+            "--email",
+            ms.email("carol"),
+            "--user",
+            "carol",
+            "--imap",
+            &ms.imaps(),
+            "--imap-security",
+            "tls",
+            "--smtp",
+            &ms.smtps(),
+            "--smtp-security",
+            "tls",
+            "--trust-ca",
+            &ms.ca_pem().to_string_lossy(),
+            "--password-command",
+            &password_command,
+            "--fetch",
+            "1",
         ])
         .assert_ok();
     let Some(s) = start(profile.path()).await else { return };
@@ -299,14 +318,22 @@ async fn main_window_screenshot_shows_conversations_and_the_status_lines() {
         .for_element(Locator::XPath("//nav//p[contains(normalize-space(.), 'next check in')]"))
         .await
         .unwrap_or_else(|e| panic!("the team account's status line does not say when it checks next: {e}"));
-    let lines: Value =
-        c.execute("return [...document.querySelectorAll('nav p.status')].map(p => p.textContent)", vec![]).await.unwrap();
+    let lines: Value = c
+        .execute("return [...document.querySelectorAll('nav p.status')].map(p => p.textContent)", vec![])
+        .await
+        .unwrap();
     let lines: Vec<&str> = lines.as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
     assert!(lines.iter().any(|l| l.starts_with("Offline — will check when the network returns")), "{lines:?}");
     assert!(lines.iter().any(|l| l.starts_with("Checked ") && l.contains("(you are online)")), "{lines:?}");
     // Conversations, the newest thread with several messages opened, and a message in the reader.
-    c.find(Locator::XPath("//div[@role='group']/button[normalize-space(.)='Conversations']")).await.unwrap().click().await.unwrap();
-    until(c, "conversation rows", "return !!document.querySelector('.list[data-mode=conversations] .thread-count')").await;
+    c.find(Locator::XPath("//div[@role='group']/button[normalize-space(.)='Conversations']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(c, "conversation rows", "return !!document.querySelector('.list[data-mode=conversations] .thread-count')")
+        .await;
     c.find(Locator::Css(".thread-count")).await.unwrap().click().await.unwrap();
     until(c, "an expanded conversation", "return document.querySelectorAll('.row.child').length > 0").await;
     c.execute("document.querySelector('.row.child').click()", vec![]).await.unwrap();

@@ -355,18 +355,19 @@ pub fn get(store: &Store, id: i64) -> Result<MessageDetail> {
             ),
             [id],
             |r| {
-                let to: String = r.get(14)?;
-                let cc: String = r.get(15)?;
+                // Columns after SUMMARY_COLS (0..=12).
+                let to: String = r.get(15)?;
+                let cc: String = r.get(16)?;
                 Ok(MessageDetail {
                     summary: summary(r)?,
-                    message_id: r.get(12)?,
-                    in_reply_to: r.get(13)?,
+                    message_id: r.get(13)?,
+                    in_reply_to: r.get(14)?,
                     to: mailboxes_from_json(&to),
                     cc: mailboxes_from_json(&cc),
-                    text: r.get(16)?,
-                    html: r.get(17)?,
+                    text: r.get(17)?,
+                    html: r.get(18)?,
                     attachments: vec![],
-                    parse_warning: r.get(18)?,
+                    parse_warning: r.get(19)?,
                 })
             },
         )
@@ -907,9 +908,30 @@ mod tests {
         assert!(unread.contains("messages_folder_unread"), "{unread}");
         let page = plan("SELECT m.id FROM messages m WHERE m.folder_id = 1 ORDER BY m.date DESC, m.id DESC LIMIT 100");
         assert!(page.contains("messages_folder_date_id") && !page.contains("TEMP B-TREE"), "{page}");
-        let latest = plan(
-            "SELECT 1 FROM messages l WHERE l.folder_id = 1 AND l.thread_id = 2 AND (l.date, l.id) > (5, 6)",
-        );
+        let latest =
+            plan("SELECT 1 FROM messages l WHERE l.folder_id = 1 AND l.thread_id = 2 AND (l.date, l.id) > (5, 6)");
         assert!(latest.contains("messages_folder_thread"), "{latest}");
+    }
+
+    #[test]
+    fn one_message_has_its_headers_body_and_crm_outcome() {
+        let store = threads();
+        store
+            .conn()
+            .unwrap()
+            .execute(
+                "INSERT INTO crm_outcomes (account_id, message_key, outcome, reason, processed_at) \
+                 VALUES (1, 'a2@x', 'created', 'new lead', 0)",
+                [],
+            )
+            .unwrap();
+        let id = list(&store, None, Some("inbox"), 1, 0).unwrap()[0].id;
+        let m = get(&store, id).unwrap();
+        assert_eq!(m.summary.subject, "Re: Renewal");
+        assert_eq!(m.summary.crm.as_deref(), Some("created"));
+        assert_eq!(m.message_id.as_deref(), Some("a2@x"));
+        assert_eq!(m.in_reply_to.as_deref().map(|s| s.trim_matches(|c| c == '<' || c == '>')), Some("a1@x"));
+        assert_eq!(m.to[0].addr, "a@x.test");
+        assert!(m.text.unwrap().contains("About the Re: Renewal"));
     }
 }
