@@ -1,4 +1,4 @@
-//! An empty Tauri 2 window (about:blank, no IPC, no commands): the floor that `tests/bench/ui-bench` measures
+//! An empty Tauri 2 window (a one-line HTML page, no IPC, no commands): the floor that `tests/bench/ui-bench` measures
 //! Dealbox's idle memory against, built from the same tauri/wry/WebKitGTK as the app.
 //!
 //!   cargo build --release -p dealbox --features dealbox/custom-protocol --example empty_window
@@ -9,8 +9,9 @@ fn main() {
     let context = tauri::generate_context!("../tauri.conf.json");
     let result = tauri::Builder::default()
         .setup(|app| {
-            let blank = Url::parse("about:blank")?;
-            WebviewWindowBuilder::new(app, "empty", WebviewUrl::External(blank))
+            // A real (tiny) page, so WebKit starts its web process as it does for the app (about:blank does not).
+            let page = Url::parse("data:text/html,<!doctype html><title>Empty</title><p>Empty Tauri window</p>")?;
+            WebviewWindowBuilder::new(app, "empty", WebviewUrl::External(page))
                 .title("Empty Tauri window")
                 .inner_size(1280.0, 800.0)
                 .build()?;

@@ -229,10 +229,16 @@ export class MailState {
   }
 
   async reloadAccounts(): Promise<void> {
-    this.accounts = await this.backend.listAccounts();
-    this.folders = await this.backend.listFolders(null);
-    this.statuses = await this.backend.syncStatus();
-    await this.select(this.view);
+    // All at once, the list's first page too: the window is painted as soon as the first rows are here.
+    const [accounts, folders, statuses] = await Promise.all([
+      this.backend.listAccounts(),
+      this.backend.listFolders(null),
+      this.backend.syncStatus(),
+      this.select(this.view),
+    ]);
+    this.accounts = accounts;
+    this.folders = folders;
+    this.statuses = statuses;
   }
 
   /** Sync pressed: the scheduler checks every account now; events report progress and changes. */
