@@ -8,9 +8,16 @@ use tauri::{Url, WebviewUrl, WebviewWindowBuilder};
 fn main() {
     let context = tauri::generate_context!("../tauri.conf.json");
     let result = tauri::Builder::default()
+        // A real (tiny) page from a custom scheme, so WebKit starts its web process as it does for the app
+        // (about:blank starts none).
+        .register_uri_scheme_protocol("empty", |_ctx, _request| {
+            tauri::http::Response::builder()
+                .header("Content-Type", "text/html")
+                .body(b"<!doctype html><title>Empty</title><p>Empty Tauri window</p>".to_vec())
+                .unwrap_or_default()
+        })
         .setup(|app| {
-            // A real (tiny) page, so WebKit starts its web process as it does for the app (about:blank does not).
-            let page = Url::parse("data:text/html,<!doctype html><title>Empty</title><p>Empty Tauri window</p>")?;
+            let page = Url::parse("empty://localhost/")?;
             WebviewWindowBuilder::new(app, "empty", WebviewUrl::External(page))
                 .title("Empty Tauri window")
                 .inner_size(1280.0, 800.0)

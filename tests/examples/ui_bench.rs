@@ -282,6 +282,26 @@ fn seed_crm(dir: &Path) {
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--time-queries") {
+        let store = dealbox_core::store::Store::open(&Path::new(&args[2]).join(dealbox_core::store::DB_FILE)).unwrap();
+        use dealbox_core::query::{self, Sort};
+        for _ in 0..3 {
+            let t = Instant::now();
+            let f = query::folders(&store, None).unwrap();
+            let t1 = t.elapsed();
+            let c = query::conversations(&store, None, Some("inbox"), Sort::NewestFirst, 100, 0).unwrap();
+            let t2 = t.elapsed();
+            let l = query::list_sorted(&store, None, Some("inbox"), Sort::NewestFirst, 100, 0).unwrap();
+            let t3 = t.elapsed();
+            let s = query::search(&store, None, "renewal", 300).unwrap();
+            let t4 = t.elapsed();
+            println!(
+                "folders {} {:?} · conversations {} (total {:?}) {:?} · list {} {:?} · search {} {:?}",
+                f.len(), t1, c.rows.len(), c.total, t2 - t1, l.len(), t3 - t2, s.len(), t4 - t3
+            );
+        }
+        return;
+    }
     if args.get(1).map(String::as_str) == Some("--seed-crm") {
         seed_crm(Path::new(&args[2]));
         return;
