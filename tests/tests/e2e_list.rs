@@ -242,7 +242,7 @@ async fn a_shift_click_range_is_archived_in_one_action_and_the_move_reaches_the_
         .wait()
         .at_most(Duration::from_secs(30))
         .for_element(Locator::XPath(
-            "//nav//button[contains(@class,'folder')][.//span[@class='label'][normalize-space(.)='Archive']]",
+            "//nav//button[contains(@class,'folder')][.//span[contains(@class,'label')][normalize-space(.)='Archive']]",
         ))
         .await
         .unwrap();

@@ -593,13 +593,15 @@ export class MailState {
     const target = this.rowAt(index);
     if (!target) return;
     const seq = ++this.#openSeq;
+    // The CRM sidebar is asked for at once, beside the message (not after it).
+    const crm = this.loadCrm(target.id, seq);
     try {
       const m = await this.backend.getMessage(target.id, allowRemote);
       if (seq !== this.#openSeq) return;
       this.message = m;
       this.messageError = null;
       if (m.summary.unread) void this.markRead(m.summary.id);
-      void this.loadCrm(m.summary.id, seq);
+      await crm;
     } catch (e) {
       if (seq === this.#openSeq) {
         this.message = null;
