@@ -297,7 +297,15 @@ async fn main() {
             let t4 = t.elapsed();
             println!(
                 "folders {} {:?} · conversations {} (total {:?}) {:?} · list {} {:?} · search {} {:?}",
-                f.len(), t1, c.rows.len(), c.total, t2 - t1, l.len(), t3 - t2, s.len(), t4 - t3
+                f.len(),
+                t1,
+                c.rows.len(),
+                c.total,
+                t2 - t1,
+                l.len(),
+                t3 - t2,
+                s.len(),
+                t4 - t3
             );
         }
         return;
