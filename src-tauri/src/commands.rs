@@ -14,7 +14,7 @@ use crate::sanitize::sanitize_email_html;
 use crate::AppState;
 
 /// Page size cap for lists: the UI asks for what is visible plus a margin.
-const MAX_PAGE: u32 = 500;
+pub(crate) const MAX_PAGE: u32 = 500;
 
 pub(crate) async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, UiError>
 where
@@ -56,11 +56,13 @@ pub async fn list_messages(
     state: State<'_, AppState>,
     account_id: Option<i64>,
     folder: Option<String>,
+    sort: Option<crate::list_cmds::SortDto>,
     offset: u32,
     limit: u32,
 ) -> Result<Vec<MessageSummaryDto>, UiError> {
-    let limit = limit.min(MAX_PAGE);
-    let v = blocking(&state, move |c| query::list(&c.store, account_id, folder.as_deref(), limit, offset)).await?;
+    let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default().into());
+    let v = blocking(&state, move |c| query::list_sorted(&c.store, account_id, folder.as_deref(), sort, limit, offset))
+        .await?;
     Ok(v.into_iter().map(Into::into).collect())
 }
 
@@ -89,10 +91,11 @@ pub async fn search_messages(
     state: State<'_, AppState>,
     query: String,
     account_id: Option<i64>,
+    sort: Option<crate::list_cmds::SortDto>,
     limit: u32,
 ) -> Result<Vec<MessageSummaryDto>, UiError> {
-    let limit = limit.min(MAX_PAGE);
-    let v = blocking(&state, move |c| query::search(&c.store, account_id, &query, limit)).await?;
+    let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default().into());
+    let v = blocking(&state, move |c| query::search_sorted(&c.store, account_id, &query, sort, limit)).await?;
     Ok(v.into_iter().map(Into::into).collect())
 }
 

@@ -251,6 +251,8 @@ pub struct MessageSummaryDto {
     pub flagged: bool,
     pub has_attachments: bool,
     pub thread_id: Option<i64>,
+    /// What the CRM did with it: "linked", "created" or "skipped"; null when not processed.
+    pub crm: Option<String>,
 }
 
 impl From<MessageSummary> for MessageSummaryDto {
@@ -267,6 +269,7 @@ impl From<MessageSummary> for MessageSummaryDto {
             flagged: m.flagged,
             has_attachments: m.has_attachments,
             thread_id: m.thread_id,
+            crm: m.crm,
         }
     }
 }
@@ -358,14 +361,22 @@ impl MessageViewDto {
 }
 
 /// What the user did to a message (applied to the cache at once, replayed to the server by the next sync).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum ChangeDto {
-    Seen { value: bool },
-    Flagged { value: bool },
+    Seen {
+        value: bool,
+    },
+    Flagged {
+        value: bool,
+    },
     Delete,
     Archive,
     Spam,
+    /// To the folder with this server name, display name or role.
+    Move {
+        to: String,
+    },
 }
 
 impl From<ChangeDto> for dealbox_core::sync::queue::LocalChange {
@@ -377,6 +388,7 @@ impl From<ChangeDto> for dealbox_core::sync::queue::LocalChange {
             ChangeDto::Delete => LocalChange::Delete,
             ChangeDto::Archive => LocalChange::Archive,
             ChangeDto::Spam => LocalChange::Spam,
+            ChangeDto::Move { to } => LocalChange::Move(to),
         }
     }
 }
@@ -424,6 +436,10 @@ pub fn typescript() -> String {
         crate::crm_action_cmds::NeedsReplyItemDto::decl(&cfg),
         crate::crm_action_cmds::NeedsReplyGroupDto::decl(&cfg),
         crate::reader_cmds::SavedFileDto::decl(&cfg),
+        crate::list_cmds::SortDto::decl(&cfg),
+        crate::list_cmds::ConversationDto::decl(&cfg),
+        crate::list_cmds::ConversationPageDto::decl(&cfg),
+        crate::list_cmds::CrmHitDto::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by `UPDATE_TYPES=1 cargo test -p dealbox typescript_bindings`.\n\

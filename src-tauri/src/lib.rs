@@ -7,6 +7,7 @@ pub mod compose_cmds;
 pub mod crm_action_cmds;
 pub mod crm_cmds;
 pub mod dto;
+pub mod list_cmds;
 pub mod notifications;
 pub mod reader_cmds;
 pub mod sanitize;
@@ -160,6 +161,11 @@ pub fn run() {
             reader_cmds::set_remote_sender,
             reader_cmds::open_attachment,
             reader_cmds::save_attachment,
+            list_cmds::list_conversations,
+            list_cmds::conversation_messages,
+            list_cmds::change_messages,
+            list_cmds::search_crm,
+            list_cmds::network_changed,
             sync_cmds::sync_now,
             sync_cmds::sync_status,
             compose_cmds::compose_new,

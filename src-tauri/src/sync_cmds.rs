@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use dealbox_core::store::unix_now;
+use dealbox_core::sync::policy::NextCheck;
 use dealbox_core::sync::service::{ServiceOptions, SyncService, SystemClock};
 use dealbox_core::sync::{status, EventSink, SyncEvent};
 use dealbox_core::Core;
@@ -72,6 +73,10 @@ pub struct SyncStatusDto {
     pub problem: Option<String>,
     /// "in 8 min: owner online", "not scheduled: waiting for the network".
     pub next_check: Option<String>,
+    /// When the next check is due (unix seconds); null when none is scheduled.
+    pub next_check_at: Option<i64>,
+    /// Why (the policy's reason): "owner_online", "network_down", "nobody_online", "retry_after_error", …
+    pub next_reason: Option<String>,
 }
 
 /// The running scheduler, managed as Tauri state once the window exists (replaced when the window switches
@@ -153,6 +158,19 @@ pub fn accounts_changed(app: &AppHandle) {
     }
 }
 
+/// The window saw the network go away or come back (`navigator.onLine`): the policy waits for it.
+pub fn network_changed(app: &AppHandle, online: bool) {
+    if let Some(s) = app.try_state::<SyncHandle>().and_then(|s| s.service()) {
+        s.set_online(online);
+        if online {
+            // Back online: check now rather than at the next interval.
+            if let Err(e) = s.window_opened() {
+                tracing::warn!("cannot wake the sync service: {e}");
+            }
+        }
+    }
+}
+
 #[tauri::command]
 pub async fn sync_status(app: AppHandle, state: State<'_, AppState>) -> Result<Vec<SyncStatusDto>, UiError> {
     let core = state.core()?;
@@ -176,6 +194,13 @@ pub async fn sync_status(app: AppHandle, state: State<'_, AppState>) -> Result<V
                 checking: live.checking,
                 idle: live.idle_connected,
                 next_check: live.next_check.map(|n| n.describe(now)),
+                next_check_at: match live.next_check {
+                    Some(NextCheck::At { at, .. }) => Some(at),
+                    _ => None,
+                },
+                next_reason: live
+                    .next_check
+                    .and_then(|n| serde_json::to_value(n.reason()).ok().and_then(|v| v.as_str().map(str::to_string))),
                 last_check: s.last_check,
                 last_success: s.last_success,
                 problem: s.problem().map(|p| p.message),

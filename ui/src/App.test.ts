@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import App from './App.svelte';
 import { MemoryBackend } from './lib/backend/memory';
@@ -6,6 +6,8 @@ import { BackendError } from './lib/backend/backend';
 import { message, twoAccounts } from './lib/testdata';
 
 describe('App', () => {
+  beforeEach(() => localStorage.clear());
+
   it('shows the first-run form when there is no account, and the inbox once one is added', async () => {
     const backend = new MemoryBackend();
     render(App, { props: { backend } });
@@ -64,9 +66,51 @@ describe('App', () => {
 
   it('keeps only the visible rows of a long list in the DOM', async () => {
     render(App, { props: { backend: new MemoryBackend(twoAccounts(5000)) } });
-    await screen.findByText('5001 messages');
+    await screen.findByText('5001 conversations');
     await waitFor(() => expect(document.querySelectorAll('[role="option"]').length).toBeGreaterThan(0));
     expect(document.querySelectorAll('[role="option"]').length).toBeLessThan(40);
+  });
+
+  it('groups threads into conversations, expands one, and still renders only the visible rows', async () => {
+    const data = twoAccounts(0);
+    // 5000 messages in 1000 threads of 5.
+    data.messages = Array.from({ length: 5000 }, (_, k) =>
+      message(k + 1, 1, 'INBOX', { threadId: Math.floor(k / 5) + 1, subject: `Thread ${Math.floor(k / 5) + 1}` }),
+    );
+    render(App, { props: { backend: new MemoryBackend(data) } });
+    await screen.findByText('1000 conversations');
+    const first = await waitFor(() => {
+      const b = document.querySelector('[data-index="0"] .thread-count') as HTMLButtonElement | null;
+      expect(b).not.toBeNull();
+      return b!;
+    });
+    expect(first.textContent).toBe('5');
+    expect(document.querySelector('[data-index="0"] .subject')?.textContent).toBe('Thread 1000');
+    await fireEvent.click(first);
+    // Its five messages follow it; the list is five rows longer but the DOM stays small.
+    await waitFor(() => expect(document.querySelectorAll('.row.child').length).toBe(5));
+    expect(document.querySelector('[data-index="1"]')?.classList.contains('child')).toBe(true);
+    expect(document.querySelector('[data-index="6"] .subject')?.textContent).toBe('Thread 999');
+    expect(document.querySelectorAll('[role="option"]').length).toBeLessThan(40);
+    await fireEvent.click(first);
+    await waitFor(() => expect(document.querySelectorAll('.row.child').length).toBe(0));
+  });
+
+  it('selects with Ctrl-click and Shift-click and archives the selection in one call', async () => {
+    const backend = new MemoryBackend({ ...twoAccounts(6), folders: [...twoAccounts(0).folders, { id: 9, accountId: 1, account: '', name: 'Archive', displayName: 'Archive', role: 'archive', total: 0, unread: 0 }] });
+    render(App, { props: { backend } });
+    await screen.findByText('Message 6');
+    const row = (i: number) => document.querySelector(`[data-index="${i}"]`) as HTMLElement;
+    await fireEvent.click(row(1));
+    await fireEvent.click(row(3), { shiftKey: true });
+    expect(await screen.findByText('3 messages selected')).toBeTruthy();
+    await fireEvent.click(row(2), { ctrlKey: true });
+    expect(await screen.findByText('2 messages selected')).toBeTruthy();
+    expect([1, 2, 3].map((i) => row(i).classList.contains('selected'))).toEqual([true, false, true]);
+    await fireEvent.click(document.querySelector('[data-action="archive"]') as HTMLElement);
+    expect(backend.calls.filter((c) => c.startsWith('changeMessages'))).toEqual(['changeMessages 6,4 archive']);
+    await waitFor(() => expect(screen.queryByText(/messages selected/)).toBeNull());
+    expect(backend.messages.filter((m) => m.folder === 'Archive').map((m) => m.id).sort()).toEqual([4, 6]);
   });
 
   it('escapes subjects and names instead of running them', async () => {

@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0004_drafts"),
     migration!("0005_crm"),
     migration!("0006_sync_indexes"),
+    migration!("0007_list_indexes"),
 ];
 
 /// The schema version this build writes.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileSize, initials, sender, shortDate, subjectOrPlaceholder, syncLine } from './format';
+import { duration, fileSize, initials, sender, shortDate, subjectOrPlaceholder, syncLine } from './format';
 
 describe('format', () => {
   it('shows the time for today and the full date for other years', () => {
@@ -39,6 +39,33 @@ describe('format', () => {
     expect(syncLine(base, 1000, true).text).toBe('Checking for mail…');
     const failed = { ...base, lastCheck: 1100, lastError: 'rejected the password', lastErrorCode: 'auth', failures: 1 };
     expect(syncLine(failed, 1200, false)).toEqual({ text: 'Login failed — fix the password', bad: true, detail: 'rejected the password' });
-    expect(syncLine({ ...failed, lastErrorCode: 'refused' }, 1200, false).text).toBe('Offline — will check again');
+    expect(syncLine({ ...failed, lastErrorCode: 'refused' }, 1200, false).text).toBe(
+      'Offline — will check when the network returns',
+    );
+  });
+
+  it('says when the next check is and why', () => {
+    const base = {
+      checking: false,
+      lastCheck: 1000,
+      lastSuccess: 1000,
+      lastError: null,
+      lastErrorCode: null,
+      failures: 0,
+      problem: null,
+      nextCheck: 'in 8 min: owner online',
+      nextCheckAt: 1000 + 600,
+      nextReason: 'owner_online',
+    };
+    expect(syncLine(base, 1120, false).text).toBe('Checked 2 min ago · next check in 8 min (you are online)');
+    expect(syncLine({ ...base, nextCheckAt: null, nextReason: 'network_down' }, 1120, false)).toMatchObject({
+      text: 'Offline — will check when the network returns',
+      bad: true,
+    });
+    expect(syncLine({ ...base, nextCheckAt: null, nextReason: 'nobody_online' }, 1120, false).text).toBe(
+      'Checked 2 min ago · no check scheduled (nobody is online)',
+    );
+    expect(syncLine({ ...base, nextReason: 'retry_after_error' }, 1120, false).text).toBe('Checked 2 min ago · next check in 8 min');
+    expect(duration(3 * 3600 + 5 * 60)).toBe('3 h 5 min');
   });
 });

@@ -58,7 +58,24 @@ export interface SyncLine {
   detail?: string;
 }
 
-/** The per-account status line in plain words. */
+/** "8 min", "2 h", "2 h 5 min", "3 days" until a moment. */
+export function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return t('less than a minute');
+  const m = Math.ceil(s / 60);
+  if (m < 60) return t('{n} min', { n: m });
+  if (m < 24 * 60) return m % 60 ? t('{h} h {m} min', { h: Math.floor(m / 60), m: m % 60 }) : t('{n} h', { n: m / 60 });
+  return t('{n} days', { n: Math.round(m / 1440) });
+}
+
+/** Reasons of the sync policy that mean "you are online, so we check every few minutes". */
+const ONLINE_REASONS = ['owner_online', 'routing_on', 'user_online_daily', 'window_opened', 'sync_pressed'];
+const NETWORK_CODES = ['dns', 'refused', 'timeout', 'network'];
+
+/**
+ * The per-account status line in plain words: "Checked 2 min ago · next check in 8 min (you are online)",
+ * "Offline — will check when the network returns", "Login failed — fix the password".
+ */
 export function syncLine(
   s:
     | {
@@ -70,28 +87,38 @@ export function syncLine(
         failures: number;
         problem: string | null;
         nextCheck: string | null;
+        nextCheckAt?: number | null;
+        nextReason?: string | null;
       }
     | undefined,
   now: number,
   checking: boolean,
 ): SyncLine {
   if (checking || s?.checking) return { text: t('Checking for mail…'), bad: false };
+  const offline = { text: t('Offline — will check when the network returns'), bad: true };
+  if (s?.nextReason === 'network_down') return { ...offline, detail: s.lastError ?? undefined };
   if (!s || s.lastCheck === null) return { text: t('Not checked yet'), bad: false };
   if (s.failures > 0 && s.lastError) {
+    const detail = s.problem ?? s.lastError;
+    if (NETWORK_CODES.includes(s.lastErrorCode ?? '')) return { ...offline, detail };
     const what =
       s.lastErrorCode === 'auth'
         ? t('Login failed — fix the password')
         : s.lastErrorCode === 'keyring'
           ? t('Password not available — check the keyring')
-          : ['dns', 'refused', 'timeout', 'network'].includes(s.lastErrorCode ?? '')
-            ? t('Offline — will check again')
-            : s.lastErrorCode === 'tls'
-              ? t('Certificate problem — check the server')
-              : t('Sync failed');
-    return { text: what, bad: true, detail: s.problem ?? s.lastError };
+          : s.lastErrorCode === 'tls'
+            ? t('Certificate problem — check the server')
+            : t('Sync failed');
+    return { text: what, bad: true, detail };
   }
-  const next = s.nextCheck ? t('Next check {when}', { when: s.nextCheck }) : undefined;
-  return { text: t('Checked {ago}', { ago: ago(s.lastSuccess ?? s.lastCheck, now) }), bad: false, detail: next };
+  let text = t('Checked {ago}', { ago: ago(s.lastSuccess ?? s.lastCheck, now) });
+  if (s.nextCheckAt != null) {
+    text += ' · ' + (s.nextCheckAt <= now ? t('next check now') : t('next check in {when}', { when: duration(s.nextCheckAt - now) }));
+    if (ONLINE_REASONS.includes(s.nextReason ?? '')) text += ' ' + t('(you are online)');
+  } else if (s.nextReason === 'nobody_online') {
+    text += ' · ' + t('no check scheduled (nobody is online)');
+  }
+  return { text, bad: false, detail: s.nextCheck ? t('Next check {when}', { when: s.nextCheck }) : undefined };
 }
 
 export function initials(nameOrAddr: string): string {

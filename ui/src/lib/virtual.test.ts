@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pagesFor, scrollToReveal, visibleWindow } from './virtual';
+import { displayIndexOf, displayTotal, locate, pagesFor, rangeBetween, scrollToReveal, visibleWindow } from './virtual';
 
 describe('visibleWindow', () => {
   it('renders only the rows on screen plus the margin', () => {
@@ -31,5 +31,26 @@ describe('scrollToReveal', () => {
     expect(scrollToReveal(5, 0, 640, 64)).toBeNull();
     expect(scrollToReveal(20, 0, 640, 64)).toBe(21 * 64 - 640);
     expect(scrollToReveal(2, 640, 640, 64)).toBe(128);
+  });
+});
+
+describe('expanded conversations', () => {
+  const exps = [
+    { at: 2, size: 3 },
+    { at: 5, size: 2 },
+  ];
+
+  it('inserts the children after their conversation', () => {
+    expect(displayTotal(10, exps)).toBe(15);
+    const shown = Array.from({ length: 15 }, (_, i) => locate(i, exps));
+    expect(shown.map((r) => (r.child < 0 ? `${r.base}` : `${r.base}.${r.child}`))).toEqual([
+      '0', '1', '2', '2.0', '2.1', '2.2', '3', '4', '5', '5.0', '5.1', '6', '7', '8', '9',
+    ]);
+    expect([0, 2, 3, 5, 9].map((b) => displayIndexOf(b, exps))).toEqual([0, 2, 6, 8, 14]);
+  });
+
+  it('ignores expansions past the end and orders ranges', () => {
+    expect(displayTotal(2, exps)).toBe(2);
+    expect(rangeBetween(5, 2)).toEqual([2, 3, 4, 5]);
   });
 });

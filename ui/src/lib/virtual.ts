@@ -43,3 +43,42 @@ export function scrollToReveal(
   if (bottom > scrollTop + viewportHeight) return bottom - viewportHeight;
   return null;
 }
+
+// Conversations: some rows (threads) are expanded and show their messages below them. An expansion says
+// after which base row (a conversation's index in the list of conversations) how many child rows follow.
+// The list's display rows are the base rows with the children inserted; only those on screen are rendered.
+
+export interface Expansion {
+  /** Index of the expanded conversation among the conversations. */
+  at: number;
+  /** Child rows shown below it. */
+  size: number;
+}
+
+/** Display rows for `base` conversations and these expansions. */
+export function displayTotal(base: number, expansions: readonly Expansion[]): number {
+  return base + expansions.reduce((n, e) => n + (e.at < base ? e.size : 0), 0);
+}
+
+/** Which conversation display row `i` shows, and which of its children (-1: the conversation itself). */
+export function locate(i: number, expansions: readonly Expansion[]): { base: number; child: number } {
+  let offset = 0;
+  for (const e of [...expansions].sort((a, b) => a.at - b.at)) {
+    const row = e.at + offset;
+    if (i <= row) break;
+    if (i <= row + e.size) return { base: e.at, child: i - row - 1 };
+    offset += e.size;
+  }
+  return { base: i - offset, child: -1 };
+}
+
+/** The display row of conversation `base` (the inverse of `locate` for child -1). */
+export function displayIndexOf(base: number, expansions: readonly Expansion[]): number {
+  return base + expansions.reduce((n, e) => n + (e.at < base ? e.size : 0), 0);
+}
+
+/** The display rows between two rows, both included, in order (a Shift-click or Shift+j/k range). */
+export function rangeBetween(a: number, b: number): number[] {
+  const [lo, hi] = a <= b ? [a, b] : [b, a];
+  return Array.from({ length: hi - lo + 1 }, (_, k) => lo + k);
+}

@@ -130,6 +130,26 @@ pub fn apply(store: &Store, message_id: i64, change: &LocalChange) -> Result<()>
     Ok(())
 }
 
+/// Apply one change to several messages (a bulk action from the list) in one call. Every message is tried;
+/// returns how many changed, or the first error with how many did ("2 of 5 not changed: …").
+pub fn apply_all(store: &Store, message_ids: &[i64], change: &LocalChange) -> Result<usize> {
+    let mut done = 0;
+    let mut failed: Vec<crate::Error> = vec![];
+    for &id in message_ids {
+        match apply(store, id, change) {
+            Ok(()) => done += 1,
+            Err(e) => failed.push(e),
+        }
+    }
+    match failed.into_iter().next() {
+        None => Ok(done),
+        Some(mut e) => {
+            e.message = format!("{} of {} not changed: {}", message_ids.len() - done, message_ids.len(), e.message);
+            Err(e)
+        }
+    }
+}
+
 fn insert(tx: &rusqlite::Transaction<'_>, t: &Target, kind: &str, arg: &str) -> Result<()> {
     let exists: Option<i64> = tx
         .query_row(
@@ -323,5 +343,21 @@ mod tests {
         assert!(err.message.contains("no 'junk' folder"), "{err}");
         assert!(pending(&store, 1).unwrap().is_empty());
         assert_eq!(apply(&store, 999, &LocalChange::Seen(true)).unwrap_err().kind, ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn bulk_changes_apply_to_every_message_and_report_the_ones_that_failed() {
+        let (store, ids) = setup();
+        assert_eq!(apply_all(&store, &ids[..2], &LocalChange::Flagged(true)).unwrap(), 2);
+        assert_eq!(flags_of(&store, ids[0]), "\\Flagged");
+        assert_eq!(flags_of(&store, ids[1]), "\\Flagged");
+        let err = apply_all(&store, &[ids[0], 9999, ids[2]], &LocalChange::Archive).unwrap_err();
+        assert!(err.message.starts_with("1 of 3 not changed"), "{}", err.message);
+        let left: i64 = store
+            .conn()
+            .unwrap()
+            .query_row("SELECT count(*) FROM messages WHERE folder_id = 1", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 1, "the two archivable messages left the inbox");
     }
 }

@@ -16,6 +16,8 @@ import type {
   ChangeDto,
   ConnectionReportDto,
   CrmRecordDto,
+  ConversationPageDto,
+  CrmHitDto,
   CrmSidebarDto,
   FolderDto,
   MessageSummaryDto,
@@ -23,6 +25,7 @@ import type {
   NeedsReplyGroupDto,
   ProviderDto,
   SavedFileDto,
+  SortDto,
   SyncEventDto,
   SyncStatusDto,
   UiError,
@@ -37,6 +40,8 @@ export interface MessageQuery {
   folder: string | null;
   offset: number;
   limit: number;
+  /** By date; newest first when absent. */
+  sort?: SortDto;
 }
 
 export interface Backend {
@@ -49,7 +54,22 @@ export interface Backend {
   changeMessage(id: number, change: ChangeDto): Promise<void>;
   /** What the CRM knows about a cached message and its people. */
   crmSidebar(messageId: number): Promise<CrmSidebarDto>;
-  searchMessages(query: string, accountId: number | null, limit: number): Promise<MessageSummaryDto[]>;
+  searchMessages(query: string, accountId: number | null, limit: number, sort?: SortDto): Promise<MessageSummaryDto[]>;
+  /** The view grouped by thread (in the core's SQL), a page at a time, with the number of conversations. */
+  listConversations(q: MessageQuery): Promise<ConversationPageDto>;
+  /** The messages of one conversation in the view (an expanded row). */
+  conversationMessages(
+    accountId: number | null,
+    folder: string | null,
+    threadId: number,
+    sort?: SortDto,
+  ): Promise<MessageSummaryDto[]>;
+  /** One change to many messages in one call; resolves to how many changed. */
+  changeMessages(ids: number[], change: ChangeDto): Promise<number>;
+  /** CRM contacts and companies matching the search box. */
+  searchCrm(query: string, limit: number): Promise<CrmHitDto[]>;
+  /** The window went offline or came back online: the sync policy waits for the network. */
+  networkChanged(online: boolean): Promise<void>;
   discoverSettings(email: string): Promise<ProviderDto>;
   testConnection(input: AccountInput, password: string | null): Promise<ConnectionReportDto>;
   addAccount(input: AccountInput, password: string | null): Promise<AccountDto>;

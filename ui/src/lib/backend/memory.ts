@@ -18,6 +18,9 @@ import type {
   AttachmentDto,
   ConnectionReportDto,
   CrmRecordDto,
+  ConversationDto,
+  ConversationPageDto,
+  CrmHitDto,
   CrmSidebarDto,
   FolderDto,
   MessageSummaryDto,
@@ -25,11 +28,13 @@ import type {
   NeedsReplyGroupDto,
   ProviderDto,
   SavedFileDto,
+  SortDto,
   SyncEventDto,
   SyncStatusDto,
 } from './types';
 
-export interface MemoryMessage extends MessageSummaryDto {
+export interface MemoryMessage extends Omit<MessageSummaryDto, 'crm'> {
+  crm?: string | null;
   /** Folder name; `role` comes from the folder. */
   text?: string | null;
   html?: string | null;
@@ -65,6 +70,12 @@ export class MemoryBackend implements Backend {
   statuses: SyncStatusDto[] = [];
   /** CRM sidebars by message id; others are empty. */
   crm = new Map<number, CrmSidebarDto>();
+  /** What searchCrm finds (filtered by name). */
+  crmRecords: CrmHitDto[] = [];
+  /** When set, searches wait for this before answering (to test stale responses). */
+  searchGate: ((query: string) => Promise<void>) | null = null;
+  /** Network changes reported by the window. */
+  network: boolean[] = [];
   private listeners = new Set<(e: SyncEventDto) => void>();
   /** CRM settings per account (defaults as the core's until saved). */
   crmSettings = new Map<number, CrmSettingsDto>();
@@ -105,12 +116,67 @@ export class MemoryBackend implements Backend {
     return m.folder === folder || f?.role === folder.toLowerCase();
   }
 
+  private sorted(rows: MemoryMessage[], sort: SortDto | undefined): MemoryMessage[] {
+    return sort === 'oldestFirst' ? [...rows].reverse() : rows;
+  }
+
   async listMessages(q: MessageQuery): Promise<MessageSummaryDto[]> {
     this.calls.push(`listMessages ${q.offset} ${q.limit}`);
-    return this.messages
-      .filter((m) => this.matches(m, q.accountId, q.folder))
+    return this.sorted(
+      this.messages.filter((m) => this.matches(m, q.accountId, q.folder)),
+      q.sort,
+    )
       .slice(q.offset, q.offset + q.limit)
       .map(summaryOf);
+  }
+
+  /** Like the core: group the view by thread, order by each thread's latest message. */
+  async listConversations(q: MessageQuery): Promise<ConversationPageDto> {
+    this.calls.push(`listConversations ${q.offset} ${q.limit}`);
+    const groups = new Map<number, MemoryMessage[]>();
+    for (const m of this.messages.filter((m) => this.matches(m, q.accountId, q.folder))) {
+      const t = m.threadId ?? m.id;
+      groups.set(t, [...(groups.get(t) ?? []), m]); // newest first within a thread
+    }
+    const convs: ConversationDto[] = [...groups.entries()].map(([threadId, msgs]) => ({
+      threadId,
+      latest: summaryOf(msgs[0]),
+      count: msgs.length,
+      unread: msgs.filter((m) => m.unread).length,
+      flagged: msgs.some((m) => m.flagged),
+      hasAttachments: msgs.some((m) => m.hasAttachments),
+    }));
+    const ordered = q.sort === 'oldestFirst' ? convs.reverse() : convs;
+    return { total: q.offset === 0 ? ordered.length : null, rows: ordered.slice(q.offset, q.offset + q.limit) };
+  }
+
+  async conversationMessages(
+    accountId: number | null,
+    folder: string | null,
+    threadId: number,
+    sort?: SortDto,
+  ): Promise<MessageSummaryDto[]> {
+    this.calls.push(`conversationMessages ${threadId}`);
+    const rows = this.messages.filter((m) => this.matches(m, accountId, folder) && (m.threadId ?? m.id) === threadId);
+    return this.sorted(rows, sort).map(summaryOf);
+  }
+
+  async changeMessages(ids: number[], change: ChangeDto): Promise<number> {
+    this.calls.push(`changeMessages ${ids.join(',')} ${change.kind}`);
+    for (const id of ids) await this.applyChange(id, change);
+    return ids.length;
+  }
+
+  async searchCrm(query: string, limit: number): Promise<CrmHitDto[]> {
+    const words = query.toLowerCase().split(/\s+/).filter((w) => w && !w.includes(':'));
+    if (!words.length) return [];
+    return this.crmRecords
+      .filter((h) => words.every((w) => `${h.name} ${h.detail}`.toLowerCase().includes(w)))
+      .slice(0, limit);
+  }
+
+  async networkChanged(online: boolean): Promise<void> {
+    this.network.push(online);
   }
 
   async getMessage(id: number, allowRemote: boolean): Promise<MessageViewDto> {
@@ -137,14 +203,19 @@ export class MemoryBackend implements Backend {
 
   async changeMessage(id: number, change: ChangeDto): Promise<void> {
     this.calls.push(`changeMessage ${id} ${change.kind}`);
+    await this.applyChange(id, change);
+  }
+
+  private async applyChange(id: number, change: ChangeDto): Promise<void> {
     const i = this.messages.findIndex((m) => m.id === id);
     if (i < 0) throw new BackendError({ code: 'not_found', message: `no message with id ${id}` });
     const m = this.messages[i];
     if (change.kind === 'seen') this.messages[i] = { ...m, unread: !change.value };
     else if (change.kind === 'flagged') this.messages[i] = { ...m, flagged: change.value };
     else {
-      const role = change.kind === 'delete' ? 'trash' : change.kind === 'archive' ? 'archive' : 'junk';
-      const f = this.folders.find((f) => f.accountId === m.accountId && f.role === role);
+      const role =
+        change.kind === 'move' ? change.to : change.kind === 'delete' ? 'trash' : change.kind === 'archive' ? 'archive' : 'junk';
+      const f = this.folders.find((f) => f.accountId === m.accountId && (f.role === role || f.name === role));
       if (!f) throw new BackendError({ code: 'not_found', message: `this account has no '${role}' folder` });
       this.messages[i] = { ...m, folder: f.name };
     }
@@ -382,6 +453,8 @@ export class MemoryBackend implements Backend {
   }
 
   async searchMessages(query: string, accountId: number | null, limit: number): Promise<MessageSummaryDto[]> {
+    this.calls.push(`searchMessages ${query}`);
+    if (this.searchGate) await this.searchGate(query);
     const q = query.toLowerCase();
     return this.messages
       .filter((m) => this.matches(m, accountId, null))
@@ -773,6 +846,8 @@ export function emptyStatus(accountId: number): SyncStatusDto {
     checking: false,
     idle: false,
     nextCheck: null,
+    nextCheckAt: null,
+    nextReason: null,
   };
 }
 
@@ -789,5 +864,6 @@ function summaryOf(m: MemoryMessage): MessageSummaryDto {
     flagged: m.flagged,
     hasAttachments: m.hasAttachments,
     threadId: m.threadId,
+    crm: m.crm ?? null,
   };
 }

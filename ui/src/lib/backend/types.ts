@@ -49,7 +49,11 @@ export type MessageSummaryDto = { id: number, accountId: number, folder: string,
 /**
  * Unix seconds.
  */
-timestamp: number, unread: boolean, flagged: boolean, hasAttachments: boolean, threadId: number | null, };
+timestamp: number, unread: boolean, flagged: boolean, hasAttachments: boolean, threadId: number | null, 
+/**
+ * What the CRM did with it: "linked", "created" or "skipped"; null when not processed.
+ */
+crm: string | null, };
 
 export type AddressDto = { name: string, addr: string, };
 
@@ -73,7 +77,7 @@ remoteSenderAllowed: boolean,
  */
 suspiciousLinks: number, attachments: Array<AttachmentDto>, parseWarning: string | null, };
 
-export type ChangeDto = { "kind": "seen", value: boolean, } | { "kind": "flagged", value: boolean, } | { "kind": "delete" } | { "kind": "archive" } | { "kind": "spam" };
+export type ChangeDto = { "kind": "seen", value: boolean, } | { "kind": "flagged", value: boolean, } | { "kind": "delete" } | { "kind": "archive" } | { "kind": "spam" } | { "kind": "move", to: string, };
 
 export type SyncEventDto = { "type": "progress", accountId: number, folder: string, done: number, total: number, } | { "type": "messagesChanged", accountId: number, folderId: number, } | { "type": "foldersChanged", accountId: number, } | { "type": "checkStarted", accountId: number, } | { "type": "checkFinished", accountId: number, error: string | null, } | { "type": "idle", accountId: number, connected: boolean, };
 
@@ -97,7 +101,15 @@ problem: string | null,
 /**
  * "in 8 min: owner online", "not scheduled: waiting for the network".
  */
-nextCheck: string | null, };
+nextCheck: string | null, 
+/**
+ * When the next check is due (unix seconds); null when none is scheduled.
+ */
+nextCheckAt: number | null, 
+/**
+ * Why (the policy's reason): "owner_online", "network_down", "nobody_online", "retry_after_error", …
+ */
+nextReason: string | null, };
 
 export type CrmPersonDto = { 
 /**
@@ -258,3 +270,31 @@ export type NeedsReplyGroupDto = {
 responsible: string | null, items: Array<NeedsReplyItemDto>, };
 
 export type SavedFileDto = { path: string, fileName: string, };
+
+export type SortDto = "newestFirst" | "oldestFirst";
+
+export type ConversationDto = { threadId: number, 
+/**
+ * The thread's latest message in this view (the row shows it; opening the row opens it).
+ */
+latest: MessageSummaryDto, 
+/**
+ * Messages of the thread in this view.
+ */
+count: number, unread: number, flagged: boolean, hasAttachments: boolean, };
+
+export type ConversationPageDto = { 
+/**
+ * Conversations in the whole view (the list's height); counted for the first page only (null after).
+ */
+total: number | null, rows: Array<ConversationDto>, };
+
+export type CrmHitDto = { 
+/**
+ * "contact" or "company".
+ */
+kind: string, id: number, name: string, 
+/**
+ * The contact's address or the company's domain.
+ */
+detail: string, company: string | null, };

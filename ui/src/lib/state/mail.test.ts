@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryBackend } from '../backend/memory';
 import { folder, twoAccounts, message } from '../testdata';
 import { MailState, PAGE_SIZE } from './mail.svelte';
@@ -12,6 +12,8 @@ async function ready(n = 5) {
 }
 
 describe('MailState', () => {
+  beforeEach(() => localStorage.clear());
+
   it('starts on the unified inbox with the inboxes of every account', async () => {
     const { mail } = await ready(5);
     expect(mail.loaded).toBe(true);
@@ -33,9 +35,9 @@ describe('MailState', () => {
 
   it('loads only the pages it is asked for', async () => {
     const { backend, mail } = await ready(1000);
-    expect(backend.calls).toEqual(['listMessages 0 100']);
+    expect(backend.calls).toEqual(['listConversations 0 100']);
     await mail.ensureRows(550, 560);
-    expect(backend.calls).toEqual(['listMessages 0 100', 'listMessages 500 100']);
+    expect(backend.calls).toEqual(['listConversations 0 100', 'listConversations 500 100']);
     expect(mail.rowAt(555)).toBeDefined();
     expect(mail.rowAt(700)).toBeUndefined();
   });
