@@ -66,6 +66,17 @@ describe('Needs reply', () => {
     expect((within(view).getByRole('button', { name: /Invoice question/ }) as HTMLButtonElement).disabled).toBe(true);
   });
 
+  it('refetches after a check finishes (a reply was sent, or new client mail came in)', async () => {
+    const backend = backendWithTriage();
+    render(App, { props: { backend } });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Needs reply' }));
+    const view = await screen.findByRole('region', { name: 'Needs reply' });
+    await waitFor(() => expect(view.textContent).toContain('Marco Rossi'));
+    backend.needsReply = [];
+    backend.emit({ type: 'checkFinished', accountId: 1, error: null });
+    expect(await screen.findByText('Every client email has an answer within 24 hours.')).toBeTruthy();
+  });
+
   it('says so when every client email has an answer', async () => {
     const backend = new MemoryBackend(twoAccounts(1));
     render(App, { props: { backend } });

@@ -120,6 +120,8 @@ export class MailState {
 
   /** Accounts whose check is running. */
   checking = $state.raw<number[]>([]);
+  /** Counts finished checks: views that are not the list (Needs reply) refetch when it moves. */
+  checksFinished = $state(0);
   #pressed = $state(false);
   /** "work: INBOX 120/400" while a check fetches. */
   progress = $state<string | null>(null);
@@ -279,6 +281,7 @@ export class MailState {
         this.#pressed = false;
         this.checking = this.checking.filter((id) => id !== e.accountId);
         if (this.checking.length === 0) this.progress = null;
+        this.checksFinished++;
         void this.reloadStatuses().then(() => this.refresh());
         break;
       default:
