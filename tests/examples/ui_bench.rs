@@ -259,7 +259,7 @@ const report = (m) => done({ at: (performance.timeOrigin + m.startTime) / 1000, 
   loaded: nav().domContentLoadedEventEnd ?? -1, painted: m.startTime, rows: document.querySelectorAll('section.list [role="option"]').length, total: document.querySelector('.count-total')?.textContent,
   response: nav().responseEnd ?? -1, script: mark('dealbox:script'), ipc: mark('dealbox:first-ipc'),
   fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1,
-  calls: ['accounts', 'folders', 'status', 'page'].map((n) => `${n} ${mark('dealbox:' + n).toFixed(0)}`).join(', ') });
+  calls: ['accounts', 'folders', 'status', 'page', 'data', 'list-rendered'].map((n) => `${n} ${mark('dealbox:' + n).toFixed(0)}`).join(', ') });
 if (get()) report(get()); else {
   const obs = new PerformanceObserver(() => { if (get()) { obs.disconnect(); report(get()); } });
   obs.observe({ type: 'mark', buffered: true });

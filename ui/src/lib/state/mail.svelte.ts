@@ -232,13 +232,18 @@ export class MailState {
 
   async init(): Promise<void> {
     try {
+      // Asked together, not one after the other: a round trip saved before the first rows. When the profile
+      // could not be opened the other calls fail with that same error; the profile error is what is shown.
+      const loading = this.reloadAccounts();
+      loading.catch(() => {});
       this.info = await this.backend.appInfo();
       performance.mark('dealbox:first-ipc');
       if (this.info.profileError) {
         this.fatal = this.info.profileError.message;
         return;
       }
-      await this.reloadAccounts();
+      await loading;
+      performance.mark('dealbox:data');
     } catch (e) {
       this.fatal = toBackendError(e).message;
     } finally {
