@@ -113,7 +113,13 @@ fn open_external(url: &Url) {
     }
 }
 
+/// Startup milestones for the benchmark (`DEALBOX_LOG=dealbox::startup=info`): ms since `main`.
+fn startup(started: std::time::Instant, what: &str) {
+    tracing::info!(target: "dealbox::startup", "{what} at {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
+}
+
 pub fn run() {
+    let started = std::time::Instant::now();
     let mut filter = tracing_subscriber::EnvFilter::try_from_env("DEALBOX_LOG").unwrap_or_else(|_| "warn".into());
     // Some crates log credentials at debug level (async-imap's LOGIN line); those directives cap them.
     for d in dealbox_core::LOG_REDACTIONS {
@@ -129,6 +135,7 @@ pub fn run() {
         AppState::open(args.profile.unwrap_or_else(dealbox_core::default_profile_dir))
     };
     let core = state.core().ok();
+    startup(started, "profile opened");
 
     let context = tauri::generate_context!("../tauri.conf.json");
     let dev_url = context.config().build.dev_url.clone();
@@ -192,6 +199,7 @@ pub fn run() {
             settings_cmds::open_demo,
         ])
         .setup(move |app| {
+            startup(started, "setup");
             WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
                 .title("Dealbox")
                 .inner_size(1280.0, 800.0)
@@ -214,13 +222,16 @@ pub fn run() {
                     open_external(&url);
                     NewWindowResponse::Deny
                 })
+                .on_page_load(move |_, p| startup(started, &format!("page load {:?}", p.event())))
                 .build()?;
+            startup(started, "window built");
             if let Some(core) = &core {
                 if let Err(e) = sync_cmds::start(app.handle(), core) {
                     tracing::error!("cannot start syncing: {e}");
                 }
                 compose_cmds::start(app.handle());
             }
+            startup(started, "services started");
             Ok(())
         })
         .on_window_event(|window, event| {

@@ -1,3 +1,5 @@
+// For the benchmark (tests/bench/ui-bench): when the bundle started running.
+performance.mark('dealbox:script');
 import './app.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
