@@ -138,33 +138,7 @@ async fn mail_delivered_while_the_window_is_open_shows_up_after_sync() {
     }
     let Some(ms) = dealbox_tests::MailServer::require() else { return };
     let profile = dealbox_tests::Profile::new();
-    let password_command = format!("echo {}", ms.password("dana"));
-    profile
-        .run(&[
-            "account",
-            "add",
-            "--name",
-            "work",
-            "--email",
-            ms.email("dana"),
-            "--user",
-            "dana",
-            "--imap",
-            &ms.imaps(),
-            "--imap-security",
-            "tls",
-            "--smtp",
-            &ms.smtps(),
-            "--smtp-security",
-            "tls",
-            "--trust-ca",
-            &ms.ca_pem().to_string_lossy(),
-            "--password-command",
-            &password_command,
-            "--fetch",
-            "all",
-        ])
-        .assert_ok();
+    add_server_account(&profile, &ms, "work", "dana", &["--fetch", "all"]);
     let Some(s) = start(profile.path()).await else { return };
     let c = &s.client;
     // The window checks the account as it opens.

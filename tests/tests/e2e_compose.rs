@@ -9,8 +9,6 @@
 
 mod e2e_common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,40 +24,13 @@ use futures::TryStreamExt;
 
 /// Deliver a message from `from` to `to` through the MX port, with our own Message-ID.
 fn deliver_from(mx: &str, from: (&str, &str), to: &str, subject: &str, message_id: &str, body: &str) {
-    let stream = TcpStream::connect(mx).unwrap();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut w = stream;
-    let mut expect = |code: &str| {
-        let mut line = String::new();
-        loop {
-            line.clear();
-            reader.read_line(&mut line).unwrap();
-            if line.len() < 4 || line.as_bytes()[3] != b'-' {
-                break;
-            }
-        }
-        assert!(line.starts_with(code), "SMTP said {line:?}, expected {code}");
-    };
-    expect("220");
-    for (cmd, code) in [
-        ("EHLO e2e.example.test".to_string(), "250"),
-        (format!("MAIL FROM:<{}>", from.1), "250"),
-        (format!("RCPT TO:<{to}>"), "250"),
-        ("DATA".to_string(), "354"),
-    ] {
-        write!(w, "{cmd}\r\n").unwrap();
-        expect(code);
-    }
     let date = time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc2822).unwrap();
-    write!(
-        w,
+    let message = format!(
         "From: {} <{}>\r\nTo: <{to}>\r\nSubject: {subject}\r\nMessage-ID: <{message_id}>\r\nDate: {date}\r\n\
-         Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n.\r\n",
+         Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n",
         from.0, from.1
-    )
-    .unwrap();
-    expect("250");
-    write!(w, "QUIT\r\n").unwrap();
+    );
+    deliver_raw(mx, from.1, to, &message);
 }
 
 /// Type into whatever has the focus, key by key, as a user does.
@@ -400,31 +371,7 @@ async fn a_refused_recipient_parks_the_message_with_the_servers_reason_and_edit_
     let Some(ms) = MailServer::require() else { return };
     let pid = std::process::id();
     let profile = Profile::new();
-    let password_command = format!("echo {}", ms.password("carol"));
-    profile
-        .run(&[
-            "account",
-            "add",
-            "--name",
-            "work",
-            "--email",
-            ms.email("carol"),
-            "--user",
-            "carol",
-            "--imap",
-            &ms.imaps(),
-            "--imap-security",
-            "tls",
-            "--smtp",
-            &ms.smtps(),
-            "--smtp-security",
-            "tls",
-            "--trust-ca",
-            &ms.ca_pem().to_string_lossy(),
-            "--password-command",
-            &password_command,
-        ])
-        .assert_ok();
+    add_server_account(&profile, &ms, "work", "carol", &[]);
     let Some(s) = start(profile.path()).await else { return };
     let c = &s.client;
     wait_for_xpath(c, "//nav//p[starts-with(normalize-space(.), 'Checked')]").await;

@@ -130,33 +130,7 @@ async fn a_shift_click_range_is_archived_in_one_action_and_the_move_reaches_the_
     }
     let Some(ms) = dealbox_tests::MailServer::require() else { return };
     let profile = dealbox_tests::Profile::new();
-    let password_command = format!("echo {}", ms.password("erin"));
-    profile
-        .run(&[
-            "account",
-            "add",
-            "--name",
-            "work",
-            "--email",
-            ms.email("erin"),
-            "--user",
-            "erin",
-            "--imap",
-            &ms.imaps(),
-            "--imap-security",
-            "tls",
-            "--smtp",
-            &ms.smtps(),
-            "--smtp-security",
-            "tls",
-            "--trust-ca",
-            &ms.ca_pem().to_string_lossy(),
-            "--password-command",
-            &password_command,
-            "--fetch",
-            "all",
-        ])
-        .assert_ok();
+    add_server_account(&profile, &ms, "work", "erin", &["--fetch", "all"]);
     let token = format!(
         "bulk{}x{}",
         std::process::id(),
@@ -260,33 +234,7 @@ async fn main_window_screenshot_shows_conversations_and_the_status_lines() {
     let Some(ms) = dealbox_tests::MailServer::require() else { return };
     let profile = dealbox_tests::Profile::new();
     fill_profile::fill(profile.path(), 400);
-    let password_command = format!("echo {}", ms.password("carol"));
-    profile
-        .run(&[
-            "account",
-            "add",
-            "--name",
-            "team",
-            "--email",
-            ms.email("carol"),
-            "--user",
-            "carol",
-            "--imap",
-            &ms.imaps(),
-            "--imap-security",
-            "tls",
-            "--smtp",
-            &ms.smtps(),
-            "--smtp-security",
-            "tls",
-            "--trust-ca",
-            &ms.ca_pem().to_string_lossy(),
-            "--password-command",
-            &password_command,
-            "--fetch",
-            "1",
-        ])
-        .assert_ok();
+    add_server_account(&profile, &ms, "team", "carol", &["--fetch", "1"]);
     let Some(s) = start(profile.path()).await else { return };
     let c = &s.client;
     c.wait()

@@ -105,33 +105,7 @@ async fn new_mail_while_the_window_is_in_the_background_shows_one_escaped_notifi
         }
     }
     let profile = dealbox_tests::Profile::new();
-    let password_command = format!("echo {}", ms.password("bob"));
-    profile
-        .run(&[
-            "account",
-            "add",
-            "--name",
-            "work",
-            "--email",
-            ms.email("bob"),
-            "--user",
-            "bob",
-            "--imap",
-            &ms.imaps(),
-            "--imap-security",
-            "tls",
-            "--smtp",
-            &ms.smtps(),
-            "--smtp-security",
-            "tls",
-            "--trust-ca",
-            &ms.ca_pem().to_string_lossy(),
-            "--password-command",
-            &password_command,
-            "--fetch",
-            "7",
-        ])
-        .assert_ok();
+    add_server_account(&profile, &ms, "work", "bob", &["--fetch", "7"]);
     // The CRM knows the sender: the notification names her company.
     let csv = profile.path().join("contacts.csv");
     std::fs::write(&csv, "name,email,company\nJane Roe,jane.roe@example.test,ACME Corp\n").unwrap();

@@ -148,8 +148,15 @@ pub async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
     })
 }
 
-/// Deliver a plain message through the test server's MX port (no AUTH, local domain only).
+/// Deliver a plain message from Jane Roe through the test server's MX port (no AUTH, local domain only).
 pub fn deliver(mx: &str, to: &str, subject: &str) {
+    let headers = format!("From: Jane Roe <jane.roe@example.test>\r\nTo: <{to}>\r\nSubject: {subject}\r\n");
+    deliver_raw(mx, "jane.roe@example.test", to, &format!("{headers}\r\nHere is the signed contract.\r\n"));
+}
+
+/// The SMTP dialogue with the MX port: `message` is the whole message (headers, blank line, body; CRLF line ends,
+/// no line that is a lone ".").
+pub fn deliver_raw(mx: &str, from: &str, to: &str, message: &str) {
     let stream = TcpStream::connect(mx).unwrap();
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut w = stream;
@@ -167,18 +174,14 @@ pub fn deliver(mx: &str, to: &str, subject: &str) {
     expect("220");
     for (cmd, code) in [
         ("EHLO e2e.example.test".to_string(), "250"),
-        ("MAIL FROM:<jane.roe@example.test>".to_string(), "250"),
+        (format!("MAIL FROM:<{from}>"), "250"),
         (format!("RCPT TO:<{to}>"), "250"),
         ("DATA".to_string(), "354"),
     ] {
         write!(w, "{cmd}\r\n").unwrap();
         expect(code);
     }
-    write!(
-        w,
-        "From: Jane Roe <jane.roe@example.test>\r\nTo: <{to}>\r\nSubject: {subject}\r\n\r\nHere is the signed contract.\r\n.\r\n"
-    )
-    .unwrap();
+    write!(w, "{message}.\r\n").unwrap();
     expect("250");
     write!(w, "QUIT\r\n").unwrap();
 }
@@ -211,4 +214,22 @@ fn has_header_line(raw: &[u8], line: &str) -> bool {
         .lines()
         .take_while(|l| !l.trim_end().is_empty())
         .any(|l| l.trim_end_matches('\r') == line)
+}
+
+/// `dealbox-cli account add` for a test user on the test servers (IMAPS and SMTPS with the private CA, the
+/// password from a command so the window needs no keyring entry); `extra` adds flags such as `--fetch all`.
+pub fn add_server_account(
+    profile: &dealbox_tests::Profile,
+    ms: &dealbox_tests::MailServer,
+    name: &str,
+    user: &str,
+    extra: &[&str],
+) {
+    let password_command = format!("echo {}", ms.password(user));
+    let (imaps, smtps, ca) = (ms.imaps(), ms.smtps(), ms.ca_pem().to_string_lossy().into_owned());
+    let mut args = vec!["account", "add", "--name", name, "--email", ms.email(user), "--user", user];
+    args.extend(["--imap", &imaps, "--imap-security", "tls", "--smtp", &smtps, "--smtp-security", "tls"]);
+    args.extend(["--trust-ca", &ca, "--password-command", &password_command]);
+    args.extend(extra);
+    profile.run(&args).assert_ok();
 }
