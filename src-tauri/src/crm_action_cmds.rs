@@ -1,31 +1,17 @@
 //! The CRM sidebar's quick actions and the manager's "Needs reply" view: each command is one call into
 //! `dealbox_core::crm::{actions, triage}`. The UI refetches the sidebar after each.
 
-use std::sync::Arc;
-
 use dealbox_core::crm::repo::RecordRepo;
 use dealbox_core::crm::{actions, triage, EntityKind, EntityRef};
 use dealbox_core::store::unix_now;
-use dealbox_core::Core;
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
 
+use crate::commands::blocking;
 use crate::crm_cmds::CrmRecordDto;
 use crate::dto::UiError;
 use crate::AppState;
-
-async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, UiError>
-where
-    T: Send + 'static,
-    F: FnOnce(&Core) -> dealbox_core::Result<T> + Send + 'static,
-{
-    let core: Arc<Core> = state.core()?;
-    tauri::async_runtime::spawn_blocking(move || f(&core))
-        .await
-        .map_err(|e| UiError::internal(format!("a background task failed: {e}")))?
-        .map_err(UiError::from)
-}
 
 fn entity(r: &CrmRecordDto) -> dealbox_core::Result<EntityRef> {
     Ok(EntityRef::new(r.kind.parse::<EntityKind>()?, r.id))
