@@ -190,6 +190,16 @@ async fn new_mail_while_the_window_is_in_the_background_shows_one_escaped_notifi
     // arrived in the same check (the mailbox is shared with other tests), it is one grouped notification and
     // the click opens the account's Inbox instead.
     let grouped = call.contains(" new messages · work");
+    // dunst shows it a moment after the Notify call returns: wait (bounded) until it is on screen, then click.
+    let shown_by = Instant::now() + Duration::from_secs(15);
+    loop {
+        let out = Command::new("dunstctl").args(["count", "displayed"]).output().unwrap();
+        if String::from_utf8_lossy(&out.stdout).trim().parse::<u32>().unwrap_or(0) > 0 {
+            break;
+        }
+        assert!(Instant::now() < shown_by, "dunst never displayed the notification");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let clicked = Command::new("dunstctl").args(["action", "0"]).status().unwrap();
     assert!(clicked.success(), "dunstctl action failed");
     let opened = if grouped {
