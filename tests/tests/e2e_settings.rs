@@ -15,46 +15,12 @@ mod fill_profile;
 mod e2e_common;
 
 use std::io::Read;
-use std::net::TcpStream;
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use e2e_common::*;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
-
-/// Like `e2e_common::start`, with extra environment for the app (e.g. its own XDG_DATA_HOME).
-async fn start_with_env(profile: &Path, env: &[(&str, &Path)]) -> Option<Session2> {
-    let (app, driver) = ready()?;
-    let (port, native_port) = (free_port(), free_port());
-    let mut cmd = Command::new(driver);
-    cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-        .env("DEALBOX_PROFILE", profile)
-        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let driver = Killed(cmd.spawn().expect("start tauri-driver"));
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let caps = json!({
-        "browserName": "wry",
-        "tauri:options": { "application": app, "args": ["--profile", profile] }
-    });
-    let client = ClientBuilder::native()
-        .capabilities(caps.as_object().unwrap().clone())
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("open a WebDriver session on the app");
-    Some(Session2 { client, _driver: driver })
-}
 
 struct Killed(Child);
 
@@ -63,11 +29,6 @@ impl Drop for Killed {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-struct Session2 {
-    client: Client,
-    _driver: Killed,
 }
 
 fn screenshot_wanted() -> bool {
@@ -158,6 +119,9 @@ async fn new_mail_while_the_window_is_in_the_background_shows_one_escaped_notifi
     );
     focus(c, &["--classname", "dealbox-e2e-other-app"], false).await;
 
+    // Earlier notifications (other tests' windows) must not be the one the click below lands on.
+    let closed = Command::new("dunstctl").arg("close-all").status().unwrap();
+    assert!(closed.success(), "dunstctl close-all failed");
     let subject = format!("Renewal <b>{pid}</b> & <a href=\"https://evil.example\">offer</a>");
     deliver_from_jane(&mx, ms.email("bob"), &subject);
     wait_delivered("bob", &subject);

@@ -107,24 +107,48 @@ pub fn ready() -> Option<(PathBuf, PathBuf)> {
     }
 }
 
-/// Start tauri-driver and the app on `profile`; `None` when prerequisites are missing.
+/// Start tauri-driver and the app on `profile`; `None` when prerequisites are missing. Opening the WebDriver
+/// session is tried three times (fresh ports each time): now and then WebKitWebDriver drops the very first
+/// request ("IncompleteMessage") before the app is up.
 pub async fn start(profile: &Path) -> Option<Session> {
+    start_with_env(profile, &[]).await
+}
+
+/// [`start`] with extra environment for the app (e.g. its own XDG_DATA_HOME).
+pub async fn start_with_env(profile: &Path, env: &[(&str, &Path)]) -> Option<Session> {
     let (app, driver) = ready()?;
+    let mut last = String::new();
+    for attempt in 1..=3 {
+        match start_once(profile, env, &app, &driver).await {
+            Ok(s) => return Some(s),
+            Err(e) => {
+                eprintln!("opening a WebDriver session on the app failed (attempt {attempt} of 3): {e}");
+                last = e;
+            }
+        }
+    }
+    panic!("open a WebDriver session on the app: {last}");
+}
+
+async fn start_once(profile: &Path, env: &[(&str, &Path)], app: &Path, driver: &Path) -> Result<Session, String> {
     let (port, native_port) = (free_port(), free_port());
-    let child = Command::new(driver)
-        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+    let mut cmd = Command::new(driver);
+    cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
         .env("DEALBOX_PROFILE", profile)
         .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start tauri-driver");
-    let driver = Driver(child);
+        .stderr(Stdio::inherit());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let driver = Driver(cmd.spawn().expect("start tauri-driver"));
     // Wait until tauri-driver listens (bounded: it either binds within seconds or fails).
     let deadline = Instant::now() + Duration::from_secs(20);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port}");
+        if Instant::now() > deadline {
+            return Err(format!("tauri-driver did not listen on port {port}"));
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let caps = json!({
@@ -138,8 +162,8 @@ pub async fn start(profile: &Path) -> Option<Session> {
         .capabilities(caps.as_object().unwrap().clone())
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
-        .expect("open a WebDriver session on the app");
-    Some(Session { client, _driver: driver })
+        .map_err(|e| e.to_string())?;
+    Ok(Session { client, _driver: driver })
 }
 
 pub async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
