@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, State};
 use ts_rs::TS;
 
+use crate::commands::blocking;
 use crate::dto::UiError;
 use crate::AppState;
 
@@ -173,18 +174,6 @@ pub struct AddressSuggestionDto {
     pub company: Option<String>,
     /// "contact" (CRM) or "recent".
     pub source: String,
-}
-
-async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, UiError>
-where
-    T: Send + 'static,
-    F: FnOnce(&Arc<Core>) -> dealbox_core::Result<T> + Send + 'static,
-{
-    let core = state.core()?;
-    tauri::async_runtime::spawn_blocking(move || f(&core))
-        .await
-        .map_err(|e| UiError::internal(format!("a background task failed: {e}")))?
-        .map_err(UiError::from)
 }
 
 /// Staged attachments and forwarded originals live here until the draft is sent or discarded.
