@@ -6,11 +6,10 @@ use std::time::Duration;
 
 use dealbox_core::account::{Account, Credential, NewAccount};
 use dealbox_core::imap::Timeouts;
-use dealbox_core::{autoconfig, conntest, query, Core, Error, Sensitive};
+use dealbox_core::{autoconfig, conntest, Core, Error, Sensitive};
 use tauri::State;
 
 use crate::dto::*;
-use crate::sanitize::sanitize_email_html;
 use crate::AppState;
 
 /// Page size cap for lists: the UI asks for what is visible plus a margin.
@@ -45,7 +44,7 @@ pub async fn list_accounts(state: State<'_, AppState>) -> Result<Vec<AccountDto>
 
 #[tauri::command]
 pub async fn list_folders(state: State<'_, AppState>, account_id: Option<i64>) -> Result<Vec<FolderDto>, UiError> {
-    let v = blocking(&state, move |c| query::folders(&c.store, account_id)).await?;
+    let v = blocking(&state, move |c| c.mail().folders(account_id)).await?;
     Ok(v.into_iter().map(Into::into).collect())
 }
 
@@ -61,8 +60,7 @@ pub async fn list_messages(
     limit: u32,
 ) -> Result<Vec<MessageSummaryDto>, UiError> {
     let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default().into());
-    let v = blocking(&state, move |c| query::list_sorted(&c.store, account_id, folder.as_deref(), sort, limit, offset))
-        .await?;
+    let v = blocking(&state, move |c| c.mail().list(account_id, folder.as_deref(), sort, limit, offset)).await?;
     Ok(v.into_iter().map(Into::into).collect())
 }
 
@@ -70,20 +68,13 @@ pub async fn list_messages(
 /// user allowed them always for this sender.
 #[tauri::command]
 pub async fn get_message(state: State<'_, AppState>, id: i64, allow_remote: bool) -> Result<MessageViewDto, UiError> {
-    blocking(&state, move |c| {
-        let d = query::get(&c.store, id)?;
-        let sender_allowed = dealbox_core::remote_content::is_allowed(&c.store, d.summary.account_id, &d.summary.from)?;
-        let allow = allow_remote || sender_allowed;
-        let safe = d.html.as_deref().map(|h| sanitize_email_html(h, allow));
-        Ok(MessageViewDto::new(d, safe, allow, sender_allowed))
-    })
-    .await
+    blocking(&state, move |c| c.mail().view(id, allow_remote).map(MessageViewDto::from)).await
 }
 
 /// Read/unread, flag, delete, archive, spam: applied to the cache now, sent to the server by the next sync.
 #[tauri::command]
 pub async fn change_message(state: State<'_, AppState>, id: i64, change: ChangeDto) -> Result<(), UiError> {
-    blocking(&state, move |c| dealbox_core::sync::queue::apply(&c.store, id, &change.into())).await
+    blocking(&state, move |c| c.mail().change(id, &change.into())).await
 }
 
 #[tauri::command]
@@ -95,7 +86,7 @@ pub async fn search_messages(
     limit: u32,
 ) -> Result<Vec<MessageSummaryDto>, UiError> {
     let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default().into());
-    let v = blocking(&state, move |c| query::search_sorted(&c.store, account_id, &query, sort, limit)).await?;
+    let v = blocking(&state, move |c| c.mail().search(account_id, &query, sort, limit)).await?;
     Ok(v.into_iter().map(Into::into).collect())
 }
 
@@ -107,9 +98,7 @@ pub async fn discover_settings(email: String) -> Result<ProviderDto, UiError> {
 
 fn new_account(input: &AccountInput) -> Result<NewAccount, UiError> {
     let trust_ca_pem = match input.trust_ca_path.as_deref().map(str::trim) {
-        Some(path) if !path.is_empty() => Some(std::fs::read_to_string(path).map_err(|e| {
-            Error::config(format!("cannot read the CA certificate {path}: {e} (give the path of a PEM file)"))
-        })?),
+        Some(path) if !path.is_empty() => Some(dealbox_core::account::read_trust_ca(path.as_ref())?),
         _ => None,
     };
     Ok(NewAccount {
@@ -133,30 +122,6 @@ fn new_account(input: &AccountInput) -> Result<NewAccount, UiError> {
     })
 }
 
-/// The account as it would be stored, for testing before saving.
-fn unsaved_account(n: NewAccount) -> Account {
-    Account {
-        id: 0,
-        name: n.name,
-        email: n.email,
-        display_name: n.display_name,
-        addresses: n.addresses,
-        username: n.username,
-        imap: n.imap,
-        smtp: n.smtp,
-        credential: n.credential,
-        secret_ref: String::new(),
-        has_trusted_ca: n.trust_ca_pem.is_some(),
-        trust_ca_pem: n.trust_ca_pem,
-        pinned_cert_sha256: None,
-        insecure: n.insecure,
-        signature: n.signature,
-        fetch_days: n.fetch_days,
-        save_sent_copy: n.save_sent_copy,
-        notify: n.notify,
-    }
-}
-
 fn password_for(account: &Account, password: Option<String>) -> Result<Sensitive<String>, UiError> {
     match (&account.credential, password) {
         (Credential::Command(_), _) => Ok(account.password(&dealbox_core::secrets::NoSecrets(String::new()))?),
@@ -168,7 +133,7 @@ fn password_for(account: &Account, password: Option<String>) -> Result<Sensitive
 /// Test IMAP and SMTP with settings that are not saved yet; each side says precisely what failed.
 #[tauri::command]
 pub async fn test_connection(input: AccountInput, password: Option<String>) -> Result<ConnectionReportDto, UiError> {
-    let account = unsaved_account(new_account(&input)?);
+    let account = new_account(&input)?.unsaved();
     let pw = tauri::async_runtime::spawn_blocking({
         let account = account.clone();
         move || password_for(&account, password)

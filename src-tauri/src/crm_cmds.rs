@@ -1,6 +1,6 @@
 //! The CRM sidebar of the open message: one call into the core's `crm::sidebar`, flattened for the UI.
 
-use dealbox_core::crm::sidebar::{sidebar, DealBrief, Sidebar};
+use dealbox_core::crm::sidebar::{DealBrief, Sidebar};
 use dealbox_core::crm::EntityRef;
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -210,7 +210,7 @@ impl From<Sidebar> for CrmSidebarDto {
 #[tauri::command]
 pub async fn crm_sidebar(state: State<'_, AppState>, message_id: i64) -> Result<CrmSidebarDto, UiError> {
     let core = state.core()?;
-    tauri::async_runtime::spawn_blocking(move || sidebar(&core.store, message_id).map(CrmSidebarDto::from))
+    tauri::async_runtime::spawn_blocking(move || core.crm().sidebar(message_id).map(CrmSidebarDto::from))
         .await
         .map_err(|e| UiError::internal(format!("a background task failed: {e}")))?
         .map_err(UiError::from)

@@ -3,13 +3,12 @@
 
 use dealbox_core::account::{Account, Credential, Endpoint, Security};
 use dealbox_core::conntest::{ConnectionReport, ProbeResult};
+use dealbox_core::mail::MessageView;
 use dealbox_core::parse::Mailbox;
 use dealbox_core::presets::{ProviderSettings, ServerSettings};
-use dealbox_core::query::{AttachmentInfo, FolderInfo, MessageDetail, MessageSummary};
+use dealbox_core::query::{AttachmentInfo, FolderInfo, MessageSummary};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-use crate::sanitize::SafeHtml;
 
 /// Every command fails with this: the UI branches on `code` (`ErrorKind::code()`), shows `message`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -334,8 +333,10 @@ pub struct MessageViewDto {
     pub parse_warning: Option<String>,
 }
 
-impl MessageViewDto {
-    pub fn new(d: MessageDetail, safe: Option<SafeHtml>, remote_allowed: bool, remote_sender_allowed: bool) -> Self {
+impl From<MessageView> for MessageViewDto {
+    fn from(v: MessageView) -> Self {
+        let (d, safe, remote_allowed, remote_sender_allowed) =
+            (v.detail, v.safe_html, v.remote_allowed, v.sender_allowed);
         let remote_blocked = safe.as_ref().map(|s| s.remote_blocked).unwrap_or(0);
         let suspicious_links = safe.as_ref().map(|s| s.suspicious_links).unwrap_or(0);
         Self {

@@ -10,7 +10,6 @@ pub mod dto;
 pub mod list_cmds;
 pub mod notifications;
 pub mod reader_cmds;
-pub mod sanitize;
 pub mod settings_cmds;
 pub mod sync_cmds;
 
@@ -142,6 +141,7 @@ pub fn run() {
     let result = tauri::Builder::default()
         .manage(state)
         .manage(notifications::Notifier::default())
+        .manage(compose_cmds::OutboxHandle::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_accounts,
@@ -229,7 +229,7 @@ pub fn run() {
                 if let Err(e) = sync_cmds::start(app.handle(), core) {
                     tracing::error!("cannot start syncing: {e}");
                 }
-                compose_cmds::start(app.handle());
+                compose_cmds::start(app.handle(), core.clone());
             }
             startup(started, "services started");
             Ok(())

@@ -1,7 +1,7 @@
 //! The message list: conversations (grouped by thread in the core's SQL), sort order, bulk actions and
 //! the CRM group of the search box. Each command is one call into the core plus error mapping.
 
-use dealbox_core::query::{self, Conversation, ConversationPage, CrmHit, Sort};
+use dealbox_core::query::{Conversation, ConversationPage, CrmHit, Sort};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
@@ -100,8 +100,7 @@ pub async fn list_conversations(
 ) -> Result<ConversationPageDto, UiError> {
     let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default().into());
     let p =
-        blocking(&state, move |c| query::conversations(&c.store, account_id, folder.as_deref(), sort, limit, offset))
-            .await?;
+        blocking(&state, move |c| c.mail().conversations(account_id, folder.as_deref(), sort, limit, offset)).await?;
     Ok(p.into())
 }
 
@@ -115,17 +114,15 @@ pub async fn conversation_messages(
     sort: Option<SortDto>,
 ) -> Result<Vec<MessageSummaryDto>, UiError> {
     let sort = sort.unwrap_or_default().into();
-    let v = blocking(&state, move |c| {
-        query::conversation_messages(&c.store, account_id, folder.as_deref(), thread_id, sort)
-    })
-    .await?;
+    let v = blocking(&state, move |c| c.mail().conversation_messages(account_id, folder.as_deref(), thread_id, sort))
+        .await?;
     Ok(v.into_iter().map(Into::into).collect())
 }
 
 /// One change to many messages (the selection): one call, not one per message. Returns how many changed.
 #[tauri::command]
 pub async fn change_messages(state: State<'_, AppState>, ids: Vec<i64>, change: ChangeDto) -> Result<u32, UiError> {
-    let n = blocking(&state, move |c| dealbox_core::sync::queue::apply_all(&c.store, &ids, &change.into())).await?;
+    let n = blocking(&state, move |c| c.mail().change_all(&ids, &change.into())).await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
@@ -133,7 +130,7 @@ pub async fn change_messages(state: State<'_, AppState>, ids: Vec<i64>, change: 
 #[tauri::command]
 pub async fn search_crm(state: State<'_, AppState>, query: String, limit: u32) -> Result<Vec<CrmHitDto>, UiError> {
     let limit = limit.min(50);
-    let v = blocking(&state, move |c| query::search_crm(&c.store, &query, limit)).await?;
+    let v = blocking(&state, move |c| c.mail().search_crm(&query, limit)).await?;
     Ok(v.into_iter().map(Into::into).collect())
 }
 

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use dealbox_core::notify::{self, Context, Notification, Open};
-use dealbox_core::store::Store;
-use dealbox_core::sync::{status, SyncEvent};
+use dealbox_core::sync::SyncEvent;
+use dealbox_core::Core;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager};
 use ts_rs::TS;
@@ -39,12 +39,12 @@ pub struct Notifier {
 }
 
 impl Notifier {
-    /// Called with every sync event of `store`'s profile.
-    pub fn on_sync_event(&self, app: &AppHandle, store: &Arc<Store>, e: &SyncEvent) {
+    /// Called with every sync event of `core`'s profile.
+    pub fn on_sync_event(&self, app: &AppHandle, core: &Arc<Core>, e: &SyncEvent) {
         match e {
             SyncEvent::CheckStarted { account_id } => {
-                let first_check = status::load(store, *account_id).map(|s| s.last_success.is_none()).unwrap_or(true);
-                match notify::inbox_high_water(store, *account_id) {
+                let first_check = core.sync_status(*account_id).map(|s| s.last_success.is_none()).unwrap_or(true);
+                match core.mail().inbox_high_water(*account_id) {
                     Ok(high_water) => {
                         if let Ok(mut m) = self.marks.lock() {
                             // A check already running keeps its earlier mark.
@@ -62,11 +62,11 @@ impl Notifier {
                 if error.is_some() {
                     return;
                 }
-                let (app, store, id) = (app.clone(), store.clone(), *account_id);
+                let (app, core, id) = (app.clone(), core.clone(), *account_id);
                 // Off the sync task: reads the database, then (if anything is shown) waits for the click.
                 let spawned = std::thread::Builder::new()
                     .name("dealbox-notify".into())
-                    .spawn(move || notify_new_mail(&app, &store, id, mark));
+                    .spawn(move || notify_new_mail(&app, &core, id, mark));
                 if let Err(e) = spawned {
                     tracing::warn!("cannot start the notification thread: {e}");
                 }
@@ -80,11 +80,9 @@ fn window_focused(app: &AppHandle) -> bool {
     app.get_webview_window("main").and_then(|w| w.is_focused().ok()).unwrap_or(false)
 }
 
-fn notify_new_mail(app: &AppHandle, store: &Store, account_id: i64, mark: Mark) {
+fn notify_new_mail(app: &AppHandle, core: &Core, account_id: i64, mark: Mark) {
     let decided = (|| -> dealbox_core::Result<Option<Notification>> {
-        let account =
-            dealbox_core::account::Accounts { store, secrets: &dealbox_core::secrets::NoSecrets(String::new()) }
-                .get(account_id)?;
+        let account = core.accounts().get(account_id)?;
         let ctx = Context {
             account_id,
             account_name: &account.name,
@@ -96,7 +94,7 @@ fn notify_new_mail(app: &AppHandle, store: &Store, account_id: i64, mark: Mark) 
         if ctx.window_focused || !ctx.enabled || ctx.first_check {
             return Ok(None);
         }
-        let (total, new) = notify::new_inbox_mail(store, account_id, mark.high_water, notify::LINES_SHOWN)?;
+        let (total, new) = core.mail().new_inbox_mail(account_id, mark.high_water, notify::LINES_SHOWN)?;
         Ok(notify::decide(&ctx, &new, total))
     })();
     match decided {

@@ -2,9 +2,8 @@
 //! and "Explore with sample data" (switch this window to the demo profile). One call into the core each.
 
 use dealbox_core::crm::model::{MailboxSettings, NewSenderAction};
-use dealbox_core::crm::repo::TeamRepo;
-use dealbox_core::crm::sqlite::{self, SqliteCrm};
-use dealbox_core::settings::{self, AccountSettings};
+use dealbox_core::settings::AccountSettings;
+use dealbox_core::store::unix_now;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 use ts_rs::TS;
@@ -132,48 +131,41 @@ impl From<AccountSettingsDto> for AccountSettings {
 
 #[tauri::command]
 pub async fn account_settings(state: State<'_, AppState>, account_id: i64) -> Result<AccountSettingsDto, UiError> {
-    let s = blocking(&state, move |c| settings::load(&c.store, c.secrets.as_ref(), account_id)).await?;
-    Ok(s.into())
+    blocking(&state, move |c| c.account_settings(account_id).map(Into::into)).await
 }
 
+/// Save everything on the account's Settings page, or nothing when any part is invalid.
 #[tauri::command]
 pub async fn save_account_settings(
     state: State<'_, AppState>,
     settings: AccountSettingsDto,
 ) -> Result<AccountSettingsDto, UiError> {
     let s: AccountSettings = settings.into();
-    let now = dealbox_core::store::unix_now();
-    let saved = blocking(&state, move |c| settings::save(&c.store, c.secrets.as_ref(), &s, now)).await?;
-    Ok(saved.into())
+    blocking(&state, move |c| c.save_account_settings(&s, unix_now()).map(Into::into)).await
 }
 
-/// The team's CRM users, for the responsible queue.
 #[tauri::command]
 pub async fn crm_users(state: State<'_, AppState>) -> Result<Vec<CrmUserDto>, UiError> {
-    let users = blocking(&state, |c| SqliteCrm::new(&*c.store.conn()?).users()).await?;
+    let users = blocking(&state, |c| c.crm().users()).await?;
     Ok(users.into_iter().map(|u| CrmUserDto { id: u.id, name: u.name, active: u.active }).collect())
 }
 
-/// The team's exception list (addresses and domains never saved to the CRM).
+/// The team's exception list: senders and domains never taken into the CRM.
 #[tauri::command]
 pub async fn crm_exceptions(state: State<'_, AppState>) -> Result<Vec<String>, UiError> {
-    let v = blocking(&state, |c| SqliteCrm::new(&*c.store.conn()?).exceptions()).await?;
-    Ok(v.into_iter().map(|e| e.entry).collect())
+    Ok(blocking(&state, |c| c.crm().exceptions()).await?.into_iter().map(|e| e.entry).collect())
 }
 
 #[tauri::command]
 pub async fn add_crm_exception(state: State<'_, AppState>, entry: String) -> Result<String, UiError> {
-    let now = dealbox_core::store::unix_now();
-    let e = blocking(&state, move |c| sqlite::write(&c.store, |crm| crm.add_exception(&entry, now))).await?;
-    Ok(e.entry)
+    Ok(blocking(&state, move |c| c.crm().add_exception(&entry, unix_now())).await?.entry)
 }
 
 #[tauri::command]
 pub async fn remove_crm_exception(state: State<'_, AppState>, entry: String) -> Result<bool, UiError> {
-    blocking(&state, move |c| sqlite::write(&c.store, |crm| crm.remove_exception(&entry))).await
+    blocking(&state, move |c| c.crm().remove_exception(&entry)).await
 }
 
-/// "Explore with sample data": switch this window to the demo profile (created on first use, offline).
 #[tauri::command]
 pub async fn open_demo(app: AppHandle, state: State<'_, AppState>) -> Result<AppInfo, UiError> {
     let dir = dealbox_core::demo::default_dir();
@@ -188,5 +180,6 @@ pub async fn open_demo(app: AppHandle, state: State<'_, AppState>) -> Result<App
     .map_err(|e| UiError::internal(format!("a background task failed: {e}")))??;
     let core = state.switch(dir, core);
     crate::sync_cmds::start(&app, &core)?;
+    crate::compose_cmds::start(&app, core);
     Ok(crate::commands::app_info(state))
 }

@@ -6,13 +6,15 @@ use std::sync::Arc;
 
 use dealbox_core::store::unix_now;
 use dealbox_core::sync::policy::NextCheck;
-use dealbox_core::sync::service::{ServiceOptions, SyncService, SystemClock};
-use dealbox_core::sync::{status, EventSink, SyncEvent};
+use dealbox_core::sync::service::{AccountState, ServiceOptions, SyncService, SystemClock};
+use dealbox_core::sync::status::SyncStatus;
+use dealbox_core::sync::{EventSink, SyncEvent};
 use dealbox_core::Core;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
 use ts_rs::TS;
 
+use crate::commands::blocking;
 use crate::dto::UiError;
 use crate::AppState;
 
@@ -90,12 +92,12 @@ impl SyncHandle {
 }
 
 /// Start the scheduler for `core`, sending its events to the main window, and check every account now.
-pub fn start(app: &AppHandle, core: &Core) -> dealbox_core::Result<()> {
+pub fn start(app: &AppHandle, core: &Arc<Core>) -> dealbox_core::Result<()> {
     let handle = app.clone();
-    let store = core.store.clone();
+    let profile = core.clone();
     let events: EventSink = Arc::new(move |e: SyncEvent| {
         if let Some(n) = handle.try_state::<crate::notifications::Notifier>() {
-            n.on_sync_event(&handle, &store, &e);
+            n.on_sync_event(&handle, &profile, &e);
         }
         let _ = handle.emit_to("main", SYNC_EVENT, SyncEventDto::from(e));
     });
@@ -173,41 +175,39 @@ pub fn network_changed(app: &AppHandle, online: bool) {
 
 #[tauri::command]
 pub async fn sync_status(app: AppHandle, state: State<'_, AppState>) -> Result<Vec<SyncStatusDto>, UiError> {
-    let core = state.core()?;
-    let rows = tauri::async_runtime::spawn_blocking(move || {
-        let mut out = vec![];
-        for a in core.accounts().list()? {
-            out.push((a.id, status::load(&core.store, a.id)?));
-        }
-        Ok::<_, dealbox_core::Error>(out)
+    let rows = blocking(&state, |core| {
+        core.accounts()
+            .list()?
+            .into_iter()
+            .map(|a| Ok((a.id, core.sync_status(a.id)?)))
+            .collect::<dealbox_core::Result<Vec<_>>>()
     })
-    .await
-    .map_err(|e| UiError::internal(format!("a background task failed: {e}")))??;
-    let sync = app.try_state::<SyncHandle>();
+    .await?;
+    let live = app.try_state::<SyncHandle>().and_then(|h| h.service());
     let now = unix_now();
-    Ok(rows
-        .into_iter()
-        .map(|(id, s)| {
-            let live = sync.as_ref().and_then(|h| h.service()).map(|svc| svc.state(id)).unwrap_or_default();
-            SyncStatusDto {
-                account_id: id,
-                checking: live.checking,
-                idle: live.idle_connected,
-                next_check: live.next_check.map(|n| n.describe(now)),
-                next_check_at: match live.next_check {
-                    Some(NextCheck::At { at, .. }) => Some(at),
-                    _ => None,
-                },
-                next_reason: live
-                    .next_check
-                    .and_then(|n| serde_json::to_value(n.reason()).ok().and_then(|v| v.as_str().map(str::to_string))),
-                last_check: s.last_check,
-                last_success: s.last_success,
-                problem: s.problem().map(|p| p.message),
-                last_error: s.last_error,
-                last_error_code: s.last_error_kind,
-                failures: s.failures,
-            }
-        })
-        .collect())
+    Ok(rows.into_iter().map(|(id, s)| status_dto(id, s, live.as_ref().map(|l| l.state(id)), now)).collect())
+}
+
+/// The stored status of an account's checks with what the running service knows right now.
+fn status_dto(account_id: i64, s: SyncStatus, live: Option<AccountState>, now: i64) -> SyncStatusDto {
+    let live = live.unwrap_or_default();
+    SyncStatusDto {
+        account_id,
+        checking: live.checking,
+        idle: live.idle_connected,
+        next_check: live.next_check.map(|n| n.describe(now)),
+        next_check_at: match live.next_check {
+            Some(NextCheck::At { at, .. }) => Some(at),
+            _ => None,
+        },
+        next_reason: live
+            .next_check
+            .and_then(|n| serde_json::to_value(n.reason()).ok().and_then(|v| v.as_str().map(str::to_string))),
+        last_check: s.last_check,
+        last_success: s.last_success,
+        problem: s.problem().map(|p| p.message),
+        last_error: s.last_error,
+        last_error_code: s.last_error_kind,
+        failures: s.failures,
+    }
 }

@@ -172,6 +172,39 @@ impl Account {
     }
 }
 
+/// Read a CA certificate (PEM) the user gave by path, to trust for this account's servers.
+pub fn read_trust_ca(path: &std::path::Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        Error::config(format!("cannot read the CA certificate {}: {e} (give the path of a PEM file)", path.display()))
+    })
+}
+
+impl NewAccount {
+    /// The account as it would be stored, to test its settings before saving.
+    pub fn unsaved(self) -> Account {
+        Account {
+            id: 0,
+            name: self.name,
+            email: self.email,
+            display_name: self.display_name,
+            addresses: self.addresses,
+            username: self.username,
+            imap: self.imap,
+            smtp: self.smtp,
+            credential: self.credential,
+            secret_ref: String::new(),
+            has_trusted_ca: self.trust_ca_pem.is_some(),
+            trust_ca_pem: self.trust_ca_pem,
+            pinned_cert_sha256: None,
+            insecure: self.insecure,
+            signature: self.signature,
+            fetch_days: self.fetch_days,
+            save_sent_copy: self.save_sent_copy,
+            notify: self.notify,
+        }
+    }
+}
+
 /// Settings for a new account (or the full new state of an edited one).
 #[derive(Debug, Clone)]
 pub struct NewAccount {

@@ -30,6 +30,8 @@ pub enum ErrorKind {
     NotFound,
     /// The local store failed (disk, corruption, a newer schema).
     Storage,
+    /// A file that would run code if opened (a program or script attachment).
+    RiskyAttachment,
     /// A bug or an unexpected state.
     Internal,
 }
@@ -54,6 +56,7 @@ impl ErrorKind {
             ErrorKind::Keyring => "keyring",
             ErrorKind::NotFound => "not_found",
             ErrorKind::Storage => "storage",
+            ErrorKind::RiskyAttachment => "risky_attachment",
             ErrorKind::Internal => "internal",
         }
     }
@@ -72,6 +75,9 @@ impl Error {
     }
     pub fn config(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Config, message)
+    }
+    pub fn risky_attachment(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::RiskyAttachment, message)
     }
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::NotFound, message)

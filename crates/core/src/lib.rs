@@ -13,6 +13,7 @@ pub mod crm;
 pub mod demo;
 pub mod error;
 pub mod imap;
+pub mod mail;
 pub mod net;
 pub mod notify;
 pub mod parse;
@@ -35,7 +36,8 @@ use account::Accounts;
 use secrets::Secrets;
 use store::Store;
 
-/// One profile: a directory holding the database (and later attachments and logs).
+/// One profile: a directory holding the database and staged attachments. Its methods are the core's front
+/// door: the app and the CLI reach mail, sending, the CRM and settings through them, never the store.
 pub struct Core {
     dir: PathBuf,
     pub store: Arc<Store>,
@@ -62,6 +64,41 @@ impl Core {
 
     pub fn accounts(&self) -> Accounts<'_> {
         Accounts { store: &self.store, secrets: self.secrets.as_ref() }
+    }
+
+    /// Cached mail: folders, lists, one message made safe to show, search, local changes, attachments.
+    pub fn mail(&self) -> mail::Mail<'_> {
+        mail::Mail { core: self }
+    }
+
+    /// Writing and sending: drafts, replies, the outbox, staged attachments, address suggestions.
+    pub fn compose(&self) -> send::Compose<'_> {
+        send::Compose { core: self }
+    }
+
+    /// The CRM: the sidebar of a message, records, quick actions, the exception list, Needs reply.
+    pub fn crm(&self) -> crm::Crm<'_> {
+        crm::Crm { core: self }
+    }
+
+    /// An account's settings as the Settings screen shows them (fetch window, notifications, signature, CRM).
+    pub fn account_settings(&self, account_id: i64) -> Result<settings::AccountSettings> {
+        settings::load(&self.store, self.secrets.as_ref(), account_id)
+    }
+
+    /// Save them all or nothing; returns what was saved.
+    pub fn save_account_settings(&self, s: &settings::AccountSettings, now: i64) -> Result<settings::AccountSettings> {
+        settings::save(&self.store, self.secrets.as_ref(), s, now)
+    }
+
+    /// Whether mail of this account is routed to the clients' managers (the check policy reads it).
+    pub fn routing_on(&self, account_id: i64) -> bool {
+        sync::status::routing_on(&self.store, account_id)
+    }
+
+    /// The last check of an account and its outcome (what `status` and the status line show).
+    pub fn sync_status(&self, account_id: i64) -> Result<sync::status::SyncStatus> {
+        sync::status::load(&self.store, account_id)
     }
 }
 

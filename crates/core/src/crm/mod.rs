@@ -10,6 +10,7 @@
 pub mod actions;
 pub mod cached;
 pub mod csv;
+pub mod front;
 pub mod import;
 pub mod model;
 pub mod new_mail;
@@ -21,6 +22,7 @@ pub mod sqlite;
 pub mod triage;
 pub mod vcard;
 
+pub use front::Crm;
 pub use model::*;
 pub use process::{process, MailInput, Mode};
 pub use repo::{ActivityRepo, CrmRepo, RecordRepo, TeamRepo};

@@ -505,7 +505,10 @@ pub struct Warning {
 #[serde(rename_all = "camelCase")]
 pub struct RecordHit {
     pub entity: EntityRef,
+    /// `kind #id name`, as the CLI prints it.
     pub label: String,
+    /// What a person calls it (no reference).
+    pub name: String,
 }
 
 /// Lower-case and trim an address; `None` if it is not one.

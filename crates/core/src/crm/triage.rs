@@ -22,8 +22,10 @@ pub struct TriageItem {
     pub date: String,
     pub timestamp: i64,
     pub waiting_hours: i64,
-    /// The records the email is bound to.
+    /// The records the email is bound to (`kind #id name`).
     pub client: Vec<String>,
+    /// The same records as a person calls them.
+    pub client_names: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,6 +63,7 @@ pub fn triage(store: &Store, hours: u32, now: i64) -> Result<Vec<TriageGroup>> {
             timestamp: a.date,
             waiting_hours: (now - a.date) / 3600,
             client: a.links.iter().map(|e| repo.label(*e)).collect::<Result<_>>()?,
+            client_names: a.links.iter().map(|e| repo.display_name(*e)).collect::<Result<_>>()?,
         };
         match keys.iter().position(|k| *k == a.responsible_id) {
             Some(i) => groups[i].items.push(item),

@@ -383,10 +383,7 @@ impl RecordRepo for SqliteCrm<'_> {
                 None => c.name,
             }),
             EntityKind::Company => self.company(e.id)?.map(|c| c.name),
-            EntityKind::Lead => self.lead(e.id)?.map(|l| {
-                let who = if l.name.is_empty() { l.address.clone() } else { format!("{} <{}>", l.name, l.address) };
-                format!("\"{}\" {who}", l.title)
-            }),
+            EntityKind::Lead => self.lead(e.id)?.map(|l| format!("\"{}\" {}", l.title, lead_who(&l))),
             EntityKind::Deal => {
                 self.deal(e.id)?.map(|d| format!("\"{}\" ({}, {})", d.title, d.stage, d.amount_display()))
             }
@@ -426,6 +423,33 @@ impl RecordRepo for SqliteCrm<'_> {
         push("SELECT id FROM crm_leads WHERE address LIKE ?1 LIMIT ?2", EntityKind::Lead)?;
         push("SELECT id FROM crm_deals WHERE title LIKE ?1 LIMIT ?2", EntityKind::Deal)?;
         refs.truncate(limit as usize);
-        refs.into_iter().map(|e| Ok(RecordHit { entity: e, label: self.label(e)? })).collect()
+        refs.into_iter()
+            .map(|e| Ok(RecordHit { entity: e, label: self.label(e)?, name: self.display_name(e)? }))
+            .collect()
+    }
+}
+
+fn lead_who(l: &crate::crm::model::Lead) -> String {
+    if l.name.is_empty() {
+        l.address.clone()
+    } else {
+        format!("{} <{}>", l.name, l.address)
+    }
+}
+
+impl SqliteCrm<'_> {
+    /// What a person calls the record: "Jane Roe <jane@acme.test>", "ACME Corp", "Renewal 2027 (Proposal,
+    /// 12,000 EUR)" — the [`RecordRepo::label`] without its `kind #id` reference and quotes.
+    pub fn display_name(&self, e: EntityRef) -> Result<String> {
+        let text = match e.kind {
+            EntityKind::Contact => self.contact(e.id)?.map(|c| match c.addresses.first() {
+                Some(a) => format!("{} <{a}>", c.name),
+                None => c.name,
+            }),
+            EntityKind::Company => self.company(e.id)?.map(|c| c.name),
+            EntityKind::Lead => self.lead(e.id)?.map(|l| format!("{} {}", l.title, lead_who(&l))),
+            EntityKind::Deal => self.deal(e.id)?.map(|d| format!("{} ({}, {})", d.title, d.stage, d.amount_display())),
+        };
+        Ok(text.unwrap_or_else(|| format!("{e} (deleted)")))
     }
 }

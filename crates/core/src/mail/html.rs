@@ -415,7 +415,7 @@ mod tests {
 
     #[test]
     fn a_real_newsletter_loses_its_open_tracker_even_with_images_allowed() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/reader/oracle_net_techblast.eml");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/reader/oracle_net_techblast.eml");
         // Its HTML part (the file's MIME structure is broken: no closing boundary).
         let raw = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
         let html = raw.split_once("Content-Type: text/html").unwrap().1;
