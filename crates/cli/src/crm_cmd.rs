@@ -5,10 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use dealbox_core::crm::{
-    actions, import, model, sidebar, triage, EntityKind, EntityRef, NewCompany, NewContact, NewDeal, RecordRepo,
-    SqliteCrm, Status, TeamRepo,
-};
+use dealbox_core::crm::{import, model, CrmRepo, EntityKind, EntityRef, NewCompany, NewContact, NewDeal, Status};
 use dealbox_core::store::unix_now;
 use dealbox_core::{Core, Error};
 
@@ -193,11 +190,8 @@ fn day(s: &str) -> anyhow::Result<i64> {
 }
 
 /// Run `f` with the CRM repository inside one transaction.
-pub(super) fn with_repo<T>(
-    core: &Core,
-    f: impl FnOnce(&SqliteCrm<'_>) -> dealbox_core::Result<T>,
-) -> anyhow::Result<T> {
-    Ok(dealbox_core::crm::sqlite::write(&core.store, f)?)
+pub(super) fn with_repo<T>(core: &Core, f: impl FnOnce(&dyn CrmRepo) -> dealbox_core::Result<T>) -> anyhow::Result<T> {
+    Ok(core.crm().transaction(f)?)
 }
 
 pub fn run(core: &Core, cmd: CrmCmd) -> anyhow::Result<()> {
@@ -253,7 +247,7 @@ pub fn run(core: &Core, cmd: CrmCmd) -> anyhow::Result<()> {
         }
         CrmCmd::Explain { message, json } => explain(core, message, json),
         CrmCmd::Sidebar { message, json } => {
-            let s = sidebar::sidebar(&core.store, message)?;
+            let s = core.crm().sidebar(message)?;
             if json {
                 return print_json(&s);
             }
@@ -261,7 +255,7 @@ pub fn run(core: &Core, cmd: CrmCmd) -> anyhow::Result<()> {
             Ok(())
         }
         CrmCmd::Triage { hours, json } => {
-            let groups = triage::triage(&core.store, hours, now)?;
+            let groups = core.crm().needs_reply(hours, now)?;
             if json {
                 return print_json(&groups);
             }
@@ -285,17 +279,15 @@ pub fn run(core: &Core, cmd: CrmCmd) -> anyhow::Result<()> {
             Ok(())
         }
         CrmCmd::Process { account, json } => process_cmd(core, account.as_deref(), json, now),
-        CrmCmd::Save { message } => print_outcome(&actions::save_to_crm(&core.store, message, now)?),
+        CrmCmd::Save { message } => print_outcome(&core.crm().save_to_crm(message, now)?),
         CrmCmd::Create { message, kind } => {
             let kind: EntityKind = kind.parse()?;
-            print_outcome(&actions::create_from_sender(&core.store, message, kind, now)?)
+            print_outcome(&core.crm().create_from_sender(message, kind, now)?)
         }
-        CrmCmd::Link { message, record: r } => {
-            print_outcome(&actions::link_to_record(&core.store, message, record(&r)?, now)?)
-        }
-        CrmCmd::ChooseDeal { message, deal } => print_outcome(&actions::choose_deal(&core.store, message, deal, now)?),
+        CrmCmd::Link { message, record: r } => print_outcome(&core.crm().link(message, record(&r)?, now)?),
+        CrmCmd::ChooseDeal { message, deal } => print_outcome(&core.crm().choose_deal(message, deal, now)?),
         CrmCmd::Exclude { message, domain } => {
-            let e = actions::exclude_sender(&core.store, message, domain, now)?;
+            let e = core.crm().exclude_sender(message, domain, now)?;
             println!("added {} {} to the exception list", e.kind, e.entry);
             Ok(())
         }
@@ -306,13 +298,13 @@ pub fn run(core: &Core, cmd: CrmCmd) -> anyhow::Result<()> {
             Ok(())
         }
         CrmCmd::Note { record: r, text } => {
-            let id = actions::add_note(&core.store, record(&r)?, &text, None, now)?;
+            let id = core.crm().add_note(record(&r)?, &text, now)?;
             println!("note #{id} added");
             Ok(())
         }
         CrmCmd::Task { record: r, title, due } => {
             let due = due.as_deref().map(day).transpose()?;
-            let id = actions::add_task(&core.store, record(&r)?, &title, due, None, now)?;
+            let id = core.crm().add_task(record(&r)?, &title, due, now)?;
             println!("task #{id} added");
             Ok(())
         }
@@ -372,7 +364,7 @@ pub fn run(core: &Core, cmd: CrmCmd) -> anyhow::Result<()> {
             Ok(())
         }
         CrmCmd::DealStage { deal, stage } => {
-            let d = actions::set_deal_stage(&core.store, deal, &stage, now)?;
+            let d = core.crm().set_deal_stage(deal, &stage, now)?;
             println!("deal #{} is now {} ({})", d.id, d.stage, d.meaning);
             Ok(())
         }

@@ -61,7 +61,7 @@ pub fn clean(s: &str) -> String {
 }
 
 pub fn folders(core: &Core, a: FoldersArgs) -> anyhow::Result<()> {
-    let fs = query::folders(&core.store, account_id(core, &a.account)?)?;
+    let fs = core.mail().folders(account_id(core, &a.account)?)?;
     for f in fs {
         if a.json {
             println!("{}", serde_json::to_string(&f)?);
@@ -100,22 +100,29 @@ fn print_rows(rows: &[query::MessageSummary], json: bool) -> anyhow::Result<()> 
 }
 
 pub fn list(core: &Core, a: ListArgs) -> anyhow::Result<()> {
-    let rows = query::list(&core.store, account_id(core, &a.account)?, a.folder.as_deref(), a.limit, a.offset)?;
+    let rows = core.mail().list(
+        account_id(core, &a.account)?,
+        a.folder.as_deref(),
+        query::Sort::NewestFirst,
+        a.limit,
+        a.offset,
+    )?;
     print_rows(&rows, a.json)
 }
 
 pub fn search(core: &Core, a: SearchArgs) -> anyhow::Result<()> {
-    let rows = query::search(&core.store, account_id(core, &a.account)?, &a.query.join(" "), a.limit)?;
+    let rows =
+        core.mail().search(account_id(core, &a.account)?, &a.query.join(" "), query::Sort::NewestFirst, a.limit)?;
     print_rows(&rows, a.json)
 }
 
 pub fn show(core: &Core, a: ShowArgs) -> anyhow::Result<()> {
     if a.raw {
         use std::io::Write;
-        std::io::stdout().write_all(&query::raw(&core.store, a.message)?)?;
+        std::io::stdout().write_all(&core.mail().raw(a.message)?)?;
         return Ok(());
     }
-    let m = query::get(&core.store, a.message)?;
+    let m = core.mail().message(a.message)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&m)?);
         return Ok(());

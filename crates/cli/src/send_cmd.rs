@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::Args;
 use dealbox_core::imap::Timeouts;
 use dealbox_core::send::compose::{AttachmentSource, Draft};
-use dealbox_core::send::{outbox, reply};
+use dealbox_core::send::outbox;
 use dealbox_core::{Core, Error};
 
 #[derive(Args)]
@@ -82,10 +82,9 @@ fn read(p: &PathBuf) -> anyhow::Result<String> {
 
 pub fn send(core: &Core, a: SendArgs) -> anyhow::Result<()> {
     let account = core.accounts().find(&a.account)?;
-    let tmp = tempdir_in(core)?;
     let mut d = match (a.reply_to, a.forward) {
-        (Some(id), _) => reply::reply(&core.store, &account, id, a.all)?,
-        (None, Some(id)) => reply::forward(&core.store, id, a.as_attachment, &tmp)?,
+        (Some(id), _) => core.compose().reply_from(&account, id, a.all)?,
+        (None, Some(id)) => core.compose().forward(id, a.as_attachment)?.draft,
         (None, None) => Draft::default(),
     };
     if !a.to.is_empty() {
@@ -114,18 +113,12 @@ pub fn send(core: &Core, a: SendArgs) -> anyhow::Result<()> {
             mime_type: None,
         });
     }
-    let (id, built) = outbox::enqueue(&core.store, &account, &d)?;
+    let (id, built) = core.compose().enqueue(&account, &d)?;
     println!("Queued message {id} <{}> to {}.", built.message_id, built.recipients.join(", "));
     if a.queue_only {
         return Ok(());
     }
     flush_and_print(core, &account, a.timeout)
-}
-
-fn tempdir_in(core: &Core) -> anyhow::Result<PathBuf> {
-    let p = core.dir().join("tmp");
-    std::fs::create_dir_all(&p)?;
-    Ok(p)
 }
 
 fn flush_and_print(core: &Core, account: &dealbox_core::account::Account, timeout: u64) -> anyhow::Result<()> {
@@ -154,11 +147,11 @@ fn flush_and_print(core: &Core, account: &dealbox_core::account::Account, timeou
 
 pub fn outbox_cmd(core: &Core, a: OutboxArgs) -> anyhow::Result<()> {
     if let Some(id) = a.retry {
-        outbox::retry(&core.store, id)?;
+        core.compose().retry(id)?;
         println!("Message {id} is queued again.");
     }
     if let Some(id) = a.delete {
-        outbox::delete(&core.store, id)?;
+        core.compose().delete(id)?;
         println!("Deleted message {id} from the outbox.");
     }
     let account = match &a.account {
@@ -174,7 +167,7 @@ pub fn outbox_cmd(core: &Core, a: OutboxArgs) -> anyhow::Result<()> {
             flush_and_print(core, acc, a.timeout)?;
         }
     }
-    let items = outbox::list(&core.store, account.as_ref().map(|a| a.id))?;
+    let items = core.compose().outbox_all(account.as_ref().map(|a| a.id))?;
     for i in items.iter().filter(|i| i.state != "done" || i.last_error.is_some()) {
         if a.json {
             println!("{}", serde_json::to_string(i)?);
@@ -253,7 +246,7 @@ pub fn draft_cmd(core: &Core, cmd: DraftCmd) -> anyhow::Result<()> {
                     .collect(),
                 ..Default::default()
             };
-            let id = drafts::save(&core.store, acc.id, id, &d)?;
+            let id = core.compose().save_draft_from_files(acc.id, id, &d)?;
             println!("{id}");
         }
         DraftCmd::List { account, json } => {
@@ -261,7 +254,7 @@ pub fn draft_cmd(core: &Core, cmd: DraftCmd) -> anyhow::Result<()> {
                 Some(a) => Some(core.accounts().find(&a)?.id),
                 None => None,
             };
-            for d in drafts::list(&core.store, acc)? {
+            for d in core.compose().drafts(acc)? {
                 if json {
                     println!("{}", serde_json::to_string(&d)?);
                 } else {
@@ -276,13 +269,13 @@ pub fn draft_cmd(core: &Core, cmd: DraftCmd) -> anyhow::Result<()> {
         }
         DraftCmd::Send { id, account } => {
             let acc = core.accounts().find(&account)?;
-            let outbox_id = drafts::send(&core.store, &acc, id)?;
+            let outbox_id = core.compose().send_saved_draft(&acc, id)?;
             println!("Draft {id} is message {outbox_id} in the outbox.");
             flush_and_print(core, &acc, 30)?;
             crate::runtime()?.block_on(drafts::upload(core, &acc, t))?;
         }
         DraftCmd::Discard { id } => {
-            drafts::discard(&core.store, id)?;
+            core.compose().discard_draft(id)?;
             println!("Discarded draft {id}.");
         }
     }

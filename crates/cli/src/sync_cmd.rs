@@ -7,7 +7,7 @@ use clap::Args;
 use dealbox_core::account::Account;
 use dealbox_core::store::unix_now;
 use dealbox_core::sync::policy::{human_duration, Presence};
-use dealbox_core::sync::{self, queue, status, EventSink, Stage, SyncEvent, SyncOptions};
+use dealbox_core::sync::{self, queue, EventSink, Stage, SyncEvent, SyncOptions};
 use dealbox_core::{Core, Error};
 
 #[derive(Args)]
@@ -190,9 +190,9 @@ pub fn status(core: &Core, a: StatusArgs) -> anyhow::Result<()> {
     // The CLI runs on the owner's machine: the owner is online while it runs.
     let presence = Presence { owner_online: true, any_user_online: true, network_up: true };
     for acc in accounts(core, &a.account)? {
-        let s = status::load(&core.store, acc.id)?;
-        let next = s.next_check(now, presence, status::routing_on(&core.store, acc.id));
-        let pending = queue::pending(&core.store, acc.id)?;
+        let s = core.sync_status(acc.id)?;
+        let next = s.next_check(now, presence, core.routing_on(acc.id));
+        let pending = core.mail().pending_changes(acc.id)?;
         let parked = pending.iter().filter(|p| p.parked).count();
         if a.json {
             println!(
@@ -284,7 +284,7 @@ pub fn mark(core: &Core, a: MarkArgs) -> anyhow::Result<()> {
         return Err(Error::config("say what to mark: --read, --unread, --flag, --unflag or --answered").into());
     }
     for (c, _) in &changes {
-        queue::apply(&core.store, a.message, c)?;
+        core.mail().apply(a.message, c)?;
     }
     let what: Vec<&str> = changes.iter().map(|c| c.1).collect();
     println!("Marked message {} as {}; {LATER}.", a.message, what.join(" and "));
@@ -298,13 +298,13 @@ pub fn move_message(core: &Core, a: MoveArgs) -> anyhow::Result<()> {
         "trash" => queue::LocalChange::Delete,
         _ => queue::LocalChange::Move(a.folder.clone()),
     };
-    queue::apply(&core.store, a.message, &change)?;
+    core.mail().apply(a.message, &change)?;
     println!("Moved message {} to {}; {LATER}.", a.message, crate::mail_cmd::clean(&a.folder));
     Ok(())
 }
 
 pub fn delete(core: &Core, a: DeleteArgs) -> anyhow::Result<()> {
-    queue::apply(&core.store, a.message, &queue::LocalChange::Delete)?;
+    core.mail().apply(a.message, &queue::LocalChange::Delete)?;
     println!("Deleted message {}; {LATER}.", a.message);
     Ok(())
 }

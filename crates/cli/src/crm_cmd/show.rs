@@ -1,7 +1,7 @@
 //! `crm import`, `crm contacts`, `crm explain`, `crm sidebar`, `crm process`: reading and printing.
 
 use anyhow::Context;
-use dealbox_core::crm::{self, cached, import, sidebar, RecordRepo};
+use dealbox_core::crm::{self, import, sidebar};
 use dealbox_core::Core;
 
 use super::{print_json, with_repo, ListArgs};
@@ -51,7 +51,7 @@ pub(super) fn import_cmd(
         }
         return Ok(());
     }
-    let report = import::import_file(&core.store, file, map, now)?;
+    let report = core.crm().import_file(file, map, now)?;
     if json {
         return print_json(&report);
     }
@@ -107,7 +107,7 @@ pub(super) fn print_outcome(o: &crm::Outcome) -> anyhow::Result<()> {
 }
 
 pub(super) fn explain(core: &Core, message: i64, json: bool) -> anyhow::Result<()> {
-    let o = cached::outcome_of(&core.store, message)?;
+    let o = core.crm().outcome_of(message)?;
     if json {
         return print_json(&o);
     }
@@ -175,7 +175,7 @@ pub(super) fn process_cmd(core: &Core, account: Option<&str>, json: bool, now: i
     };
     let mut all = Vec::new();
     for (id, name) in ids {
-        let r = cached::process_account(&core.store, id, now)?;
+        let r = core.crm().process_account(id, now)?;
         if !json {
             println!(
                 "{name}: {} messages — {} linked, {} created, {} skipped{}",

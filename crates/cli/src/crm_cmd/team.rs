@@ -1,7 +1,7 @@
 //! `crm users`, `crm settings`, `crm exceptions`: the team and the per-mailbox rules.
 
 use clap::{Args, Subcommand};
-use dealbox_core::crm::{NewSenderAction, NewUser, TeamRepo};
+use dealbox_core::crm::{NewSenderAction, NewUser};
 use dealbox_core::{Core, Error};
 
 use super::{print_json, with_repo};
