@@ -64,3 +64,82 @@ fn the_core_depends_on_no_gui_keyring_or_notification_crate() {
         }
     }
 }
+
+/// What the shell must not reach past the core's front door for: the database, the SQLite CRM, the files.
+const BEHIND_THE_FRONT_DOOR: &[&str] =
+    &["rusqlite", "store.conn", ".store", "store::Store", "crm::sqlite", "SqliteCrm", "std::fs", "demo::is_demo"];
+
+/// The non-test code of each `.rs` file under `dir` (everything before a file's `#[cfg(test)]`).
+fn non_test_sources(dir: &std::path::Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut out = vec![];
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read the source dir") {
+            let p = e.expect("dir entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).expect("read a source file");
+                let code = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
+                out.push((p, code));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `(file, line number, line)` for every line naming something behind the front door.
+fn reaching_past_the_core(sources: &[(std::path::PathBuf, String)]) -> Vec<String> {
+    let mut found = vec![];
+    for (path, code) in sources {
+        for (i, line) in code.lines().enumerate() {
+            let code_part = line.split("//").next().unwrap_or("");
+            if BEHIND_THE_FRONT_DOOR.iter().any(|p| code_part.contains(p)) {
+                found.push(format!("{}:{}: {}", path.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_check_for_the_front_door_sees_a_store_access() {
+    let fake = vec![("x.rs".into(), "fn f(c: &Core) { let conn = c.store.conn(); }\n".to_string())];
+    assert_eq!(reaching_past_the_core(&fake).len(), 1);
+    let in_a_comment = vec![("x.rs".into(), "// no store.conn here\n".to_string())];
+    assert!(reaching_past_the_core(&in_a_comment).is_empty());
+}
+
+#[test]
+fn the_shell_reaches_the_core_only_through_its_front_door() {
+    let sources = non_test_sources(&workspace_root().join("src-tauri/src"));
+    assert!(sources.len() > 5, "found the shell's sources");
+    let found = reaching_past_the_core(&sources);
+    assert!(
+        found.is_empty(),
+        "the shell reaches past the core's front door (add a method to Core):\n{}",
+        found.join("\n")
+    );
+}
+
+/// Longest command body (lines between `#[tauri::command]` and the closing brace at column 0).
+const MAX_COMMAND_LINES: usize = 20;
+
+#[test]
+fn every_command_is_a_few_lines() {
+    let mut long = vec![];
+    for (path, code) in non_test_sources(&workspace_root().join("src-tauri/src")) {
+        let lines: Vec<&str> = code.lines().collect();
+        for (i, l) in lines.iter().enumerate() {
+            if l.trim() != "#[tauri::command]" {
+                continue;
+            }
+            let end = lines[i..].iter().position(|l| *l == "}").map(|n| i + n).unwrap_or(lines.len());
+            if end - i > MAX_COMMAND_LINES {
+                long.push(format!("{}:{} ({} lines)", path.display(), i + 1, end - i));
+            }
+        }
+    }
+    assert!(long.is_empty(), "commands are one call into the core; move the logic there:\n{}", long.join("\n"));
+}
