@@ -23,6 +23,19 @@ use tauri::{Manager, Url, WebviewUrl, WebviewWindowBuilder};
 
 use dto::UiError;
 
+/// Expands the command registry (`registry.rs`) into the invoke handler and the list of names.
+macro_rules! commands {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        /// Every command the UI may call, by name (the registry's order).
+        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+
+        fn invoke_handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($module::$name),*]
+        }
+    };
+}
+include!("registry.rs");
+
 /// Command-line options of the `dealbox` binary.
 #[derive(Debug, Parser)]
 #[command(name = "dealbox", version, about = "Dealbox: email with a CRM sidebar for sales teams")]
@@ -142,62 +155,7 @@ pub fn run() {
         .manage(state)
         .manage(notifications::Notifier::default())
         .manage(compose_cmds::OutboxHandle::default())
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::list_accounts,
-            commands::list_folders,
-            commands::list_messages,
-            commands::get_message,
-            commands::change_message,
-            commands::search_messages,
-            commands::discover_settings,
-            commands::test_connection,
-            commands::add_account,
-            crm_cmds::crm_sidebar,
-            crm_action_cmds::crm_create_from_sender,
-            crm_action_cmds::crm_search_records,
-            crm_action_cmds::crm_link_record,
-            crm_action_cmds::crm_choose_deal,
-            crm_action_cmds::crm_stages,
-            crm_action_cmds::crm_set_deal_stage,
-            crm_action_cmds::crm_exclude_sender,
-            crm_action_cmds::crm_add_note,
-            crm_action_cmds::crm_add_task,
-            crm_action_cmds::crm_save_to_crm,
-            crm_action_cmds::crm_needs_reply,
-            reader_cmds::set_remote_sender,
-            reader_cmds::open_attachment,
-            reader_cmds::save_attachment,
-            list_cmds::list_conversations,
-            list_cmds::conversation_messages,
-            list_cmds::change_messages,
-            list_cmds::search_crm,
-            list_cmds::network_changed,
-            sync_cmds::sync_now,
-            sync_cmds::sync_status,
-            compose_cmds::compose_new,
-            compose_cmds::compose_reply,
-            compose_cmds::compose_forward,
-            compose_cmds::open_draft,
-            compose_cmds::list_drafts,
-            compose_cmds::save_draft,
-            compose_cmds::discard_draft,
-            compose_cmds::upload_drafts,
-            compose_cmds::send_draft,
-            compose_cmds::list_outbox,
-            compose_cmds::retry_outbox,
-            compose_cmds::delete_outbox,
-            compose_cmds::edit_outbox,
-            compose_cmds::suggest_addresses,
-            compose_cmds::stage_attachment,
-            settings_cmds::account_settings,
-            settings_cmds::save_account_settings,
-            settings_cmds::crm_users,
-            settings_cmds::crm_exceptions,
-            settings_cmds::add_crm_exception,
-            settings_cmds::remove_crm_exception,
-            settings_cmds::open_demo,
-        ])
+        .invoke_handler(invoke_handler())
         .setup(move |app| {
             startup(started, "setup");
             WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
@@ -261,5 +219,16 @@ mod tests {
         assert!(!is_app_url(&u("mailto:jane@acme.test"), None));
         assert!(!is_app_url(&u("file:///etc/passwd"), None));
         assert!(!is_app_url(&u("data:text/html,<script>x</script>"), None));
+    }
+
+    #[test]
+    fn the_main_window_may_call_exactly_the_registered_commands() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities/main.json");
+        let caps: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let granted: Vec<&str> = caps["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+        let mut expected: Vec<String> = COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
+        expected.extend(["core:event:allow-listen".to_string(), "core:event:allow-unlisten".to_string()]);
+        assert_eq!(granted, expected);
+        assert!(COMMANDS.contains(&"sync_now") && COMMANDS.len() > 50, "the registry is read: {COMMANDS:?}");
     }
 }
