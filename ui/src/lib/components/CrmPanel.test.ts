@@ -43,7 +43,7 @@ async function panel(backend: MemoryBackend) {
   const mail = new MailState(backend);
   await mail.init();
   render(CrmPanel, { props: { mail } });
-  await mail.openId(1);
+  await mail.reader.openId(1);
   const aside = await screen.findByRole('complementary', { name: 'CRM' });
   return { mail, aside };
 }
