@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import CrmPanel from './CrmPanel.svelte';
 import { MailState } from '../state/mail.svelte';
-import { MemoryBackend } from '../backend/memory';
+import { MemoryBackend } from '../../test/memory';
 import { BackendError } from '../backend/backend';
 import type { CrmPersonDto, CrmSidebarDto } from '../backend/types';
-import { message, twoAccounts } from '../testdata';
+import { message, twoAccounts } from '../../test/testdata';
 
 function person(over: Partial<CrmPersonDto> = {}): CrmPersonDto {
   return {

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import Reader from './Reader.svelte';
 import { MailState } from '../state/mail.svelte';
-import { MemoryBackend } from '../backend/memory';
+import { MemoryBackend } from '../../test/memory';
 import type { CrmSidebarDto } from '../backend/types';
-import { message, twoAccounts } from '../testdata';
+import { message, twoAccounts } from '../../test/testdata';
 
 const newsletter = message(1, 1, 'INBOX', {
   subject: 'Spring sale',

@@ -1,8 +1,8 @@
 // The message list's own logic: conversations (grouped by the backend, expandable), the remembered mode
 // and sort, multi-selection with bulk actions, and search as you type with stale answers dropped.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MemoryBackend } from '../backend/memory';
-import { folder, message, twoAccounts } from '../testdata';
+import { MemoryBackend } from '../../test/memory';
+import { folder, message, twoAccounts } from '../../test/testdata';
 import { MailState } from './mail.svelte';
 
 /** Work's Inbox: thread 100 = messages 1, 2, 3 (3 newest); 4 and 5 alone; plus sales' message 10001. */

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { MemoryBackend } from '../backend/memory';
-import { folder, twoAccounts, message } from '../testdata';
+import { MemoryBackend } from '../../test/memory';
+import { folder, twoAccounts, message } from '../../test/testdata';
 import { MailState, PAGE_SIZE } from './mail.svelte';
 
 async function ready(n = 5) {

@@ -1,5 +1,6 @@
-// An in-memory Backend for unit tests: same contract as the Tauri one, no IPC. Not used by the app.
-import { BackendError, type Backend, type MessageQuery } from './backend';
+// An in-memory Backend for unit tests: same contract as the Tauri one (checked by contract.test.ts against
+// answers of the real core), no IPC. Lives with the tests: nothing in the app imports it.
+import { BackendError, type Backend, type MessageQuery } from '../lib/backend/backend';
 import type {
   AccountDto,
   AddressSuggestionDto,
@@ -31,7 +32,7 @@ import type {
   SortDto,
   SyncEventDto,
   SyncStatusDto,
-} from './types';
+} from '../lib/backend/types';
 
 export interface MemoryMessage extends Omit<MessageSummaryDto, 'crm'> {
   crm?: string | null;
