@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import App from './App.svelte';
-import { MemoryBackend } from './lib/backend/memory';
+import { MemoryBackend } from './test/memory';
 import { BackendError } from './lib/backend/backend';
-import { message, twoAccounts } from './lib/testdata';
+import { message, twoAccounts } from './test/testdata';
 
 describe('App', () => {
   beforeEach(() => localStorage.clear());

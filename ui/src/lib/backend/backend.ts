@@ -1,4 +1,4 @@
-// The one interface the UI talks to. `tauri.ts` implements it over IPC; `memory.ts` in memory for tests.
+// The one interface the UI talks to. `tauri.ts` implements it over IPC; `src/test/memory.ts` in memory for tests.
 // Components receive a Backend; none of them imports @tauri-apps/api.
 import type {
   AccountDto,

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { tick } from 'svelte';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import App from '../../App.svelte';
-import { MemoryBackend } from '../backend/memory';
-import { message, twoAccounts } from '../testdata';
+import { MemoryBackend } from '../../test/memory';
+import { message, twoAccounts } from '../../test/testdata';
 
 function backendWithMail() {
   const data = twoAccounts(0);

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import CrmPanel from './CrmPanel.svelte';
 import { MailState } from '../state/mail.svelte';
-import { MemoryBackend } from '../backend/memory';
+import { MemoryBackend } from '../../test/memory';
 import { BackendError } from '../backend/backend';
 import type { CrmPersonDto, CrmSidebarDto } from '../backend/types';
-import { message, twoAccounts } from '../testdata';
+import { message, twoAccounts } from '../../test/testdata';
 
 function person(over: Partial<CrmPersonDto> = {}): CrmPersonDto {
   return {
@@ -43,7 +43,7 @@ async function panel(backend: MemoryBackend) {
   const mail = new MailState(backend);
   await mail.init();
   render(CrmPanel, { props: { mail } });
-  await mail.openId(1);
+  await mail.reader.openId(1);
   const aside = await screen.findByRole('complementary', { name: 'CRM' });
   return { mail, aside };
 }

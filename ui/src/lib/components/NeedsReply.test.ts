@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import App from '../../App.svelte';
-import { MemoryBackend } from '../backend/memory';
-import { message, twoAccounts } from '../testdata';
+import { MemoryBackend } from '../../test/memory';
+import { message, twoAccounts } from '../../test/testdata';
 
 function backendWithTriage() {
   const data = twoAccounts(3);

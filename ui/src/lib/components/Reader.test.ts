@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import Reader from './Reader.svelte';
 import { MailState } from '../state/mail.svelte';
-import { MemoryBackend } from '../backend/memory';
+import { MemoryBackend } from '../../test/memory';
 import type { CrmSidebarDto } from '../backend/types';
-import { message, twoAccounts } from '../testdata';
+import { message, twoAccounts } from '../../test/testdata';
 
 const newsletter = message(1, 1, 'INBOX', {
   subject: 'Spring sale',
@@ -16,7 +16,7 @@ async function openReader(backend: MemoryBackend, id = 1) {
   const mail = new MailState(backend);
   await mail.init();
   render(Reader, { props: { mail } });
-  await mail.openId(id);
+  await mail.reader.openId(id);
   return mail;
 }
 
@@ -44,10 +44,10 @@ describe('Reader', () => {
     expect(banner.textContent).toContain('1 remote image is hidden');
     await fireEvent.click(screen.getByRole('button', { name: 'Load images' }));
     await waitFor(() => expect(screen.queryByTestId('remote-banner')).toBeNull());
-    expect(mail.message?.remoteAllowed).toBe(true);
+    expect(mail.reader.message?.remoteAllowed).toBe(true);
     expect(backend.remoteSenders.size).toBe(0);
     // Opening it again asks again.
-    await mail.openId(1);
+    await mail.reader.openId(1);
     expect(await screen.findByTestId('remote-banner')).toBeTruthy();
   });
 
@@ -57,8 +57,8 @@ describe('Reader', () => {
     await fireEvent.click(await screen.findByRole('button', { name: 'Always for this sender' }));
     expect(await screen.findByText(/Images from news@shop.test always load/)).toBeTruthy();
     expect(backend.calls).toContain('setRemoteSender 1 true');
-    await mail.openId(1);
-    await waitFor(() => expect(mail.message?.remoteAllowed).toBe(true));
+    await mail.reader.openId(1);
+    await waitFor(() => expect(mail.reader.message?.remoteAllowed).toBe(true));
     expect(screen.queryByTestId('remote-banner')).toBeNull();
     await fireEvent.click(screen.getByRole('button', { name: 'Ask again' }));
     expect(await screen.findByTestId('remote-banner')).toBeTruthy();
@@ -163,7 +163,7 @@ describe('Reader', () => {
     await waitFor(() => expect(screen.getByTestId('crm-outcome').textContent).toContain('Linked to'));
     expect(backend.calls).toContain('crmSaveToCrm 1');
 
-    await mail.openId(2);
+    await mail.reader.openId(2);
     await fireEvent.click(await screen.findByRole('button', { name: 'Save anyway' }));
     expect((await screen.findByRole('alert')).textContent).toContain('from one of our users');
   });

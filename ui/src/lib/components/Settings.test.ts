@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import App from '../../App.svelte';
 import Settings from './Settings.svelte';
-import { MemoryBackend } from '../backend/memory';
-import { message, twoAccounts } from '../testdata';
+import { MemoryBackend } from '../../test/memory';
+import { message, twoAccounts } from '../../test/testdata';
 import { setLanguage } from '../i18n/index.svelte';
 import { setTheme, theme } from '../settings/theme.svelte';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MemoryBackend } from '../backend/memory';
-import { message, twoAccounts } from '../testdata';
+import { MemoryBackend } from '../../test/memory';
+import { message, twoAccounts } from '../../test/testdata';
 import { ComposeState, MAX_ATTACHMENT_BYTES, OutboxState, SAVE_DELAY_MS } from './compose.svelte';
 
 function setup() {

@@ -36,7 +36,7 @@ export class CrmActions {
   }
 
   private get messageId(): number | null {
-    return this.mail.message?.summary.id ?? null;
+    return this.mail.reader.message?.summary.id ?? null;
   }
 
   /** Run one action on the open message; refetch the sidebar on success. */
@@ -48,7 +48,7 @@ export class CrmActions {
     this.notice = null;
     try {
       await action(id);
-      await this.mail.reloadCrm();
+      await this.mail.reader.reloadCrm();
       this.notice = done;
       return true;
     } catch (e) {

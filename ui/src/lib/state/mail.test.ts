@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { MemoryBackend } from '../backend/memory';
-import { folder, twoAccounts, message } from '../testdata';
+import { MemoryBackend } from '../../test/memory';
+import { folder, twoAccounts, message } from '../../test/testdata';
 import { MailState, PAGE_SIZE } from './mail.svelte';
 
 async function ready(n = 5) {
   const backend = new MemoryBackend(twoAccounts(n));
   const mail = new MailState(backend);
   await mail.init();
-  await mail.ensureRows(0, Math.min(mail.total, PAGE_SIZE));
+  await mail.list.ensureRows(0, Math.min(mail.list.total, PAGE_SIZE));
   return { backend, mail };
 }
 
@@ -16,53 +16,53 @@ describe('MailState', () => {
 
   it('starts on the unified inbox with the inboxes of every account', async () => {
     const { mail } = await ready(5);
-    expect(mail.loaded).toBe(true);
-    expect(mail.viewTitle).toBe('All inboxes');
-    expect(mail.total).toBe(6);
-    expect(mail.unifiedUnread).toBe(3); // messages 2 and 4, plus the sales one
-    expect(mail.rowAt(0)?.subject).toBe('Renewal 2027');
-    expect(new Set([0, 1, 2, 3, 4, 5].map((i) => mail.rowAt(i)?.accountId))).toEqual(new Set([1, 2]));
+    expect(mail.accounts.loaded).toBe(true);
+    expect(mail.list.viewTitle).toBe('All inboxes');
+    expect(mail.list.total).toBe(6);
+    expect(mail.accounts.unifiedUnread).toBe(3); // messages 2 and 4, plus the sales one
+    expect(mail.list.rowAt(0)?.subject).toBe('Renewal 2027');
+    expect(new Set([0, 1, 2, 3, 4, 5].map((i) => mail.list.rowAt(i)?.accountId))).toEqual(new Set([1, 2]));
   });
 
   it('shows one folder of one account when picked', async () => {
     const { mail } = await ready(5);
-    mail.select({ kind: 'folder', accountId: 1, folder: 'Sent' });
-    await mail.ensureRows(0, 10);
-    expect(mail.total).toBe(1);
-    expect(mail.rowAt(0)?.subject).toBe('Re: pricing');
-    expect(mail.viewTitle).toBe('Sent · work');
+    mail.list.select({ kind: 'folder', accountId: 1, folder: 'Sent' });
+    await mail.list.ensureRows(0, 10);
+    expect(mail.list.total).toBe(1);
+    expect(mail.list.rowAt(0)?.subject).toBe('Re: pricing');
+    expect(mail.list.viewTitle).toBe('Sent · work');
   });
 
   it('loads only the pages it is asked for', async () => {
     const { backend, mail } = await ready(1000);
     expect(backend.calls).toEqual(['listConversations 0 100']);
-    await mail.ensureRows(550, 560);
+    await mail.list.ensureRows(550, 560);
     expect(backend.calls).toEqual(['listConversations 0 100', 'listConversations 500 100']);
-    expect(mail.rowAt(555)).toBeDefined();
-    expect(mail.rowAt(700)).toBeUndefined();
+    expect(mail.list.rowAt(555)).toBeDefined();
+    expect(mail.list.rowAt(700)).toBeUndefined();
   });
 
   it('opens messages and walks with j/k', async () => {
     const { mail } = await ready(5);
-    await mail.move(1);
-    expect(mail.cursor).toBe(0);
-    expect(mail.message?.summary.subject).toBe('Renewal 2027');
-    await mail.move(1);
-    expect(mail.message?.summary.id).toBe(5);
-    await mail.move(-1);
-    await mail.move(-1);
-    expect(mail.cursor).toBe(0);
+    await mail.reader.move(1);
+    expect(mail.list.cursor).toBe(0);
+    expect(mail.reader.message?.summary.subject).toBe('Renewal 2027');
+    await mail.reader.move(1);
+    expect(mail.reader.message?.summary.id).toBe(5);
+    await mail.reader.move(-1);
+    await mail.reader.move(-1);
+    expect(mail.list.cursor).toBe(0);
   });
 
   it('searches and goes back to the folder when the query is cleared', async () => {
     const { mail } = await ready(5);
-    await mail.search('renewal');
-    expect(mail.searching).toBe(true);
-    expect(mail.total).toBe(1);
-    expect(mail.rowAt(0)?.fromName).toBe('Jane Roe');
-    await mail.search('');
-    expect(mail.searching).toBe(false);
-    expect(mail.total).toBe(6);
+    await mail.search.search('renewal');
+    expect(mail.search.searching).toBe(true);
+    expect(mail.list.total).toBe(1);
+    expect(mail.list.rowAt(0)?.fromName).toBe('Jane Roe');
+    await mail.search.search('');
+    expect(mail.search.searching).toBe(false);
+    expect(mail.list.total).toBe(6);
   });
 
   it('drops the results of a slower, older search', async () => {
@@ -74,12 +74,12 @@ describe('MailState', () => {
       if (q === 'message') await slow;
       return original(q, a, l);
     };
-    const first = mail.search('message');
-    await mail.search('renewal');
+    const first = mail.search.search('message');
+    await mail.search.search('renewal');
     release();
     await first;
-    expect(mail.query).toBe('renewal');
-    expect(mail.total).toBe(1);
+    expect(mail.search.query).toBe('renewal');
+    expect(mail.list.total).toBe(1);
   });
 
   it('loads remote images for the open message only on request', async () => {
@@ -89,11 +89,11 @@ describe('MailState', () => {
     });
     const mail = new MailState(backend);
     await mail.init();
-    await mail.open(0);
-    expect(mail.message?.remoteBlocked).toBe(1);
-    await mail.loadImages();
-    expect(mail.message?.remoteAllowed).toBe(true);
-    expect(mail.message?.remoteBlocked).toBe(0);
+    await mail.reader.open(0);
+    expect(mail.reader.message?.remoteBlocked).toBe(1);
+    await mail.reader.loadImages();
+    expect(mail.reader.message?.remoteAllowed).toBe(true);
+    expect(mail.reader.message?.remoteBlocked).toBe(0);
   });
 
   it('reports a profile that cannot be opened', async () => {
@@ -105,43 +105,43 @@ describe('MailState', () => {
     });
     const mail = new MailState(backend);
     await mail.init();
-    expect(mail.fatal).toBe('written by a newer Dealbox');
+    expect(mail.accounts.fatal).toBe('written by a newer Dealbox');
   });
 
   it('refetches after a sync that brought new mail and keeps the open message under the cursor', async () => {
     const { backend, mail } = await ready(5);
-    await backend.onSyncEvent((e) => mail.onSyncEvent(e));
-    await mail.open(1); // message 5
-    expect(mail.message?.summary.id).toBe(5);
+    await backend.onSyncEvent((e) => mail.sync.onSyncEvent(e));
+    await mail.reader.open(1); // message 5
+    expect(mail.reader.message?.summary.id).toBe(5);
     backend.incoming = [message(20_000, 1, 'INBOX', { subject: 'Brand new', unread: true, timestamp: 1_790_000_000 })];
-    await mail.syncNow();
+    await mail.sync.syncNow();
     expect(backend.calls).toContain('syncNow null');
-    await vi.waitFor(() => expect(mail.total).toBe(7));
-    await vi.waitFor(() => expect(mail.rowAt(0)?.subject).toBe('Brand new'));
-    expect(mail.rowAt(0)?.subject).toBe('Brand new');
-    expect(mail.cursor).toBe(2);
-    expect(mail.unifiedUnread).toBe(4);
-    expect(mail.statusOf(1)?.lastSuccess).not.toBeNull();
-    expect(mail.syncing).toBe(false);
+    await vi.waitFor(() => expect(mail.list.total).toBe(7));
+    await vi.waitFor(() => expect(mail.list.rowAt(0)?.subject).toBe('Brand new'));
+    expect(mail.list.rowAt(0)?.subject).toBe('Brand new');
+    expect(mail.list.cursor).toBe(2);
+    expect(mail.accounts.unifiedUnread).toBe(4);
+    expect(mail.sync.statusOf(1)?.lastSuccess).not.toBeNull();
+    expect(mail.sync.syncing).toBe(false);
   });
 
   it('keeps the reason when a sync fails', async () => {
     const { backend, mail } = await ready(2);
-    await backend.onSyncEvent((e) => mail.onSyncEvent(e));
+    await backend.onSyncEvent((e) => mail.sync.onSyncEvent(e));
     backend.syncError = { accountId: 2, code: 'auth', message: 'IMAP login to imap.example.test failed: wrong password' };
-    await mail.syncNow();
-    await vi.waitFor(() => expect(mail.statusOf(2)?.lastErrorCode).toBe('auth'));
-    await vi.waitFor(() => expect(mail.syncing).toBe(false));
-    expect(mail.statusOf(1)?.failures).toBe(0);
+    await mail.sync.syncNow();
+    await vi.waitFor(() => expect(mail.sync.statusOf(2)?.lastErrorCode).toBe('auth'));
+    await vi.waitFor(() => expect(mail.sync.syncing).toBe(false));
+    expect(mail.sync.statusOf(1)?.failures).toBe(0);
   });
 
   it('marks a message read when it is opened', async () => {
     const { backend, mail } = await ready(5);
     // Row 0 is the unread sales message.
-    expect(mail.unifiedUnread).toBe(3);
-    await mail.open(0);
-    await vi.waitFor(() => expect(mail.unifiedUnread).toBe(2));
-    expect(mail.rowAt(0)?.unread).toBe(false);
+    expect(mail.accounts.unifiedUnread).toBe(3);
+    await mail.reader.open(0);
+    await vi.waitFor(() => expect(mail.accounts.unifiedUnread).toBe(2));
+    expect(mail.list.rowAt(0)?.unread).toBe(false);
     expect(backend.calls).toContain('changeMessage 10001 seen');
   });
 
@@ -151,11 +151,11 @@ describe('MailState', () => {
     const backend = new MemoryBackend(data);
     const mail = new MailState(backend);
     await mail.init();
-    await mail.ensureRows(0, 10);
-    await mail.open(1); // message 3 of work
+    await mail.list.ensureRows(0, 10);
+    await mail.reader.open(1); // message 3 of work
     await mail.remove('archive');
-    expect(mail.total).toBe(3);
-    expect(mail.message?.summary.id).toBe(2);
-    expect(mail.folders.find((f) => f.name === 'Archive')?.total).toBe(1);
+    expect(mail.list.total).toBe(3);
+    expect(mail.reader.message?.summary.id).toBe(2);
+    expect(mail.accounts.folders.find((f) => f.name === 'Archive')?.total).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 import type { Catalog } from '../index.svelte';
 
 // The message list, search, the folder sidebar and its status line, the selection (MessageList,
-// SearchBox, Sidebar, SelectionPanel, mail.svelte.ts, format.ts's syncLine).
+// SearchBox, Sidebar, SelectionPanel, state/list.svelte.ts, format.ts's syncLine).
 const it: Catalog = {
   // list
   Messages: 'Messaggi',

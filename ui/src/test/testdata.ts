@@ -1,6 +1,6 @@
 // Sample data for unit tests (not shipped: nothing in the app imports it).
-import type { AccountDto, FolderDto } from './backend/types';
-import type { MemoryMessage } from './backend/memory';
+import type { AccountDto, FolderDto } from '../lib/backend/types';
+import type { MemoryMessage } from './memory';
 
 export function account(id: number, name: string, email: string): AccountDto {
   return {

@@ -1,5 +1,6 @@
-// An in-memory Backend for unit tests: same contract as the Tauri one, no IPC. Not used by the app.
-import { BackendError, type Backend, type MessageQuery } from './backend';
+// An in-memory Backend for unit tests: same contract as the Tauri one (checked by contract.test.ts against
+// answers of the real core), no IPC. Lives with the tests: nothing in the app imports it.
+import { BackendError, type Backend, type MessageQuery } from '../lib/backend/backend';
 import type {
   AccountDto,
   AddressSuggestionDto,
@@ -31,7 +32,7 @@ import type {
   SortDto,
   SyncEventDto,
   SyncStatusDto,
-} from './types';
+} from '../lib/backend/types';
 
 export interface MemoryMessage extends Omit<MessageSummaryDto, 'crm'> {
   crm?: string | null;
@@ -39,6 +40,9 @@ export interface MemoryMessage extends Omit<MessageSummaryDto, 'crm'> {
   text?: string | null;
   html?: string | null;
   to?: { name: string; addr: string }[];
+  cc?: { name: string; addr: string }[];
+  /** The Message-ID header; `<id@test>` when absent. */
+  messageId?: string | null;
   attachments?: AttachmentDto[];
   suspiciousLinks?: number;
 }
@@ -184,12 +188,13 @@ export class MemoryBackend implements Backend {
     if (!m) throw new BackendError({ code: 'not_found', message: `no message with id ${id}` });
     const senderAllowed = this.remoteSenders.has(`${m.accountId}:${m.from.toLowerCase()}`);
     allowRemote = allowRemote || senderAllowed;
-    const remote = !allowRemote && (m.html ?? '').includes('http') ? 1 : 0;
+    // Like the sanitizer: remote images are blocked unless allowed (links stay).
+    const remote = allowRemote ? 0 : (m.html ?? '').match(/\ssrc=["']?https?:/gi)?.length ?? 0;
     return {
       summary: summaryOf(m),
       to: m.to ?? [],
-      cc: [],
-      messageId: `<${id}@test>`,
+      cc: m.cc ?? [],
+      messageId: m.messageId === undefined ? `<${id}@test>` : m.messageId,
       text: m.text ?? null,
       html: m.html ?? null,
       remoteBlocked: remote,
@@ -452,15 +457,20 @@ export class MemoryBackend implements Backend {
       .filter((g) => g.items.length > 0);
   }
 
-  async searchMessages(query: string, accountId: number | null, limit: number): Promise<MessageSummaryDto[]> {
+  async searchMessages(query: string, accountId: number | null, limit: number, sort?: SortDto): Promise<MessageSummaryDto[]> {
     this.calls.push(`searchMessages ${query}`);
     if (this.searchGate) await this.searchGate(query);
-    const q = query.toLowerCase();
-    return this.messages
+    // Like the core's full-text index: every word of the query starts a word of the subject, the
+    // addresses or the body (case and accents ignored).
+    const wanted = wordsOf(query);
+    const found = this.messages
       .filter((m) => this.matches(m, accountId, null))
-      .filter((m) => `${m.subject} ${m.fromName} ${m.from} ${m.text ?? ''}`.toLowerCase().includes(q))
-      .slice(0, limit)
-      .map(summaryOf);
+      .filter((m) => {
+        const people = [...(m.to ?? []), ...(m.cc ?? [])].map((a) => `${a.name} ${a.addr}`).join(' ');
+        const words = wordsOf(`${m.subject} ${m.fromName} ${m.from} ${people} ${m.text ?? ''}`);
+        return wanted.every((w) => words.some((x) => x.startsWith(w)));
+      });
+    return this.sorted(found, sort).slice(0, limit).map(summaryOf);
   }
 
   async discoverSettings(email: string): Promise<ProviderDto> {
@@ -849,6 +859,16 @@ export function emptyStatus(accountId: number): SyncStatusDto {
     nextCheckAt: null,
     nextReason: null,
   };
+}
+
+/** Lower-case words without accents, split at anything that is not a letter or a digit (as SQLite FTS5 does). */
+function wordsOf(s: string): string[] {
+  return s
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
 function summaryOf(m: MemoryMessage): MessageSummaryDto {
