@@ -16,8 +16,7 @@ use std::sync::Arc;
 use dealbox_app::crm_cmds::CrmSidebarDto;
 use dealbox_app::dto::{AccountDto, FolderDto, MessageSummaryDto, MessageViewDto};
 use dealbox_app::list_cmds::{ConversationPageDto, SortDto};
-use dealbox_app::sanitize::sanitize_email_html;
-use dealbox_core::query::{self, MessageSummary};
+use dealbox_core::query::MessageSummary;
 use dealbox_core::secrets::NoSecrets;
 use dealbox_core::Core;
 use dealbox_tests::Profile;
@@ -79,17 +78,17 @@ impl Real {
     }
 
     fn list_folders(&self, account_id: Option<i64>) -> Value {
-        let v = query::folders(&self.core.store, account_id).unwrap();
+        let v = self.core.mail().folders(account_id).unwrap();
         to_json!(v.into_iter().map(FolderDto::from).collect::<Vec<_>>())
     }
 
     fn list_messages(&self, q: &Page) -> Value {
-        let v = query::list_sorted(&self.core.store, q.account_id, q.folder, q.sort.into(), q.limit, q.offset);
+        let v = self.core.mail().list(q.account_id, q.folder, q.sort.into(), q.limit, q.offset);
         summaries(v.unwrap())
     }
 
     fn list_conversations(&self, q: &Page) -> Value {
-        let p = query::conversations(&self.core.store, q.account_id, q.folder, q.sort.into(), q.limit, q.offset);
+        let p = self.core.mail().conversations(q.account_id, q.folder, q.sort.into(), q.limit, q.offset);
         to_json!(ConversationPageDto::from(p.unwrap()))
     }
 
@@ -100,25 +99,19 @@ impl Real {
         thread: i64,
         sort: SortDto,
     ) -> Value {
-        summaries(query::conversation_messages(&self.core.store, account_id, folder, thread, sort.into()).unwrap())
+        summaries(self.core.mail().conversation_messages(account_id, folder, thread, sort.into()).unwrap())
     }
 
     fn get_message(&self, id: i64, allow_remote: bool) -> Value {
-        let store = &self.core.store;
-        let d = query::get(store, id).unwrap();
-        let sender_allowed =
-            dealbox_core::remote_content::is_allowed(store, d.summary.account_id, &d.summary.from).unwrap();
-        let allow = allow_remote || sender_allowed;
-        let safe = d.html.as_deref().map(|h| sanitize_email_html(h, allow));
-        to_json!(MessageViewDto::new(d, safe, allow, sender_allowed))
+        to_json!(MessageViewDto::from(self.core.mail().view(id, allow_remote).unwrap()))
     }
 
     fn search_messages(&self, q: &str, account_id: Option<i64>, limit: u32, sort: SortDto) -> Value {
-        summaries(query::search_sorted(&self.core.store, account_id, q, sort.into(), limit).unwrap())
+        summaries(self.core.mail().search(account_id, q, sort.into(), limit).unwrap())
     }
 
     fn crm_sidebar(&self, message_id: i64) -> Value {
-        let s = dealbox_core::crm::sidebar::sidebar(&self.core.store, message_id).unwrap();
+        let s = self.core.crm().sidebar(message_id).unwrap();
         to_json!(CrmSidebarDto::from(s))
     }
 }
@@ -131,7 +124,7 @@ fn call(method: &str, args: Value, answer: Value) -> Value {
 /// Every message of the profile as the in-memory backend stores it: its summary, plus what the reader and
 /// the search look at (the HTML only for the messages the reader is asked for: it is most of the bytes).
 fn seed_messages(real: &Real) -> Vec<Value> {
-    let all = query::list_sorted(&real.core.store, None, None, Default::default(), u32::MAX, 0).unwrap();
+    let all = real.core.mail().list(None, None, Default::default(), u32::MAX, 0).unwrap();
     all.into_iter()
         .map(|m| {
             let id = m.id;
