@@ -7,31 +7,34 @@ use dealbox_core::mail::MessageView;
 use dealbox_core::parse::Mailbox;
 use dealbox_core::presets::{ProviderSettings, ServerSettings};
 use dealbox_core::query::{AttachmentInfo, FolderInfo, MessageSummary};
+use dealbox_core::{ErrorKind, Hint};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// Every command fails with this: the UI branches on `code` (`ErrorKind::code()`), shows `message`.
+/// Every command fails with this: the UI branches on `code` (the core's `ErrorKind`), shows `message` under a
+/// translated title for the code, and offers `hint` as an action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct UiError {
-    pub code: String,
+    pub code: ErrorKind,
     pub message: String,
+    pub hint: Option<Hint>,
 }
 
 impl UiError {
     pub fn internal(message: impl Into<String>) -> Self {
-        Self { code: "internal".into(), message: message.into() }
+        Self { code: ErrorKind::Internal, message: message.into(), hint: None }
     }
 }
 
 impl From<dealbox_core::Error> for UiError {
     fn from(e: dealbox_core::Error) -> Self {
-        Self { code: e.kind.code().into(), message: e.message }
+        Self { code: e.kind, message: e.message, hint: e.hint }
     }
 }
 
 impl std::fmt::Display for UiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({})", self.message, self.code)
+        write!(f, "{} ({})", self.message, self.code.code())
     }
 }
 
@@ -184,11 +187,12 @@ pub struct ProbeDto {
     pub ok: bool,
     pub code: Option<String>,
     pub message: String,
+    pub hint: Option<Hint>,
 }
 
 impl From<ProbeResult> for ProbeDto {
     fn from(p: ProbeResult) -> Self {
-        Self { ok: p.ok, code: p.code, message: p.message }
+        Self { ok: p.ok, code: p.code, message: p.message, hint: p.hint }
     }
 }
 
@@ -398,6 +402,8 @@ impl From<ChangeDto> for dealbox_core::sync::queue::LocalChange {
 pub fn typescript() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
     let decls = [
+        ErrorKind::decl(&cfg),
+        Hint::decl(&cfg),
         UiError::decl(&cfg),
         AppInfo::decl(&cfg),
         SecurityDto::decl(&cfg),
@@ -480,6 +486,9 @@ mod tests {
     fn errors_reach_the_ui_as_code_and_message() {
         let e: UiError = dealbox_core::Error::new(dealbox_core::ErrorKind::NotFound, "no message with id 7").into();
         let json = serde_json::to_value(&e).unwrap();
-        assert_eq!(json, serde_json::json!({"code": "not_found", "message": "no message with id 7"}));
+        assert_eq!(json, serde_json::json!({"code": "not_found", "message": "no message with id 7", "hint": null}));
+        let e: UiError = dealbox_core::error::no_message(7).into();
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["hint"], serde_json::json!({"action": "listMessages"}));
     }
 }

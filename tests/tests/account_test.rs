@@ -162,8 +162,15 @@ fn a_wrong_password_an_unknown_port_and_an_unknown_ca_each_get_their_own_message
         let msg = report[side]["message"].as_str().unwrap();
         assert!(msg.contains("unknown certificate authority"), "{msg}");
         assert!(msg.contains(&format!("SHA-256 fingerprint {fingerprint}")), "{msg} should name {fingerprint}");
-        assert!(msg.contains("--trust-ca") && msg.contains("trust-cert"), "{msg} should say what to do");
+        assert!(!msg.contains("dealbox-cli") && !msg.contains("--"), "the core's words name no command: {msg}");
+        let hint = &report[side]["hint"];
+        assert_eq!(hint["action"], "trustCertificate", "{report}");
+        assert_eq!(hint["sha256"], fingerprint.as_str(), "the hint carries the certificate to accept: {report}");
     }
+    // Without --json the CLI turns the hint into the command to run.
+    let text = profile.run(&["account", "test", "noca"]);
+    assert!(text.stdout.contains(&format!("to fix: dealbox-cli account trust-cert noca --sha256 {fingerprint}")), "{text}");
+    assert!(text.stdout.contains("--trust-ca"), "{text}");
     let ca_msg = report["imap"]["message"].as_str().unwrap().to_string();
 
     // Different kinds, different words: a user can tell the three apart (and from a success).

@@ -27,8 +27,8 @@ describe('App', () => {
     const backend = new MemoryBackend();
     backend.connectionReport = {
       ok: false,
-      imap: { ok: false, code: 'auth', message: 'IMAP login to imap.example.test failed: the server rejected the password' },
-      smtp: { ok: true, code: null, message: 'SMTP ok' },
+      imap: { ok: false, code: 'auth', message: 'IMAP login to imap.example.test failed: the server rejected the password', hint: null },
+      smtp: { ok: true, code: null, message: 'SMTP ok', hint: null },
     };
     render(App, { props: { backend } });
     await fireEvent.input(await screen.findByLabelText(/Email address/), { target: { value: 'alice@example.test' } });

@@ -422,6 +422,9 @@ fn test(core: &Core, account: &str, json: bool, timeout: u64) -> anyhow::Result<
     } else {
         for (label, r) in [("IMAP", &report.imap), ("SMTP", &report.smtp)] {
             println!("{} {label}: {}", if r.ok { "ok  " } else { "FAIL" }, r.message);
+            if let Some(h) = &r.hint {
+                println!("      to fix: {}", crate::hint::render(h, Some(&acc.name)));
+            }
         }
     }
     if report.ok() {

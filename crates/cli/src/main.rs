@@ -3,6 +3,7 @@
 mod account_cmd;
 mod crm_cmd;
 mod demo_cmd;
+mod hint;
 mod mail_cmd;
 mod send_cmd;
 mod sync_cmd;
@@ -77,6 +78,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
+            if let Some(h) = e.downcast_ref::<Error>().and_then(|e| e.hint.as_ref()) {
+                eprintln!("to fix: {}", hint::render(h, None));
+            }
             ExitCode::from(exit_code(&e))
         }
     }

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
-use crate::error::{Error, ErrorKind, Result, Sensitive};
+use crate::error::{Error, ErrorKind, Hint, Result, Sensitive};
 use crate::secrets::{run_password_command, Secrets};
 use crate::store::{unix_now, Store};
 
@@ -149,12 +149,9 @@ impl Account {
             Credential::Keyring => secrets.get(&self.secret_ref)?.ok_or_else(|| {
                 Error::new(
                     ErrorKind::Keyring,
-                    format!(
-                        "no password for account {} in the keyring; set it again with \
-                         `dealbox-cli account edit {} --password-stdin`",
-                        self.name, self.name
-                    ),
+                    format!("no password for account {} in the keyring; enter it again", self.name),
                 )
+                .with_hint(Hint::SetPassword { account: self.name.clone() })
             }),
         }
     }
@@ -344,9 +341,7 @@ impl Accounts<'_> {
                 from_row,
             )
             .optional()?;
-        found.ok_or_else(|| {
-            Error::not_found(format!("no account named '{name_or_id}' (see `dealbox-cli account list`)"))
-        })
+        found.ok_or_else(|| Error::not_found(format!("no account named '{name_or_id}'")).with_hint(Hint::ListAccounts))
     }
 
     pub fn max_mailboxes(&self) -> Result<i64> {
@@ -379,9 +374,10 @@ impl Accounts<'_> {
                 ErrorKind::Limit,
                 format!(
                     "this profile already has {count} of {limit} mailboxes allowed by your plan; remove one or \
-                     raise the limit (`dealbox-cli account limit N`)"
+                     raise the limit"
                 ),
-            ));
+            )
+            .with_hint(Hint::RaiseLimit { limit }));
         }
         if self.find(&a.name).is_ok() {
             return Err(Error::config(format!("an account named '{}' already exists", a.name)));
@@ -389,7 +385,8 @@ impl Accounts<'_> {
         let secret_ref = new_secret_ref();
         if a.credential == Credential::Keyring {
             let pw = password.ok_or_else(|| {
-                Error::config("a password is needed: give --password-stdin, or --password-command CMD")
+                Error::config("a password is needed (or a command that prints it)")
+                    .with_hint(Hint::SetPassword { account: a.name.clone() })
             })?;
             self.secrets.status().map_err(|e| e.context("cannot store the password in the OS keyring"))?;
             self.secrets.set(&secret_ref, pw)?;
@@ -451,7 +448,8 @@ impl Accounts<'_> {
             match password {
                 Some(pw) => self.secrets.set(&old.secret_ref, pw)?,
                 None if old.credential != Credential::Keyring => {
-                    return Err(Error::config("switching to the keyring needs the password: give --password-stdin"))
+                    return Err(Error::config("switching to the keyring needs the password")
+                        .with_hint(Hint::SetPassword { account: a.name.clone() }))
                 }
                 None => {}
             }
@@ -515,9 +513,10 @@ impl Accounts<'_> {
             if unsent > 0 && !force {
                 return Err(Error::config(format!(
                     "account {} still has {unsent} unsent message(s) in the outbox; send or delete them first, or \
-                     remove with --force to drop them",
+                     remove the account anyway and drop them",
                     acc.name
-                )));
+                ))
+                .with_hint(Hint::RemoveAnyway { account: acc.name.clone() }));
             }
             let tx = conn.transaction()?;
             tx.execute(

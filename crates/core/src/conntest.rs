@@ -14,6 +14,8 @@ pub struct ProbeResult {
     /// `ErrorKind::code()` when it failed.
     pub code: Option<String>,
     pub message: String,
+    /// What the person can do about the failure.
+    pub hint: Option<crate::error::Hint>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -31,8 +33,8 @@ impl ConnectionReport {
 
 fn result(r: Result<String>) -> ProbeResult {
     match r {
-        Ok(m) => ProbeResult { ok: true, code: None, message: m },
-        Err(e) => ProbeResult { ok: false, code: Some(e.kind.code().into()), message: e.message },
+        Ok(m) => ProbeResult { ok: true, code: None, message: m, hint: None },
+        Err(e) => ProbeResult { ok: false, code: Some(e.kind.code().into()), message: e.message, hint: e.hint },
     }
 }
 

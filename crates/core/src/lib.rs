@@ -30,7 +30,7 @@ pub mod sync;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use error::{Error, ErrorKind, Result, Sensitive};
+pub use error::{Error, ErrorKind, Hint, Result, Sensitive};
 
 use account::Accounts;
 use secrets::Secrets;

@@ -244,10 +244,16 @@ fn tls_error(host: &str, e: &std::io::Error, seen: Option<&SeenCert>, trust: &Tl
                 " It differs from the certificate you accepted before: the certificate has CHANGED. Do not accept \
                  it unless your provider confirms the change."
             } else {
-                " If you trust this server, accept this exact certificate (`dealbox-cli account trust-cert`) or add \
-                 your company's CA with --trust-ca."
+                " If you trust this server, accept this exact certificate or add your company's certificate \
+                 authority."
             };
-            Error::new(ErrorKind::Tls, format!("the TLS certificate of {host} {why}{cert_desc}.{changed}"))
+            let e = Error::new(ErrorKind::Tls, format!("the TLS certificate of {host} {why}{cert_desc}.{changed}"));
+            match seen {
+                Some(c) if trust.pinned_sha256.is_none() => {
+                    e.with_hint(crate::error::Hint::TrustCertificate { account: None, sha256: c.sha256.clone() })
+                }
+                _ => e,
+            }
         }
         Some(other) => Error::new(ErrorKind::Tls, format!("TLS with {host} failed: {other}{cert_desc}")),
         None => Error::new(ErrorKind::Tls, format!("TLS with {host} failed: {e}")),

@@ -62,8 +62,8 @@ export class MemoryBackend implements Backend {
   /** Result the next testConnection returns. */
   connectionReport: ConnectionReportDto = {
     ok: true,
-    imap: { ok: true, code: null, message: 'IMAP ok' },
-    smtp: { ok: true, code: null, message: 'SMTP ok' },
+    imap: { ok: true, code: null, message: 'IMAP ok', hint: null },
+    smtp: { ok: true, code: null, message: 'SMTP ok', hint: null },
   };
   /** When set, the next addAccount fails with it. */
   addError: BackendError | null = null;

@@ -9,7 +9,7 @@ use super::process::{process, MailInput, Mode};
 use super::repo::TeamRepo;
 use super::sqlite::SqliteCrm;
 use crate::cache::mailboxes_from_json;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::parse::{self, Mailbox, Parsed};
 use crate::store::Store;
 
@@ -155,7 +155,7 @@ pub fn load(conn: &Connection, message_id: i64, want_vcards: bool) -> Result<Cac
         ))?
         .query_row([message_id], read_row)
         .optional()?
-        .ok_or_else(|| Error::not_found(format!("no message with id {message_id} (ids come from `list --json`)")))?;
+        .ok_or_else(|| crate::error::no_message(message_id))?;
     complete(conn, row, want_vcards)
 }
 
@@ -167,7 +167,7 @@ pub fn key_of(conn: &Connection, message_id: i64) -> Result<(i64, String)> {
         ))?
         .query_row([message_id], read_row)
         .optional()?
-        .ok_or_else(|| Error::not_found(format!("no message with id {message_id} (ids come from `list --json`)")))?;
+        .ok_or_else(|| crate::error::no_message(message_id))?;
     Ok((row.account_id, super::rules::message_key(&row.envelope)))
 }
 

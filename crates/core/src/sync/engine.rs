@@ -47,10 +47,8 @@ pub async fn sync_with(
                 .filter(|r| r.name == *f || r.display_name.to_lowercase() == fl || r.role == Some(fl.as_str()))
                 .collect();
             if found.is_empty() {
-                return Err(Error::not_found(format!(
-                    "the server has no folder '{f}' for account {} (see `dealbox-cli folders`)",
-                    account.name
-                )));
+                return Err(Error::not_found(format!("the server has no folder '{f}' for account {}", account.name))
+                    .with_hint(crate::error::Hint::ListFolders { account: account.name.clone() }));
             }
             found
         }

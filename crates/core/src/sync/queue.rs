@@ -71,7 +71,7 @@ fn target(store: &Store, message_id: i64) -> Result<Target> {
         },
     )
     .optional()?
-    .ok_or_else(|| Error::not_found(format!("no message with id {message_id} (ids come from `list --json`)")))
+    .ok_or_else(|| crate::error::no_message(message_id))
 }
 
 fn folder_by(store: &Store, account_id: i64, what: &str) -> Result<String> {

@@ -28,7 +28,8 @@ import type {
   SortDto,
   SyncEventDto,
   SyncStatusDto,
-  UiError,
+  ErrorKind,
+  Hint,
 } from './types';
 
 export type * from './types';
@@ -144,20 +145,24 @@ export interface Backend {
   crmNeedsReply(hours: number): Promise<NeedsReplyGroupDto[]>;
 }
 
-/** A failed backend call: branch on `code` (the core's ErrorKind code), show `message`. */
+/** A failed backend call: branch on `code` (the core's ErrorKind), show `message` (see `errors.ts` for its
+ *  translated title), offer `hint`. */
 export class BackendError extends Error {
-  readonly code: string;
-  constructor(e: UiError) {
+  readonly code: ErrorKind;
+  readonly hint: Hint | null;
+  constructor(e: { code: ErrorKind; message: string; hint?: Hint | null }) {
     super(e.message);
     this.name = 'BackendError';
     this.code = e.code;
+    this.hint = e.hint ?? null;
   }
 }
 
 export function toBackendError(e: unknown): BackendError {
   if (e instanceof BackendError) return e;
   if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
-    return new BackendError({ code: String(e.code), message: String(e.message) });
+    const hint = 'hint' in e ? (e.hint as Hint | null) : null;
+    return new BackendError({ code: String(e.code) as ErrorKind, message: String(e.message), hint });
   }
   return new BackendError({ code: 'internal', message: e instanceof Error ? e.message : String(e) });
 }

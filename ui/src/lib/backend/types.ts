@@ -1,7 +1,11 @@
 // Generated from src-tauri/src/dto.rs by `UPDATE_TYPES=1 cargo test -p dealbox typescript_bindings`.
 // Do not edit by hand: a test fails when this file is stale.
 
-export type UiError = { code: string, message: string, };
+export type ErrorKind = "dns" | "refused" | "tls" | "auth" | "timeout" | "network" | "protocol" | "config" | "limit" | "keyring" | "not_found" | "storage" | "risky_attachment" | "internal";
+
+export type Hint = { "action": "setPassword", account: string, } | { "action": "trustCertificate", account: string | null, sha256: string, } | { "action": "raiseLimit", limit: number, } | { "action": "removeAnyway", account: string, } | { "action": "listAccounts" } | { "action": "listFolders", account: string, } | { "action": "listMessages" } | { "action": "listCrmUsers" };
+
+export type UiError = { code: ErrorKind, message: string, hint: Hint | null, };
 
 export type AppInfo = { version: string, profileDir: string, 
 /**
@@ -35,7 +39,7 @@ trustCaPath: string | null, };
 
 export type ProviderDto = { source: string, displayName: string, imap: ServerDto, smtp: ServerDto, usernameIsEmail: boolean, note: string | null, };
 
-export type ProbeDto = { ok: boolean, code: string | null, message: string, };
+export type ProbeDto = { ok: boolean, code: string | null, message: string, hint: Hint | null, };
 
 export type ConnectionReportDto = { ok: boolean, imap: ProbeDto, smtp: ProbeDto, };
 

@@ -65,12 +65,12 @@ describe('CrmPanel quick actions', () => {
     expect(backend.calls.filter((c) => c === 'crmSidebar 1').length).toBe(2);
   });
 
-  it('shows the core’s refusal as it is', async () => {
+  it('shows the core’s refusal under a title for its kind', async () => {
     const backend = new MemoryBackend(data());
     backend.crmActionError = new BackendError({ code: 'config', message: 'jane@acme.test is already contact #3' });
     const { aside } = await panel(backend);
     await fireEvent.click(await within(aside).findByRole('button', { name: 'Create lead' }));
-    expect((await within(aside).findByRole('alert')).textContent).toBe('jane@acme.test is already contact #3');
+    expect((await within(aside).findByRole('alert')).textContent).toBe('Cannot do that: jane@acme.test is already contact #3');
   });
 
   it('offers the deal picker, best first, when several deals are open', async () => {

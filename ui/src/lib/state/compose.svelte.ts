@@ -2,7 +2,8 @@
 // sending through the durable outbox, and the outbox's state. Pure logic over a Backend, tested with the
 // in-memory one.
 import { getContext, setContext } from 'svelte';
-import { toBackendError, type Backend } from '../backend/backend';
+import type { Backend } from '../backend/backend';
+import { explain } from '../errors';
 import type {
   ComposeAttachmentDto,
   ComposeDto,
@@ -139,7 +140,7 @@ export class ComposeState {
     try {
       this.load(kind, await get());
     } catch (e) {
-      this.error = toBackendError(e).message;
+      this.error = explain(e);
     }
   }
 
@@ -185,7 +186,7 @@ export class ComposeState {
         this.savedAt = Date.now();
       } catch (e) {
         this.dirty = true;
-        this.error = t('The draft could not be saved: {why}', { why: toBackendError(e).message });
+        this.error = t('The draft could not be saved: {why}', { why: explain(e) });
       } finally {
         this.saving = false;
       }
@@ -236,7 +237,7 @@ export class ComposeState {
       try {
         await this.backend.discardDraft(id);
       } catch (e) {
-        this.error = toBackendError(e).message;
+        this.error = explain(e);
       }
       this.onDone();
     }
@@ -273,7 +274,7 @@ export class ComposeState {
       this.onDone();
       return true;
     } catch (e) {
-      this.error = toBackendError(e).message;
+      this.error = explain(e);
       this.sending = false;
       return false;
     }
@@ -295,7 +296,7 @@ export class ComposeState {
         this.attachments = [...this.attachments, a];
         this.changed();
       } catch (e) {
-        refused.push(toBackendError(e).message);
+        refused.push(explain(e));
       } finally {
         this.attaching--;
       }
@@ -369,7 +370,7 @@ export class OutboxState {
       [this.items, this.drafts] = await Promise.all([this.backend.listOutbox(), this.backend.listDrafts()]);
       this.error = null;
     } catch (e) {
-      this.error = toBackendError(e).message;
+      this.error = explain(e);
     }
     // While something is on its way, look again shortly (the flush runs in the background).
     if (this.active.length) this.#poll = setTimeout(() => void this.refresh(), 1000);
@@ -383,7 +384,7 @@ export class OutboxState {
     try {
       await this.backend.retryOutbox(id);
     } catch (e) {
-      this.error = toBackendError(e).message;
+      this.error = explain(e);
     }
     await this.refresh();
   }
@@ -392,7 +393,7 @@ export class OutboxState {
     try {
       await this.backend.deleteOutbox(id);
     } catch (e) {
-      this.error = toBackendError(e).message;
+      this.error = explain(e);
     }
     await this.refresh();
   }
@@ -402,7 +403,7 @@ export class OutboxState {
     try {
       await compose.show('draft', await this.backend.editOutbox(id));
     } catch (e) {
-      this.error = toBackendError(e).message;
+      this.error = explain(e);
     }
     await this.refresh();
   }

@@ -1,7 +1,7 @@
 // The CRM sidebar's quick actions on the open message. Each calls the core through the backend, then
 // refetches the sidebar (the core decides what changed; the UI never patches CRM data itself).
-import { toBackendError } from '../backend/backend';
 import type { CrmRecordDto, CrmSidebarDto } from '../backend/types';
+import { explain } from '../errors';
 import type { MailState } from './mail.svelte';
 
 /** The records of a sidebar a note or task can go to: the message's links first, then its people and deals. */
@@ -52,7 +52,7 @@ export class CrmActions {
       this.notice = done;
       return true;
     } catch (e) {
-      this.error = toBackendError(e).message;
+      this.error = explain(e);
       return false;
     } finally {
       this.busy = false;
@@ -76,7 +76,7 @@ export class CrmActions {
       const r = await this.mail.backend.crmSearchRecords(query);
       if (seq === this.#searchSeq) this.results = r;
     } catch (e) {
-      if (seq === this.#searchSeq) this.error = toBackendError(e).message;
+      if (seq === this.#searchSeq) this.error = explain(e);
     }
   }
 
@@ -95,7 +95,7 @@ export class CrmActions {
     try {
       this.stages = await this.mail.backend.crmStages();
     } catch (e) {
-      this.error = toBackendError(e).message;
+      this.error = explain(e);
     }
   }
 

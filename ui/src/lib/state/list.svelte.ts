@@ -1,7 +1,8 @@
 // The message list of the view: messages or conversations (grouped by the backend, expandable), sorted by
 // date, fetched a page at a time for the virtualized list, with the keyboard cursor. While a search runs it
 // shows the search's results instead.
-import { toBackendError, type MessageQuery } from '../backend/backend';
+import type { MessageQuery } from '../backend/backend';
+import { explain } from '../errors';
 import { t } from '../i18n/index.svelte';
 import { displayIndexOf, displayTotal, locate } from '../virtual';
 import type { MessageSummaryDto, SortDto } from '../backend/types';
@@ -221,7 +222,7 @@ export class ListState {
           this.pages = next;
           if (r.total !== null) this.conversationTotal = r.total;
         } catch (e) {
-          if (gen === this.#generation) this.error = toBackendError(e).message;
+          if (gen === this.#generation) this.error = explain(e);
         } finally {
           if (gen === this.#generation) this.#loading.delete(p);
         }
@@ -260,7 +261,7 @@ export class ListState {
         if (i >= 0) this.cursor = i;
       }
     } catch (e) {
-      this.error = toBackendError(e).message;
+      this.error = explain(e);
     }
   }
 
@@ -316,7 +317,7 @@ export class ListState {
       );
       if (cursorAfter) this.cursor += children.length;
     } catch (e) {
-      this.error = toBackendError(e).message;
+      this.error = explain(e);
     }
   }
 

@@ -101,7 +101,7 @@ describe('MailState', () => {
     backend.appInfo = async () => ({
       version: 't',
       profileDir: '/p',
-      profileError: { code: 'storage', message: 'written by a newer Dealbox' },
+      profileError: { code: 'storage', message: 'written by a newer Dealbox', hint: null },
     });
     const mail = new MailState(backend);
     await mail.init();

@@ -147,7 +147,7 @@ impl TeamRepo for SqliteCrm<'_> {
             params![id, active.map(bool_flag), admin.map(bool_flag)],
         )?;
         if n == 0 {
-            return Err(Error::not_found(format!("no CRM user #{id} (see `dealbox-cli crm users list`)")));
+            return Err(Error::not_found(format!("no CRM user #{id}")).with_hint(crate::error::Hint::ListCrmUsers));
         }
         Ok(())
     }
@@ -251,9 +251,8 @@ impl TeamRepo for SqliteCrm<'_> {
     fn save_mailbox_settings(&self, s: &MailboxSettings, now: i64) -> Result<()> {
         for u in &s.queue {
             if self.user(*u)?.is_none() {
-                return Err(Error::not_found(format!(
-                    "no CRM user #{u} for the responsible queue (see `dealbox-cli crm users list`)"
-                )));
+                return Err(Error::not_found(format!("no CRM user #{u} for the responsible queue"))
+                    .with_hint(crate::error::Hint::ListCrmUsers));
             }
         }
         let always = clean_addresses(&s.always_new_lead)?;

@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { BackendError } from './backend/backend';
+import type { ErrorKind } from './backend/types';
+import { errorTitle, explain, hintText } from './errors';
+import { setLanguage } from './i18n/index.svelte';
+
+const KINDS: ErrorKind[] = [
+  'dns', 'refused', 'tls', 'auth', 'timeout', 'network', 'protocol', 'config', 'limit', 'keyring', 'not_found',
+  'storage', 'risky_attachment', 'internal',
+];
+
+describe('errors', () => {
+  afterEach(() => setLanguage('en'));
+
+  it('gives every kind of error a title, translated in Italian', () => {
+    const english = KINDS.map(errorTitle);
+    setLanguage('it');
+    const italian = KINDS.map(errorTitle);
+    KINDS.forEach((k, i) => expect(italian[i], k).not.toBe(english[i]));
+    expect(errorTitle('auth')).toBe('Accesso non riuscito');
+    expect(new Set(italian).size).toBe(KINDS.length);
+  });
+
+  it('says what to do, in the UI language, with no command line in it', () => {
+    setLanguage('it');
+    const e = new BackendError({
+      code: 'tls',
+      message: 'the TLS certificate of mail.acme.test is signed by an unknown certificate authority',
+      hint: { action: 'trustCertificate', account: null, sha256: 'ab12' },
+    });
+    const line = explain(e);
+    expect(line).toContain('Connessione sicura non riuscita: the TLS certificate');
+    expect(line).toContain('SHA-256 ab12');
+    expect(line).not.toContain('dealbox-cli');
+    expect(hintText({ action: 'setPassword', account: 'work' })).toBe(
+      'Inserisci di nuovo la password di work nelle sue impostazioni.',
+    );
+  });
+
+  it('explains an unknown failure as internal', () => {
+    expect(explain(new Error('boom'))).toBe('Something went wrong: boom');
+  });
+});
