@@ -125,10 +125,8 @@ pub fn sync(core: &Core, a: SyncArgs) -> anyhow::Result<()> {
     };
     let rt = crate::runtime()?;
     let results = rt.block_on(async {
-        let tasks = accounts.iter().map(|acc| {
-            let password = acc.password(core.secrets.as_ref());
-            sync::check_account(core.store.clone(), acc, password, &opts, &events)
-        });
+        // Each check runs the core's after-check hooks too (new mail goes through the CRM rules).
+        let tasks = accounts.iter().map(|acc| core.check_account(acc, &opts, &events));
         futures_join_all(tasks).await
     });
     if tty {

@@ -285,10 +285,9 @@ mod tests {
         let core = create_profile(&tmp.path().join("demo"), NOW, Arc::new(NoSecrets("no keyring".into()))).unwrap();
         let acc = core.accounts().find(ACCOUNT_NAME).unwrap();
         assert!(is_demo_account(&acc));
-        let password = acc.password(core.secrets.as_ref());
-        assert!(password.is_ok(), "the password command works without a keyring");
+        assert!(acc.password(core.secrets.as_ref()).is_ok(), "the password command works without a keyring");
         let opts = SyncOptions { now: NOW, ..SyncOptions::default() };
-        let report = sync::check_account(core.store.clone(), &acc, password, &opts, &sync::no_events()).await.unwrap();
+        let report = core.check_account(&acc, &opts, &sync::no_events()).await.unwrap();
         assert_eq!((report.added, report.folders), (0, 0));
         let s = status::load(&core.store, acc.id).unwrap();
         assert_eq!((s.last_check, s.failures), (Some(NOW), 0), "a check that did nothing, not a failure");
