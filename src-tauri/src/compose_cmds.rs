@@ -221,11 +221,7 @@ fn sending_account(core: &Core, account_id: Option<i64>) -> dealbox_core::Result
         return core.accounts().get(id);
     }
     let all = core.accounts().list()?;
-    all.iter()
-        .find(|a| !dealbox_core::demo::is_demo_account(a))
-        .or(all.first())
-        .cloned()
-        .ok_or_else(|| Error::config("add an account first"))
+    all.iter().find(|a| !a.is_offline()).or(all.first()).cloned().ok_or_else(|| Error::config("add an account first"))
 }
 
 /// A blank message from `account_id` (or the first account).
@@ -503,7 +499,7 @@ pub fn kick(app: &AppHandle, core: Arc<Core>, account_id: Option<i64>, upload: b
             Err(e) => return tracing::warn!("outbox: cannot list accounts: {e}"),
         };
         for a in accounts.into_iter().filter(|a| account_id.is_none_or(|id| id == a.id)) {
-            if dealbox_core::demo::is_demo_account(&a) {
+            if a.is_offline() {
                 continue;
             }
             match outbox::flush(&core, &a, Timeouts::default()).await {

@@ -152,8 +152,8 @@ pub async fn check_with(
     after: &[Arc<dyn AfterCheck>],
 ) -> Result<SyncReport> {
     events(SyncEvent::CheckStarted { account_id: account.id });
-    if crate::demo::is_demo_account(account) {
-        // Sample data with no server behind it: a check that does nothing, instead of a network error.
+    if account.is_offline() {
+        // No server behind it (sample data): a check that does nothing, instead of a network error.
         status::record_success(&store, account.id, opts.now, 0, 0)?;
         events(SyncEvent::CheckFinished { account_id: account.id, error: None });
         return Ok(SyncReport::default());
@@ -224,6 +224,55 @@ mod tests {
         fn run(&self, _: &Store, _: &Account, _: i64) -> Result<()> {
             self.0.fetch_add(1, Ordering::SeqCst);
             Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn an_offline_account_records_a_check_that_did_nothing_and_cannot_send() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut core = Core::open(tmp.path(), Arc::new(NoSecrets("no keyring".into()))).unwrap();
+        let ran = Arc::new(AtomicUsize::new(0));
+        core.add_after_check(Arc::new(Counting(ran.clone())));
+        let acc = core.accounts().add(&offline_account("Demo.Invalid"), None).unwrap();
+        assert!(acc.is_offline());
+        let opts = SyncOptions { now: NOW, ..SyncOptions::default() };
+        let report = core.check_account(&acc, &opts, &no_events()).await.unwrap();
+        assert_eq!((report.added, report.folders), (0, 0));
+        let s = status::load(&core.store, acc.id).unwrap();
+        assert_eq!((s.last_check, s.failures), (Some(NOW), 0), "a check that did nothing, not a failure");
+        assert_eq!(ran.load(Ordering::SeqCst), 0, "nothing arrived, so nothing runs after the check");
+
+        let draft = crate::send::compose::Draft {
+            to: vec!["anna@example.test".into()],
+            subject: "Training dates".into(),
+            text: "January works.".into(),
+            ..Default::default()
+        };
+        let err = crate::send::outbox::enqueue(&core.store, &acc, &draft).err().unwrap();
+        assert_eq!(err.message, crate::account::OFFLINE_CANNOT_SEND);
+        assert!(crate::send::outbox::list(&core.store, None).unwrap().is_empty());
+    }
+
+    #[test]
+    fn only_hosts_in_the_reserved_invalid_domain_are_offline() {
+        let tmp = tempfile::tempdir().unwrap();
+        let core = Core::open(tmp.path(), Arc::new(NoSecrets("no keyring".into()))).unwrap();
+        for (i, (host, offline)) in [
+            ("demo.invalid", true),
+            ("mail.example.invalid.", true),
+            ("invalid", true),
+            ("imap.example.com", false),
+            ("invalid.example.com", false),
+            ("127.0.0.1", false),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut new = offline_account(host);
+            new.name = format!("a{i}");
+            new.email = format!("a{i}@example.test");
+            let acc = core.accounts().add(&new, None).unwrap();
+            assert_eq!(acc.is_offline(), offline, "{host}");
         }
     }
 
