@@ -68,7 +68,7 @@ impl AppState {
     /// The sample-data profile, created on first use (`dealbox --demo`).
     pub fn open_demo(profile_dir: PathBuf) -> Self {
         let secrets = Arc::new(dealbox_platform::OsKeyring::new());
-        let core = dealbox_core::demo::open_or_create(&profile_dir, dealbox_core::store::unix_now(), secrets);
+        let core = dealbox_demo::open_or_create(&profile_dir, dealbox_core::store::unix_now(), secrets);
         Self::with_core(profile_dir, core)
     }
 
@@ -142,7 +142,7 @@ pub fn run() {
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     let args = Args::parse();
     let state = if args.demo {
-        AppState::open_demo(dealbox_core::demo::default_dir())
+        AppState::open_demo(dealbox_demo::default_dir())
     } else {
         AppState::open(args.profile.unwrap_or_else(dealbox_core::default_profile_dir))
     };

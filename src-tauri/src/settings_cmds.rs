@@ -168,12 +168,12 @@ pub async fn remove_crm_exception(state: State<'_, AppState>, entry: String) -> 
 
 #[tauri::command]
 pub async fn open_demo(app: AppHandle, state: State<'_, AppState>) -> Result<AppInfo, UiError> {
-    let dir = dealbox_core::demo::default_dir();
+    let dir = dealbox_demo::default_dir();
     let core = tauri::async_runtime::spawn_blocking({
         let dir = dir.clone();
         move || {
             let secrets = std::sync::Arc::new(dealbox_platform::OsKeyring::new());
-            dealbox_core::demo::open_or_create(&dir, dealbox_core::store::unix_now(), secrets)
+            dealbox_demo::open_or_create(&dir, dealbox_core::store::unix_now(), secrets)
         }
     })
     .await

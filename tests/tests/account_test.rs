@@ -169,7 +169,10 @@ fn a_wrong_password_an_unknown_port_and_an_unknown_ca_each_get_their_own_message
     }
     // Without --json the CLI turns the hint into the command to run.
     let text = profile.run(&["account", "test", "noca"]);
-    assert!(text.stdout.contains(&format!("to fix: dealbox-cli account trust-cert noca --sha256 {fingerprint}")), "{text}");
+    assert!(
+        text.stdout.contains(&format!("to fix: dealbox-cli account trust-cert noca --sha256 {fingerprint}")),
+        "{text}"
+    );
     assert!(text.stdout.contains("--trust-ca"), "{text}");
     let ca_msg = report["imap"]["message"].as_str().unwrap().to_string();
 

@@ -7,9 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use dealbox_core::demo;
 use dealbox_core::secrets::NoSecrets;
 use dealbox_core::store::DB_FILE;
+use dealbox_demo as demo;
 use dealbox_tests::{cli_binary, run, Output, Profile};
 use serde_json::Value;
 

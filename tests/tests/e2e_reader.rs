@@ -616,7 +616,7 @@ async fn screenshots_of_the_sidebar_and_needs_reply() {
     let _one = ONE_AT_A_TIME.lock().await;
     let dir = tempfile::tempdir().unwrap();
     let profile = dir.path().join("demo");
-    dealbox_core::demo::create_profile(&profile, dealbox_core::store::unix_now(), Arc::new(MemorySecrets::default()))
+    dealbox_demo::create_profile(&profile, dealbox_core::store::unix_now(), Arc::new(MemorySecrets::default()))
         .unwrap();
     let Some(s) = start(&profile).await else { return };
     let c = &s.client;

@@ -301,7 +301,7 @@ async fn explore_with_sample_data_opens_the_demo_mailbox() {
         .await
         .unwrap();
     assert!(info["rows"].as_u64().unwrap() > 5, "the demo inbox should be full: {info}");
-    assert!(info["nav"].as_str().unwrap().contains(dealbox_core::demo::ACCOUNT_NAME), "{info}");
+    assert!(info["nav"].as_str().unwrap().contains(dealbox_demo::ACCOUNT_NAME), "{info}");
     assert_eq!(info["setup"], false, "{info}");
     assert!(data.path().join("dealbox-demo").is_dir(), "the demo profile was not created in the app's data dir");
     // Open the first message: the CRM sidebar of the sample data knows its people.

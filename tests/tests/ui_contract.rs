@@ -27,7 +27,7 @@ const NOW: i64 = 1_793_869_200;
 
 /// The demo profile, built in `dir` (the one place this file reaches the demo generator).
 fn demo_profile(dir: &Path) -> Core {
-    dealbox_core::demo::create_profile(dir, NOW, Arc::new(NoSecrets("no keyring here".into()))).unwrap()
+    dealbox_demo::create_profile(dir, NOW, Arc::new(NoSecrets("no keyring here".into()))).unwrap()
 }
 
 fn fixture_path() -> PathBuf {

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::Subcommand;
-use dealbox_core::demo;
 use dealbox_core::store::unix_now;
+use dealbox_demo as demo;
 
 #[derive(Subcommand)]
 pub enum DemoCmd {

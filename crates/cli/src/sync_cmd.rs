@@ -88,15 +88,14 @@ pub fn sync(core: &Core, a: SyncArgs) -> anyhow::Result<()> {
         println!("No accounts yet. Add one with `dealbox-cli account add ...`.");
         return Ok(());
     }
-    // The sample-data mailbox has no server: say so rather than fail on the network.
-    let (demo, accounts): (Vec<Account>, Vec<Account>) =
-        accounts.into_iter().partition(dealbox_core::demo::is_demo_account);
-    for acc in &demo {
+    // An offline mailbox (the sample data) has no server: say so rather than fail on the network.
+    let (offline, accounts): (Vec<Account>, Vec<Account>) = accounts.into_iter().partition(Account::is_offline);
+    for acc in &offline {
+        let msg = dealbox_core::account::OFFLINE_NOTHING_TO_SYNC;
         if a.json {
-            let msg = dealbox_core::demo::NOTHING_TO_SYNC;
             println!("{}", serde_json::json!({"account": acc.name, "ok": true, "demo": true, "message": msg}));
         } else {
-            println!("{}: {}", acc.name, dealbox_core::demo::NOTHING_TO_SYNC);
+            println!("{}: {msg}", acc.name);
         }
     }
     if accounts.is_empty() {
@@ -125,10 +124,8 @@ pub fn sync(core: &Core, a: SyncArgs) -> anyhow::Result<()> {
     };
     let rt = crate::runtime()?;
     let results = rt.block_on(async {
-        let tasks = accounts.iter().map(|acc| {
-            let password = acc.password(core.secrets.as_ref());
-            sync::check_account(core.store.clone(), acc, password, &opts, &events)
-        });
+        // Each check runs the core's after-check hooks too (new mail goes through the CRM rules).
+        let tasks = accounts.iter().map(|acc| core.check_account(acc, &opts, &events));
         futures_join_all(tasks).await
     });
     if tty {

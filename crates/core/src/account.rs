@@ -127,7 +127,22 @@ pub struct Account {
     pub notify: bool,
 }
 
+/// What sync says for an offline account instead of trying the network. The only offline accounts are
+/// the sample-data mailboxes (`dealbox-demo`), so the message names them the way their users know them.
+pub const OFFLINE_NOTHING_TO_SYNC: &str = "demo account: nothing to sync (it holds sample data and has no server)";
+/// What sending says for an offline account.
+pub const OFFLINE_CANNOT_SEND: &str =
+    "demo account: it cannot send (it holds sample data and has no server); add a real account to send mail";
+
 impl Account {
+    /// An offline account has no server: its IMAP host is in the reserved `.invalid` domain, which never
+    /// resolves (RFC 2606, RFC 6761), as the sample-data mailbox's `demo.invalid` is. Sync records a check
+    /// that did nothing instead of a network error, and sending refuses at once.
+    pub fn is_offline(&self) -> bool {
+        let host = self.imap.host.trim_end_matches('.').to_ascii_lowercase();
+        host == "invalid" || host.ends_with(".invalid")
+    }
+
     /// Every address that belongs to this mailbox, lower-cased.
     pub fn all_addresses(&self) -> Vec<String> {
         let mut v = vec![self.email.to_lowercase()];

@@ -10,7 +10,6 @@ pub mod autoconfig;
 pub mod cache;
 pub mod conntest;
 pub mod crm;
-pub mod demo;
 pub mod error;
 pub mod imap;
 pub mod mail;
@@ -18,6 +17,7 @@ pub mod net;
 pub mod notify;
 pub mod parse;
 pub mod presets;
+pub mod profile;
 pub mod query;
 pub mod remote_content;
 pub mod secrets;
@@ -32,9 +32,10 @@ use std::sync::Arc;
 
 pub use error::{Error, ErrorKind, Hint, Result, Sensitive};
 
-use account::Accounts;
+use account::{Account, Accounts};
 use secrets::Secrets;
 use store::Store;
+use sync::{AfterCheck, AfterCheckHooks, EventSink, SyncOptions, SyncReport};
 
 /// One profile: a directory holding the database and staged attachments. Its methods are the core's front
 /// door: the app and the CLI reach mail, sending, the CRM and settings through them, never the store.
@@ -42,6 +43,8 @@ pub struct Core {
     dir: PathBuf,
     pub store: Arc<Store>,
     pub secrets: Arc<dyn Secrets>,
+    /// Run after each successful check of an account, by the sync service and [`Core::check_account`].
+    after_check: AfterCheckHooks,
 }
 
 impl Core {
@@ -55,7 +58,29 @@ impl Core {
             let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
         }
         let store = Store::open(&dir.join(store::DB_FILE))?;
-        Ok(Self { dir: dir.to_path_buf(), store: Arc::new(store), secrets })
+        Ok(Self { dir: dir.to_path_buf(), store: Arc::new(store), secrets, after_check: Self::default_after_check() })
+    }
+
+    /// The hooks every profile runs after a successful check: new mail goes through the CRM rules.
+    fn default_after_check() -> AfterCheckHooks {
+        vec![Arc::new(crm::new_mail::ProcessNewMail)]
+    }
+
+    /// What runs after each successful check of an account (CRM processing of the new mail by default).
+    pub fn after_check(&self) -> &[Arc<dyn AfterCheck>] {
+        &self.after_check
+    }
+
+    /// Run `hook` after each successful check too (after the default ones), in services started from now on.
+    pub fn add_after_check(&mut self, hook: Arc<dyn AfterCheck>) {
+        self.after_check.push(hook);
+    }
+
+    /// One check of `account` as the app does it: sync with its server (an offline account only records a
+    /// check that did nothing), then the after-check hooks. Recorded in the account's sync status.
+    pub async fn check_account(&self, account: &Account, opts: &SyncOptions, events: &EventSink) -> Result<SyncReport> {
+        let password = account.password(self.secrets.as_ref());
+        sync::check_account(self.store.clone(), account, password, opts, events, &self.after_check).await
     }
 
     pub fn dir(&self) -> &Path {

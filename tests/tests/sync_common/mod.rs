@@ -135,10 +135,9 @@ pub fn opts() -> SyncOptions {
     SyncOptions::default()
 }
 
-/// One check of the account, as the app does it.
+/// One check of the account, as the app does it (with the core's after-check hooks: CRM processing).
 pub async fn sync_once(core: &Core, acc: &Account, opts: &SyncOptions) -> dealbox_core::Result<SyncReport> {
-    let pw = acc.password(core.secrets.as_ref());
-    sync::check_account(core.store.clone(), acc, pw, opts, &sync::no_events()).await
+    core.check_account(acc, opts, &sync::no_events()).await
 }
 
 pub type ImapSession = async_imap::Session<tokio::net::TcpStream>;

@@ -53,7 +53,7 @@ impl Compose<'_> {
         }
         let all = self.core.accounts().list()?;
         all.iter()
-            .find(|a| !crate::demo::is_demo_account(a))
+            .find(|a| !a.is_offline())
             .or(all.first())
             .cloned()
             .ok_or_else(|| Error::config("add an account first"))

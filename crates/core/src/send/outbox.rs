@@ -39,8 +39,8 @@ pub struct OutboxItem {
 
 /// Validate, build and store the message in the outbox. Nothing touches the network.
 pub fn enqueue(store: &Store, account: &Account, draft: &Draft) -> Result<(i64, Built)> {
-    if crate::demo::is_demo_account(account) {
-        return Err(Error::config(crate::demo::CANNOT_SEND));
+    if account.is_offline() {
+        return Err(Error::config(crate::account::OFFLINE_CANNOT_SEND));
     }
     let built = compose::build(account, draft)?;
     let conn = store.conn()?;

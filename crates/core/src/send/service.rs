@@ -73,7 +73,7 @@ async fn flush(inner: Arc<Inner>, account_id: Option<i64>, upload: bool) {
         Err(e) => return tracing::warn!("outbox: cannot list accounts: {e}"),
     };
     for a in accounts.into_iter().filter(|a| account_id.is_none_or(|id| id == a.id)) {
-        if crate::demo::is_demo_account(&a) {
+        if a.is_offline() {
             continue;
         }
         match outbox::flush(&inner.core, &a, inner.timeouts).await {

@@ -6,7 +6,9 @@
 //! - [`queue`]: local changes (read, flag, move, delete…) applied at once and replayed to the server.
 //! - [`status`]: per-account last check / last error / failures, for the policy and `status`.
 //! - [`service`]: the scheduler, one task per account.
+//! - [`after_check`]: work run after each successful check (the core registers CRM processing).
 
+pub mod after_check;
 pub mod conn;
 pub mod engine;
 pub mod folders;
@@ -25,6 +27,8 @@ use crate::account::Account;
 use crate::error::{Error, Result, Sensitive};
 use crate::imap::Timeouts;
 use crate::store::Store;
+
+pub use after_check::{AfterCheck, AfterCheckHooks};
 
 /// What is being fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -118,23 +122,26 @@ pub struct SyncReport {
     pub folder_errors: Vec<(String, Error)>,
 }
 
-/// One check of one account, recorded in the account's sync status (last check, errors, failures in a row).
+/// One check of one account, recorded in the account's sync status (last check, errors, failures in a row),
+/// then the `after` hooks when it succeeded ([`crate::Core::check_account`] passes the core's).
 pub async fn check_account(
     store: Arc<Store>,
     account: &Account,
     password: Result<Sensitive<String>>,
     opts: &SyncOptions,
     events: &EventSink,
+    after: &[Arc<dyn AfterCheck>],
 ) -> Result<SyncReport> {
     let mut slot = None;
-    let result = check_with(store, account, &mut slot, password, opts, events).await;
+    let result = check_with(store, account, &mut slot, password, opts, events, after).await;
     if let Some(conn) = slot {
         conn.logout().await;
     }
     result
 }
 
-/// A check over the connection in `slot` (opened if empty or broken; left there for reuse, e.g. IDLE).
+/// A check over the connection in `slot` (opened if empty or broken; left there for reuse, e.g. IDLE),
+/// then the `after` hooks when it succeeded, before the check is reported finished.
 pub async fn check_with(
     store: Arc<Store>,
     account: &Account,
@@ -142,10 +149,11 @@ pub async fn check_with(
     password: Result<Sensitive<String>>,
     opts: &SyncOptions,
     events: &EventSink,
+    after: &[Arc<dyn AfterCheck>],
 ) -> Result<SyncReport> {
     events(SyncEvent::CheckStarted { account_id: account.id });
-    if crate::demo::is_demo_account(account) {
-        // Sample data with no server behind it: a check that does nothing, instead of a network error.
+    if account.is_offline() {
+        // No server behind it (sample data): a check that does nothing, instead of a network error.
         status::record_success(&store, account.id, opts.now, 0, 0)?;
         events(SyncEvent::CheckFinished { account_id: account.id, error: None });
         return Ok(SyncReport::default());
@@ -168,30 +176,123 @@ pub async fn check_with(
         Err(e) => status::record_failure(&store, account.id, opts.now, e)?,
     }
     if result.is_ok() {
-        // New mail goes through the CRM rules (linked to clients, leads created, or skipped with a reason).
-        let (crm_store, id, now) = (store.clone(), account.id, opts.now);
-        let crm = tokio::task::spawn_blocking(move || crate::crm::new_mail::process_new_mail(&crm_store, id, now))
-            .await
-            .map_err(|e| Error::internal(format!("the CRM task failed: {e}")))
-            .and_then(|r| r);
-        match crm {
-            Ok(r) => {
-                if !r.errors.is_empty() {
-                    tracing::warn!(account = %account.name, errors = ?r.errors, "CRM processing failed for some messages");
-                }
-                if !r.warnings.is_empty() {
-                    // Kept with each outcome (and shown by `crm warnings` / the sidebar); not a sync problem.
-                    tracing::info!(account = %account.name, warnings = ?r.warnings, "CRM processing");
-                }
-            }
-            Err(e) => {
-                tracing::warn!(account = %account.name, error = %e, "CRM processing failed; will retry next check")
-            }
-        }
+        after_check::run_all(after, &store, account, opts.now).await;
     }
     events(SyncEvent::CheckFinished {
         account_id: account.id,
         error: result.as_ref().err().map(|e| e.message.clone()),
     });
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::account::{Credential, Endpoint, NewAccount, Security};
+    use crate::secrets::NoSecrets;
+    use crate::Core;
+
+    const NOW: i64 = 1_793_869_200;
+
+    fn offline_account(host: &str) -> NewAccount {
+        NewAccount {
+            name: "Sample".into(),
+            email: "sample@example.test".into(),
+            display_name: "Sample".into(),
+            addresses: vec![],
+            username: "sample".into(),
+            imap: Endpoint { host: host.into(), port: 993, security: Security::Tls },
+            smtp: Endpoint { host: host.into(), port: 465, security: Security::Tls },
+            credential: Credential::Command("echo not-a-password".into()),
+            trust_ca_pem: None,
+            insecure: false,
+            signature: String::new(),
+            fetch_days: None,
+            save_sent_copy: true,
+            notify: false,
+        }
+    }
+
+    struct Counting(Arc<AtomicUsize>);
+
+    impl AfterCheck for Counting {
+        fn name(&self) -> &'static str {
+            "counting"
+        }
+        fn run(&self, _: &Store, _: &Account, _: i64) -> Result<()> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn an_offline_account_records_a_check_that_did_nothing_and_cannot_send() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut core = Core::open(tmp.path(), Arc::new(NoSecrets("no keyring".into()))).unwrap();
+        let ran = Arc::new(AtomicUsize::new(0));
+        core.add_after_check(Arc::new(Counting(ran.clone())));
+        let acc = core.accounts().add(&offline_account("Demo.Invalid"), None).unwrap();
+        assert!(acc.is_offline());
+        let opts = SyncOptions { now: NOW, ..SyncOptions::default() };
+        let report = core.check_account(&acc, &opts, &no_events()).await.unwrap();
+        assert_eq!((report.added, report.folders), (0, 0));
+        let s = status::load(&core.store, acc.id).unwrap();
+        assert_eq!((s.last_check, s.failures), (Some(NOW), 0), "a check that did nothing, not a failure");
+        assert_eq!(ran.load(Ordering::SeqCst), 0, "nothing arrived, so nothing runs after the check");
+
+        let draft = crate::send::compose::Draft {
+            to: vec!["anna@example.test".into()],
+            subject: "Training dates".into(),
+            text: "January works.".into(),
+            ..Default::default()
+        };
+        let err = crate::send::outbox::enqueue(&core.store, &acc, &draft).err().unwrap();
+        assert_eq!(err.message, crate::account::OFFLINE_CANNOT_SEND);
+        assert!(crate::send::outbox::list(&core.store, None).unwrap().is_empty());
+    }
+
+    #[test]
+    fn only_hosts_in_the_reserved_invalid_domain_are_offline() {
+        let tmp = tempfile::tempdir().unwrap();
+        let core = Core::open(tmp.path(), Arc::new(NoSecrets("no keyring".into()))).unwrap();
+        for (i, (host, offline)) in [
+            ("demo.invalid", true),
+            ("mail.example.invalid.", true),
+            ("invalid", true),
+            ("imap.example.com", false),
+            ("invalid.example.com", false),
+            ("127.0.0.1", false),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut new = offline_account(host);
+            new.name = format!("a{i}");
+            new.email = format!("a{i}@example.test");
+            let acc = core.accounts().add(&new, None).unwrap();
+            assert_eq!(acc.is_offline(), offline, "{host}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failing_hook_does_not_stop_the_next_one() {
+        struct Failing;
+        impl AfterCheck for Failing {
+            fn name(&self) -> &'static str {
+                "failing"
+            }
+            fn run(&self, _: &Store, _: &Account, _: i64) -> Result<()> {
+                Err(Error::internal("broken on purpose"))
+            }
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let core = Core::open(tmp.path(), Arc::new(NoSecrets("no keyring".into()))).unwrap();
+        let acc = core.accounts().add(&offline_account("demo.invalid"), None).unwrap();
+        let ran = Arc::new(AtomicUsize::new(0));
+        let hooks: AfterCheckHooks = vec![Arc::new(Failing), Arc::new(Counting(ran.clone()))];
+        after_check::run_all(&hooks, &core.store, &acc, NOW).await;
+        assert_eq!(ran.load(Ordering::SeqCst), 1);
+    }
 }

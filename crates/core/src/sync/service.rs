@@ -15,7 +15,7 @@ use tokio::task::JoinHandle;
 
 use super::conn::Conn;
 use super::policy::{NextCheck, Presence, Trigger};
-use super::{check_with, status, EventSink, SyncEvent, SyncOptions};
+use super::{check_with, status, AfterCheckHooks, EventSink, SyncEvent, SyncOptions};
 use crate::error::{Error, Result};
 use crate::secrets::Secrets;
 use crate::store::Store;
@@ -86,6 +86,8 @@ struct Shared {
     store: Arc<Store>,
     secrets: Arc<dyn Secrets>,
     events: EventSink,
+    /// Run after each successful check (the core's hooks: CRM processing of the new mail).
+    after_check: AfterCheckHooks,
     clock: Arc<dyn Clock>,
     opts: ServiceOptions,
     env: watch::Sender<Env>,
@@ -99,7 +101,8 @@ pub struct SyncService {
 }
 
 impl SyncService {
-    /// Start one task per account of `core`. Presence starts as "owner online, network up".
+    /// Start one task per account of `core`, each running the core's after-check hooks after every
+    /// successful check. Presence starts as "owner online, network up".
     pub fn start(core: &Core, events: EventSink, clock: Arc<dyn Clock>, opts: ServiceOptions) -> Result<Self> {
         let env = Env { presence: Presence { owner_online: true, any_user_online: true, network_up: true } };
         let (env_tx, _) = watch::channel(env);
@@ -108,6 +111,7 @@ impl SyncService {
                 store: core.store.clone(),
                 secrets: core.secrets.clone(),
                 events,
+                after_check: core.after_check().to_vec(),
                 clock,
                 opts,
                 env: env_tx,
@@ -281,7 +285,15 @@ async fn account_loop(
             let password = account.password(shared.secrets.as_ref());
             let opts = SyncOptions { now, ..shared.opts.sync.clone() };
             set_state(&shared, id, |s| s.checking = true);
-            let check = check_with(shared.store.clone(), &account, &mut conn, password, &opts, &shared.events);
+            let check = check_with(
+                shared.store.clone(),
+                &account,
+                &mut conn,
+                password,
+                &opts,
+                &shared.events,
+                &shared.after_check,
+            );
             let stopped = tokio::select! {
                 r = check => {
                     if let Err(e) = r {

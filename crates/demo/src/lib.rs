@@ -1,11 +1,12 @@
 //! The sample-data profile: one command gives a newcomer a full mailbox and CRM to explore, offline.
 //!
-//! [`create_profile`] builds it deterministically from a fixed seed and the `now` it is given: a demo
-//! mailbox ("Demo Sales") whose servers are `demo.invalid` (a name that can never resolve, RFC 2606), so
-//! sync knows there is nothing to fetch ([`is_demo_account`]); a few hundred realistic messages stored
-//! through [`crate::cache::store_messages`] (the real parsing, threading and full-text paths); a CRM
-//! written through the CRM repository; and the CRM processing run over the cached mail, so every message
-//! has its outcome ("linked", "created", "skipped: why").
+//! A second consumer of `dealbox-core` (like the CLI), reaching it only through its public API.
+//! [`create_profile`] builds the profile deterministically from a fixed seed and the `now` it is given: a
+//! demo mailbox ("Demo Sales") whose servers are `demo.invalid` (a name that can never resolve, RFC 2606),
+//! so the core treats it as offline ([`Account::is_offline`]: sync has nothing to fetch, sending refuses);
+//! a few hundred realistic messages stored through [`Core::store_messages`] (the real parsing, threading
+//! and full-text paths); a CRM written through the CRM repository; and the CRM processing run over the
+//! cached mail, so every message has its outcome ("linked", "created", "skipped: why").
 //!
 //! The profile is built in a temporary sibling directory and renamed into place, so a directory either
 //! holds a complete demo profile or nothing of it.
@@ -20,16 +21,12 @@ mod text;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rusqlite::{params, OpenFlags, OptionalExtension};
-use serde::Serialize;
-
-use crate::account::{Account, Credential, Endpoint, NewAccount, Security};
-use crate::cache::{self, Fetched};
-use crate::crm;
-use crate::error::{Error, Result};
-use crate::secrets::Secrets;
-use crate::store::{Store, DB_FILE};
-use crate::Core;
+use dealbox_core::account::{Account, Credential, Endpoint, NewAccount, Security};
+use dealbox_core::cache::Fetched;
+use dealbox_core::error::{Error, Result};
+use dealbox_core::profile::{self, ProfileStats};
+use dealbox_core::secrets::Secrets;
+use dealbox_core::Core;
 
 pub use extras::WALKTHROUGH_SUBJECT;
 pub use seed::PROCESS_DAYS;
@@ -40,11 +37,10 @@ pub const DEMO_HOST: &str = "demo.invalid";
 pub const DIR_NAME: &str = "dealbox-demo";
 /// The `settings` key that marks a profile as the demo profile.
 pub const MARKER_KEY: &str = "demo_profile";
-/// What sync says for the demo mailbox instead of trying the network.
-pub const NOTHING_TO_SYNC: &str = "demo account: nothing to sync (it holds sample data and has no server)";
+/// What sync says for the demo mailbox (an offline account) instead of trying the network.
+pub const NOTHING_TO_SYNC: &str = dealbox_core::account::OFFLINE_NOTHING_TO_SYNC;
 /// What sending says for the demo mailbox.
-pub const CANNOT_SEND: &str =
-    "demo account: it cannot send (it holds sample data and has no server); add a real account to send mail";
+pub const CANNOT_SEND: &str = dealbox_core::account::OFFLINE_CANNOT_SEND;
 /// The demo mailbox's name and address.
 pub const ACCOUNT_NAME: &str = data::MAILBOX_NAME;
 pub const ACCOUNT_EMAIL: &str = data::MAILBOX_ADDR;
@@ -67,27 +63,14 @@ pub fn default_dir() -> PathBuf {
     dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join(DIR_NAME)
 }
 
-/// The demo mailbox has no server: sync and sending leave it alone.
+/// The demo mailbox: its servers are [`DEMO_HOST`], so it is also offline ([`Account::is_offline`]).
 pub fn is_demo_account(account: &Account) -> bool {
     account.imap.host.eq_ignore_ascii_case(DEMO_HOST)
 }
 
 /// Whether `dir` holds a (complete) demo profile. Reads the database without changing it.
 pub fn is_demo_profile(dir: &Path) -> bool {
-    let db = dir.join(DB_FILE);
-    if !db.is_file() {
-        return false;
-    }
-    let Ok(conn) =
-        rusqlite::Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-    else {
-        return false;
-    };
-    conn.query_row("SELECT value FROM settings WHERE key = ?1", [MARKER_KEY], |r| r.get::<_, String>(0))
-        .optional()
-        .ok()
-        .flatten()
-        .is_some()
+    profile::peek_setting(dir, MARKER_KEY).is_some()
 }
 
 fn is_empty_dir(dir: &Path) -> Result<bool> {
@@ -176,28 +159,24 @@ fn build(core: &Core, now: i64) -> Result<()> {
     let account = core.accounts().add(&demo_account(), None)?;
     let mut folders = Vec::with_capacity(FOLDERS.len());
     for (name, display, role) in FOLDERS {
-        folders.push((*role, cache::upsert_folder(&core.store, account.id, name, display, Some("/"), Some(role))?));
+        folders.push((*role, core.add_folder(account.id, name, display, Some(role))?));
     }
     let mut rng = mail::Rng::new(SEED);
-    crm::sqlite::write(&core.store, |repo| seed::seed(repo, account.id, now, &mut rng))?;
+    core.crm().transaction(|repo| seed::seed(repo, account.id, now, &mut rng))?;
     let mut gen = mail::Gen::new(now, SEED.rotate_left(17));
     gen.client_threads();
     gen.extras();
-    store_all(&core.store, account.id, &folders, &gen.out)?;
-    let report = crm::cached::process_account(&core.store, account.id, now)?;
+    store_all(core, account.id, &folders, &gen.out)?;
+    let report = core.crm().process_account(account.id, now)?;
     if let Some(e) = report.errors.first() {
         return Err(Error::internal(format!("CRM processing of the sample mail failed: {e}")));
     }
-    core.store.conn()?.execute(
-        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        params![MARKER_KEY, now.to_string()],
-    )?;
-    Ok(())
+    core.set_setting(MARKER_KEY, &now.to_string())
 }
 
 /// Store the messages oldest first, as a sync would deliver them (UIDs ascending per folder), so threads
 /// form across folders exactly as they do for real mail.
-fn store_all(store: &Store, account_id: i64, folders: &[(&str, i64)], msgs: &[mail::DemoMessage]) -> Result<()> {
+fn store_all(core: &Core, account_id: i64, folders: &[(&str, i64)], msgs: &[mail::DemoMessage]) -> Result<()> {
     let mut order: Vec<usize> = (0..msgs.len()).collect();
     order.sort_by_key(|&i| (msgs[i].mail.date, i));
     let raws: Vec<Vec<u8>> = msgs.iter().map(|m| m.mail.to_raw()).collect();
@@ -228,54 +207,25 @@ fn store_all(store: &Store, account_id: i64, folders: &[(&str, i64)], msgs: &[ma
                 }
             })
             .collect();
-        cache::store_messages(store, account_id, folders[f].1, &batch)?;
+        core.store_messages(account_id, folders[f].1, &batch)?;
         start = end;
     }
     Ok(())
 }
 
 /// What a demo profile holds, for the CLI's and the app's "created" message.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Summary {
-    pub messages: i64,
-    pub unread: i64,
-    pub threads: i64,
-    pub contacts: i64,
-    pub companies: i64,
-    pub leads: i64,
-    pub deals: i64,
-    pub linked: i64,
-    pub created: i64,
-    pub skipped: i64,
-}
+pub type Summary = ProfileStats;
 
 /// Count what the profile holds (read only).
 pub fn summary(core: &Core) -> Result<Summary> {
-    let conn = core.store.conn()?;
-    let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
-    let outcomes = |kind: &str| -> Result<i64> {
-        Ok(conn.query_row("SELECT COUNT(*) FROM crm_outcomes WHERE outcome = ?1", [kind], |r| r.get(0))?)
-    };
-    Ok(Summary {
-        messages: count("SELECT COUNT(*) FROM messages")?,
-        unread: count("SELECT COUNT(*) FROM messages WHERE (' ' || flags || ' ') NOT LIKE '% \\Seen %'")?,
-        threads: count("SELECT COUNT(DISTINCT thread_id) FROM messages")?,
-        contacts: count("SELECT COUNT(*) FROM crm_contacts")?,
-        companies: count("SELECT COUNT(*) FROM crm_companies")?,
-        leads: count("SELECT COUNT(*) FROM crm_leads")?,
-        deals: count("SELECT COUNT(*) FROM crm_deals")?,
-        linked: outcomes("linked")?,
-        created: outcomes("created")?,
-        skipped: outcomes("skipped")?,
-    })
+    core.stats()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secrets::NoSecrets;
-    use crate::sync::{self, status, SyncOptions};
+    use dealbox_core::secrets::NoSecrets;
+    use dealbox_core::sync::{self, status, SyncOptions};
 
     const NOW: i64 = 1_793_869_200;
 
@@ -285,22 +235,22 @@ mod tests {
         let core = create_profile(&tmp.path().join("demo"), NOW, Arc::new(NoSecrets("no keyring".into()))).unwrap();
         let acc = core.accounts().find(ACCOUNT_NAME).unwrap();
         assert!(is_demo_account(&acc));
-        let password = acc.password(core.secrets.as_ref());
-        assert!(password.is_ok(), "the password command works without a keyring");
+        assert!(acc.is_offline(), "the core must know the demo mailbox has no server");
+        assert!(acc.password(core.secrets.as_ref()).is_ok(), "the password command works without a keyring");
         let opts = SyncOptions { now: NOW, ..SyncOptions::default() };
-        let report = sync::check_account(core.store.clone(), &acc, password, &opts, &sync::no_events()).await.unwrap();
+        let report = core.check_account(&acc, &opts, &sync::no_events()).await.unwrap();
         assert_eq!((report.added, report.folders), (0, 0));
         let s = status::load(&core.store, acc.id).unwrap();
         assert_eq!((s.last_check, s.failures), (Some(NOW), 0), "a check that did nothing, not a failure");
 
-        let draft = crate::send::compose::Draft {
+        let draft = dealbox_core::send::compose::Draft {
             to: vec!["anna.schneider@nordwind-logistik.test".into()],
             subject: "Training dates".into(),
             text: "January works.".into(),
             ..Default::default()
         };
-        let err = crate::send::outbox::enqueue(&core.store, &acc, &draft).err().unwrap();
+        let err = dealbox_core::send::outbox::enqueue(&core.store, &acc, &draft).err().unwrap();
         assert_eq!(err.message, CANNOT_SEND);
-        assert!(crate::send::outbox::list(&core.store, None).unwrap().is_empty());
+        assert!(dealbox_core::send::outbox::list(&core.store, None).unwrap().is_empty());
     }
 }

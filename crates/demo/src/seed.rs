@@ -4,11 +4,11 @@
 
 use super::data::{self, COMPANIES, DEALS, LEADS, USERS};
 use super::mail::{Rng, DAY};
-use crate::crm::{
-    ActivityRepo, EntityKind, EntityRef, MailboxSettings, NewCompany, NewContact, NewDeal, NewLead, NewSenderAction,
-    NewUser, RecordRepo, SqliteCrm, Status, TeamRepo,
+use dealbox_core::crm::{
+    CrmRepo, EntityKind, EntityRef, MailboxSettings, NewCompany, NewContact, NewDeal, NewLead, NewSenderAction,
+    NewUser, Status,
 };
-use crate::error::{Error, Result};
+use dealbox_core::error::{Error, Result};
 
 /// The days of mail the demo mailbox links to the CRM: older sample mail shows the "processing window" reason.
 pub const PROCESS_DAYS: u32 = 45;
@@ -22,7 +22,7 @@ fn phone(lang: data::Lang, n: usize) -> String {
 }
 
 /// Write the CRM; `account_id` is the demo mailbox.
-pub fn seed(repo: &SqliteCrm<'_>, account_id: i64, now: i64, rng: &mut Rng) -> Result<()> {
+pub fn seed(repo: &dyn CrmRepo, account_id: i64, now: i64, rng: &mut Rng) -> Result<()> {
     let mut users = Vec::with_capacity(USERS.len());
     for (name, addr, admin, active) in USERS {
         let u = repo.add_user(

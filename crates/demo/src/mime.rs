@@ -2,7 +2,7 @@
 //! as mail from a server: RFC 2047 encoded names and subjects, multipart/alternative bodies, base64
 //! attachments, a multipart/report bounce.
 
-use crate::send::smtp::base64_encode;
+use dealbox_core::send::smtp::base64_encode;
 
 /// A person on a message: display name and address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,7 +263,7 @@ pub fn rfc2822(ts: i64, tz_minutes: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::parse;
+    use dealbox_core::parse::parse;
 
     #[test]
     fn non_ascii_names_and_subjects_round_trip_through_the_parser() {
