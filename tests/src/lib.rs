@@ -5,7 +5,14 @@
 //! `tests/desktop-session`) ask for it with [`MailServer::require`] or [`require_secret_service`]. When it is
 //! missing they FAIL in CI (`CI=true`) or under `tests/run-all` (`DEALBOX_TESTS_STRICT=1`), and elsewhere skip
 //! with a message on stderr, so a plain `cargo test` on a laptop stays usable.
+//!
+//! Helpers for groups of tests live in modules: [`crm_common`] (a CRM profile with a team and a builder for real
+//! RFC 5322 messages) and [`sync_common`] (a profile syncing a test user, a second IMAP client, cache-vs-server
+//! comparison). Being in the library, they are compiled once, not once per test binary.
 #![forbid(unsafe_code)]
+
+pub mod crm_common;
+pub mod sync_common;
 
 use std::collections::HashMap;
 use std::io::Write;

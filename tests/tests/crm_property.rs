@@ -7,7 +7,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod crm_common;
+use dealbox_tests::crm_common;
 
 use std::collections::{HashMap, HashSet};
 

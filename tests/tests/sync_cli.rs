@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod sync_common;
+use dealbox_tests::sync_common;
 
 use dealbox_tests::{closed_port, Profile};
 use sync_common::*;

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod sync_common;
+use dealbox_tests::sync_common;
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};

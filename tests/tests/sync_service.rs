@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod sync_common;
+use dealbox_tests::sync_common;
 
 use std::sync::Arc;
 use std::time::Duration;
