@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 pub mod crm_common;
+pub mod mailboxes;
 pub mod sync_common;
 
 use std::collections::HashMap;

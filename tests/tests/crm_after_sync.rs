@@ -35,6 +35,7 @@ fn add(p: &Profile, server: &MailServer, user: &str) {
 
 #[test]
 fn mail_from_an_existing_client_is_linked_by_the_sync_itself() {
+    let _mailboxes = dealbox_tests::mailboxes::shared(&["bob", "carol"]);
     let Some(server) = MailServer::require() else { return };
     let carol = Profile::new();
     add(&carol, &server, "carol");

@@ -10,6 +10,7 @@ use sync_common::*;
 
 #[test]
 fn sync_and_status_speak_plainly_and_three_failed_checks_make_a_problem() {
+    let _bob = dealbox_tests::mailboxes::shared(&["bob"]);
     let Some(env) = mail_env() else { return };
     let p = Profile::new();
     let imaps = format!("{}:{}", env.host, env.imaps_port);
