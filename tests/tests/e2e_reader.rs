@@ -87,11 +87,12 @@ impl Web {
     }
 }
 
-/// Put a stand-in `xdg-open` first on PATH (inherited by tauri-driver and the app) that records what the app asks
-/// the system to open, and return the record's path. Also keeps real browsers from starting during the tests.
-fn stub_system_browser() -> &'static Path {
-    static LOG: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-    LOG.get_or_init(|| {
+/// A stand-in `xdg-open` that records what the app asks the system to open: returns the record's path and a PATH
+/// with the stand-in first, to give tauri-driver and the app (not this process: the tests of this binary run in
+/// parallel and the environment is shared). Also keeps real browsers from starting during the tests.
+fn stub_system_browser() -> (&'static Path, &'static Path) {
+    static STUB: std::sync::OnceLock<(std::path::PathBuf, std::path::PathBuf)> = std::sync::OnceLock::new();
+    let (log, path) = STUB.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("dealbox-e2e-reader-bin-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let log = dir.join("opened.log");
@@ -102,9 +103,9 @@ fn stub_system_browser() -> &'static Path {
         let path = std::env::var_os("PATH").unwrap_or_default();
         let mut dirs = vec![dir];
         dirs.extend(std::env::split_paths(&path));
-        std::env::set_var("PATH", std::env::join_paths(dirs).unwrap());
-        log
-    })
+        (log, std::env::join_paths(dirs).unwrap().into())
+    });
+    (log, path)
 }
 
 fn rfc2822_now() -> String {
@@ -356,8 +357,8 @@ async fn a_hostile_message_runs_nothing_requests_nothing_and_cannot_reach_the_ip
     let news = format!("TechBlast {pid}");
     let profile = tempfile::tempdir().unwrap();
     profile_with(profile.path(), &[hostile(&web, &subject), newsletter(&web, &news)]);
-    let opened_log = stub_system_browser();
-    let Some(s) = start(profile.path()).await else { return };
+    let (opened_log, path) = stub_system_browser();
+    let Some(s) = start_with_env(profile.path(), &[("PATH", path)]).await else { return };
     let c = &s.client;
 
     open_row(c, &subject).await;
@@ -566,8 +567,8 @@ async fn attachments_open_with_the_system_handler_but_programs_never_do() {
     let subject = format!("Quote and installer {}", std::process::id());
     let profile = tempfile::tempdir().unwrap();
     profile_with(profile.path(), &[with_attachments(&subject)]);
-    let opened_log = stub_system_browser();
-    let Some(s) = start(profile.path()).await else { return };
+    let (opened_log, path) = stub_system_browser();
+    let Some(s) = start_with_env(profile.path(), &[("PATH", path)]).await else { return };
     let c = &s.client;
     open_row(c, &subject).await;
     let list = wait_until(c, "the attachments", "return document.querySelector('footer')?.textContent ?? ''", |v| {
