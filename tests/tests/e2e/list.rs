@@ -1,17 +1,13 @@
-//! End-to-end tests of the message list in the real window (see e2e_app.rs for what they need):
+//! End-to-end tests of the message list in the real window (see app.rs for what they need):
 //! conversations, the messages/conversations toggle, search as you type, multi-select and a bulk archive
 //! that reaches the real IMAP server.
 #![allow(clippy::unwrap_used)]
 
-#[allow(dead_code)]
-#[path = "../../src-tauri/examples/fill_profile.rs"]
-mod fill_profile;
-
-mod e2e_common;
+use crate::fill_profile;
 
 use std::time::Duration;
 
-use e2e_common::*;
+use crate::common::*;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 

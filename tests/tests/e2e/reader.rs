@@ -1,5 +1,5 @@
 //! End-to-end tests of the reader and the CRM sidebar in the real window (tauri-driver + WebKitWebDriver;
-//! see e2e_app.rs for what they need and how to run them).
+//! see app.rs for what they need and how to run them).
 //!
 //! - A real newsletter (SpamAssassin corpus, `tests/fixtures/reader/`) whose image hosts point at a loopback
 //!   HTTP server started here: nothing is requested until "Load images"; then the images are, but never the
@@ -12,8 +12,6 @@
 //! crm-sidebar,needs-reply}.png`.
 #![allow(clippy::unwrap_used)]
 
-mod e2e_common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::Path;
@@ -24,7 +22,7 @@ use dealbox_core::account::{Credential, Endpoint, NewAccount, Security};
 use dealbox_core::cache::{store_messages, upsert_folder, Fetched};
 use dealbox_core::secrets::MemorySecrets;
 use dealbox_core::Core;
-use e2e_common::*;
+use crate::common::*;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 

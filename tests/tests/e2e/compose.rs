@@ -3,11 +3,9 @@
 //! reply (with a file from the picker; a 26 MB one is refused up front) arrives in the client's mailbox with
 //! "Re: …", In-Reply-To, the typed text and the attachment.
 //!
-//! Run inside the headless desktop session (see e2e_app.rs and tests/README.md); with `DEALBOX_SCREENSHOTS=1`
+//! Run inside the headless desktop session (see app.rs and tests/README.md); with `DEALBOX_SCREENSHOTS=1`
 //! it writes docs/screenshots/compose.png.
 #![allow(clippy::unwrap_used)]
-
-mod e2e_common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,7 +15,7 @@ use dealbox_core::imap::{self, Timeouts};
 use dealbox_core::secrets::MemorySecrets;
 use dealbox_core::Core;
 use dealbox_tests::{MailServer, Profile};
-use e2e_common::*;
+use crate::common::*;
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, Locator};
 use futures::TryStreamExt;

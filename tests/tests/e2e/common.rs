@@ -1,5 +1,6 @@
-//! The end-to-end harness: tauri-driver + WebKitWebDriver driving the real app (see e2e_app.rs for what it needs).
-//! Each `e2e_*.rs` test binary includes it with `mod e2e_common;`.
+//! The end-to-end harness: tauri-driver + WebKitWebDriver driving the real app (see app.rs for what it needs).
+//! The modules of the `e2e` test binary use it (`use crate::common::*`); `tests/examples/ui_bench.rs` includes it
+//! with `#[path]`.
 #![allow(dead_code, clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader, Write};
