@@ -167,6 +167,47 @@ async fn start_once(profile: &Path, env: &[(&str, &Path)], app: &Path, driver: &
     Ok(Session { client, _driver: driver })
 }
 
+/// Evaluate `script` in the window until `ok` holds (`Ok` with that value) or `within` has passed (`Err` with the
+/// last value). The pause between tries only sets how often to look; the condition ends the wait.
+pub async fn poll_script(
+    c: &Client,
+    script: &str,
+    ok: impl Fn(&serde_json::Value) -> bool,
+    within: Duration,
+) -> Result<serde_json::Value, serde_json::Value> {
+    let deadline = Instant::now() + within;
+    loop {
+        let v = c.execute(script, vec![]).await.unwrap();
+        if ok(&v) {
+            return Ok(v);
+        }
+        if Instant::now() >= deadline {
+            return Err(v);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// [`poll_script`], failing the test after `within` with `what` it waited for, the last value and the window's text.
+pub async fn wait_script(
+    c: &Client,
+    what: &str,
+    script: &str,
+    ok: impl Fn(&serde_json::Value) -> bool,
+    within: Duration,
+) -> serde_json::Value {
+    match poll_script(c, script, ok, within).await {
+        Ok(v) => v,
+        Err(last) => {
+            let page = c.execute("return document.body.innerText", vec![]).await.unwrap_or_default();
+            panic!(
+                "timed out after {within:?} waiting for {what}; last value: {last}; the window shows:\n{}",
+                page.as_str().unwrap_or("")
+            );
+        }
+    }
+}
+
 pub async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
     c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| {
         panic!("no element {css} in the app window: {e}");

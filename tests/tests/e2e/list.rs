@@ -17,14 +17,7 @@ async fn text(c: &Client, css: &str) -> String {
 
 /// Wait (with a deadline) until `js` returns true.
 async fn until(c: &Client, what: &str, js: &str) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        if c.execute(js, vec![]).await.unwrap() == json!(true) {
-            return;
-        }
-        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_script(c, what, js, |v| v == &json!(true), Duration::from_secs(30)).await;
 }
 
 #[tokio::test]

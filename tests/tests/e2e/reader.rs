@@ -18,11 +18,11 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common::*;
 use dealbox_core::account::{Credential, Endpoint, NewAccount, Security};
 use dealbox_core::cache::{store_messages, upsert_folder, Fetched};
 use dealbox_core::secrets::MemorySecrets;
 use dealbox_core::Core;
-use crate::common::*;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
@@ -246,15 +246,7 @@ async fn open_row(c: &Client, subject: &str) {
 
 /// Evaluate `script` until `ok` holds (bounded); returns the last value.
 async fn wait_until(c: &Client, what: &str, script: &str, ok: impl Fn(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let v = c.execute(script, vec![]).await.unwrap();
-        if ok(&v) {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}; last: {v}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_script(c, what, script, ok, Duration::from_secs(20)).await
 }
 
 async fn click_button(c: &Client, text: &str) {
@@ -620,24 +612,34 @@ async fn screenshots_of_the_sidebar_and_needs_reply() {
     let Some(s) = start(&profile).await else { return };
     let c = &s.client;
     wait_for(c, ".list [role='option'] .subject").await;
-    // The first message whose sidebar knows a deal.
+    // The first message whose sidebar knows a deal: open the rows in turn until a sidebar shows open deals (each
+    // row gets a bound to show them, which ends as soon as they are there).
+    let aside = "return document.querySelector('aside')?.textContent ?? ''";
+    let has_deals = |v: &Value| v.as_str().is_some_and(|a| a.contains("Open deals"));
     let deadline = Instant::now() + Duration::from_secs(30);
     for i in 0.. {
         c.execute("document.querySelectorAll('[role=option]')[arguments[0]]?.click()", vec![json!(i % 12)])
             .await
             .unwrap();
-        tokio::time::sleep(Duration::from_millis(400)).await;
-        let aside: Value = c.execute("return document.querySelector('aside').textContent", vec![]).await.unwrap();
-        if aside.as_str().is_some_and(|a| a.contains("Open deals")) || Instant::now() > deadline {
+        if poll_script(c, aside, has_deals, Duration::from_secs(2)).await.is_ok() || Instant::now() > deadline {
             break;
         }
     }
     screenshot(c, "crm-sidebar").await;
     c.find(Locator::XPath("//nav//button[contains(., 'Needs reply')]")).await.unwrap().click().await.unwrap();
     wait_for(c, "section[aria-label='Needs reply'] header").await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    let _ = c.execute("document.querySelector('.needs .item:not(:disabled)')?.click()", vec![]).await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Loaded: its items, the "every email has an answer" note, or an error.
+    let loaded = "return !!document.querySelector('.needs .item, .needs .empty, .needs [role=alert]')";
+    wait_until(c, "the Needs-reply list", loaded, |v| v == &json!(true)).await;
+    let clicked = c
+        .execute("const i = document.querySelector('.needs .item:not(:disabled)'); i?.click(); return !!i", vec![])
+        .await
+        .unwrap();
+    if clicked == json!(true) {
+        let shown = "return !!document.querySelector('.needs .item.current') \
+                     && !!document.querySelector('article h1')?.textContent";
+        wait_until(c, "the reader to show the clicked item", shown, |v| v == &json!(true)).await;
+    }
     screenshot(c, "needs-reply").await;
     s.client.close().await.unwrap();
 }
