@@ -252,35 +252,8 @@ pub fn deliver_raw(mx: &str, from: &str, to: &str, message: &str) {
     write!(w, "QUIT\r\n").unwrap();
 }
 
-/// Postfix delivers asynchronously: wait (with a deadline) until a message with this exact subject is in the
-/// user's Inbox maildir on the test server, so that a Sync pressed afterwards must find it.
-pub fn wait_delivered(user: &str, subject: &str) {
-    let inbox = dealbox_tests::mail_root().join("mail").join(user).join("Maildir");
-    let header = format!("Subject: {subject}");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let found = ["new", "cur"].iter().any(|d| {
-            std::fs::read_dir(inbox.join(d))
-                .into_iter()
-                .flatten()
-                .flatten()
-                .any(|e| std::fs::read(e.path()).is_ok_and(|b| has_header_line(&b, &header)))
-        });
-        if found {
-            return;
-        }
-        assert!(Instant::now() < deadline, "no message {subject:?} reached {} within a minute", inbox.display());
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// Dovecot stores maildir files with bare LF line ends.
-fn has_header_line(raw: &[u8], line: &str) -> bool {
-    String::from_utf8_lossy(raw)
-        .lines()
-        .take_while(|l| !l.trim_end().is_empty())
-        .any(|l| l.trim_end_matches('\r') == line)
-}
+#[allow(unused_imports)] // tests/examples/ui_bench.rs includes this file and needs no delivery
+pub use dealbox_tests::wait_delivered;
 
 /// `dealbox-cli account add` for a test user on the test servers (IMAPS and SMTPS with the private CA, the
 /// password from a command so the window needs no keyring entry); `extra` adds flags such as `--fetch all`.
