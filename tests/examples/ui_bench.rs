@@ -11,7 +11,7 @@
 //!   ui_bench --profile DIR --app PATH --empty PATH [--runs N] [--idle SECS]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../tests/e2e_common/mod.rs"]
+#[path = "../tests/e2e/common.rs"]
 mod e2e_common;
 
 use std::collections::HashMap;

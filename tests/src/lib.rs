@@ -5,7 +5,15 @@
 //! `tests/desktop-session`) ask for it with [`MailServer::require`] or [`require_secret_service`]. When it is
 //! missing they FAIL in CI (`CI=true`) or under `tests/run-all` (`DEALBOX_TESTS_STRICT=1`), and elsewhere skip
 //! with a message on stderr, so a plain `cargo test` on a laptop stays usable.
+//!
+//! Helpers for groups of tests live in modules: [`crm_common`] (a CRM profile with a team and a builder for real
+//! RFC 5322 messages) and [`sync_common`] (a profile syncing a test user, a second IMAP client, cache-vs-server
+//! comparison). Being in the library, they are compiled once, not once per test binary.
 #![forbid(unsafe_code)]
+
+pub mod crm_common;
+pub mod mailboxes;
+pub mod sync_common;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -13,7 +21,7 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The workspace root (the directory holding the top-level Cargo.toml).
 pub fn workspace_root() -> PathBuf {
@@ -142,6 +150,36 @@ impl MailServer {
     pub fn email(&self, user: &str) -> &str {
         self.var(&format!("MAIL_USER_{}", user.to_ascii_uppercase()))
     }
+}
+
+/// Postfix delivers asynchronously: wait (with a deadline) until a message with this exact subject is in the
+/// user's Inbox maildir on the test server, so that a Sync pressed afterwards must find it.
+pub fn wait_delivered(user: &str, subject: &str) {
+    let inbox = mail_root().join("mail").join(user).join("Maildir");
+    let header = format!("Subject: {subject}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let found = ["new", "cur"].iter().any(|d| {
+            std::fs::read_dir(inbox.join(d))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .any(|e| std::fs::read(e.path()).is_ok_and(|b| has_header_line(&b, &header)))
+        });
+        if found {
+            return;
+        }
+        assert!(Instant::now() < deadline, "no message {subject:?} reached {} within a minute", inbox.display());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Dovecot stores maildir files with bare LF line ends.
+fn has_header_line(raw: &[u8], line: &str) -> bool {
+    String::from_utf8_lossy(raw)
+        .lines()
+        .take_while(|l| !l.trim_end().is_empty())
+        .any(|l| l.trim_end_matches('\r') == line)
 }
 
 /// Does something accept TCP connections at `addr`?

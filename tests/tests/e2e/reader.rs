@@ -1,5 +1,5 @@
 //! End-to-end tests of the reader and the CRM sidebar in the real window (tauri-driver + WebKitWebDriver;
-//! see e2e_app.rs for what they need and how to run them).
+//! see app.rs for what they need and how to run them).
 //!
 //! - A real newsletter (SpamAssassin corpus, `tests/fixtures/reader/`) whose image hosts point at a loopback
 //!   HTTP server started here: nothing is requested until "Load images"; then the images are, but never the
@@ -12,19 +12,17 @@
 //! crm-sidebar,needs-reply}.png`.
 #![allow(clippy::unwrap_used)]
 
-mod e2e_common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common::*;
 use dealbox_core::account::{Credential, Endpoint, NewAccount, Security};
 use dealbox_core::cache::{store_messages, upsert_folder, Fetched};
 use dealbox_core::secrets::MemorySecrets;
 use dealbox_core::Core;
-use e2e_common::*;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
@@ -87,11 +85,12 @@ impl Web {
     }
 }
 
-/// Put a stand-in `xdg-open` first on PATH (inherited by tauri-driver and the app) that records what the app asks
-/// the system to open, and return the record's path. Also keeps real browsers from starting during the tests.
-fn stub_system_browser() -> &'static Path {
-    static LOG: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-    LOG.get_or_init(|| {
+/// A stand-in `xdg-open` that records what the app asks the system to open: returns the record's path and a PATH
+/// with the stand-in first, to give tauri-driver and the app (not this process: the tests of this binary run in
+/// parallel and the environment is shared). Also keeps real browsers from starting during the tests.
+fn stub_system_browser() -> (&'static Path, &'static Path) {
+    static STUB: std::sync::OnceLock<(std::path::PathBuf, std::path::PathBuf)> = std::sync::OnceLock::new();
+    let (log, path) = STUB.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("dealbox-e2e-reader-bin-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let log = dir.join("opened.log");
@@ -102,9 +101,9 @@ fn stub_system_browser() -> &'static Path {
         let path = std::env::var_os("PATH").unwrap_or_default();
         let mut dirs = vec![dir];
         dirs.extend(std::env::split_paths(&path));
-        std::env::set_var("PATH", std::env::join_paths(dirs).unwrap());
-        log
-    })
+        (log, std::env::join_paths(dirs).unwrap().into())
+    });
+    (log, path)
 }
 
 fn rfc2822_now() -> String {
@@ -247,15 +246,7 @@ async fn open_row(c: &Client, subject: &str) {
 
 /// Evaluate `script` until `ok` holds (bounded); returns the last value.
 async fn wait_until(c: &Client, what: &str, script: &str, ok: impl Fn(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let v = c.execute(script, vec![]).await.unwrap();
-        if ok(&v) {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}; last: {v}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_script(c, what, script, ok, Duration::from_secs(20)).await
 }
 
 async fn click_button(c: &Client, text: &str) {
@@ -356,8 +347,8 @@ async fn a_hostile_message_runs_nothing_requests_nothing_and_cannot_reach_the_ip
     let news = format!("TechBlast {pid}");
     let profile = tempfile::tempdir().unwrap();
     profile_with(profile.path(), &[hostile(&web, &subject), newsletter(&web, &news)]);
-    let opened_log = stub_system_browser();
-    let Some(s) = start(profile.path()).await else { return };
+    let (opened_log, path) = stub_system_browser();
+    let Some(s) = start_with_env(profile.path(), &[("PATH", path)]).await else { return };
     let c = &s.client;
 
     open_row(c, &subject).await;
@@ -566,8 +557,8 @@ async fn attachments_open_with_the_system_handler_but_programs_never_do() {
     let subject = format!("Quote and installer {}", std::process::id());
     let profile = tempfile::tempdir().unwrap();
     profile_with(profile.path(), &[with_attachments(&subject)]);
-    let opened_log = stub_system_browser();
-    let Some(s) = start(profile.path()).await else { return };
+    let (opened_log, path) = stub_system_browser();
+    let Some(s) = start_with_env(profile.path(), &[("PATH", path)]).await else { return };
     let c = &s.client;
     open_row(c, &subject).await;
     let list = wait_until(c, "the attachments", "return document.querySelector('footer')?.textContent ?? ''", |v| {
@@ -621,24 +612,34 @@ async fn screenshots_of_the_sidebar_and_needs_reply() {
     let Some(s) = start(&profile).await else { return };
     let c = &s.client;
     wait_for(c, ".list [role='option'] .subject").await;
-    // The first message whose sidebar knows a deal.
+    // The first message whose sidebar knows a deal: open the rows in turn until a sidebar shows open deals (each
+    // row gets a bound to show them, which ends as soon as they are there).
+    let aside = "return document.querySelector('aside')?.textContent ?? ''";
+    let has_deals = |v: &Value| v.as_str().is_some_and(|a| a.contains("Open deals"));
     let deadline = Instant::now() + Duration::from_secs(30);
     for i in 0.. {
         c.execute("document.querySelectorAll('[role=option]')[arguments[0]]?.click()", vec![json!(i % 12)])
             .await
             .unwrap();
-        tokio::time::sleep(Duration::from_millis(400)).await;
-        let aside: Value = c.execute("return document.querySelector('aside').textContent", vec![]).await.unwrap();
-        if aside.as_str().is_some_and(|a| a.contains("Open deals")) || Instant::now() > deadline {
+        if poll_script(c, aside, has_deals, Duration::from_secs(2)).await.is_ok() || Instant::now() > deadline {
             break;
         }
     }
     screenshot(c, "crm-sidebar").await;
     c.find(Locator::XPath("//nav//button[contains(., 'Needs reply')]")).await.unwrap().click().await.unwrap();
     wait_for(c, "section[aria-label='Needs reply'] header").await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    let _ = c.execute("document.querySelector('.needs .item:not(:disabled)')?.click()", vec![]).await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Loaded: its items, the "every email has an answer" note, or an error.
+    let loaded = "return !!document.querySelector('.needs .item, .needs .empty, .needs [role=alert]')";
+    wait_until(c, "the Needs-reply list", loaded, |v| v == &json!(true)).await;
+    let clicked = c
+        .execute("const i = document.querySelector('.needs .item:not(:disabled)'); i?.click(); return !!i", vec![])
+        .await
+        .unwrap();
+    if clicked == json!(true) {
+        let shown = "return !!document.querySelector('.needs .item.current') \
+                     && !!document.querySelector('article h1')?.textContent";
+        wait_until(c, "the reader to show the clicked item", shown, |v| v == &json!(true)).await;
+    }
     screenshot(c, "needs-reply").await;
     s.client.close().await.unwrap();
 }

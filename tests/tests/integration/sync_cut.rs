@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod sync_common;
+use dealbox_tests::sync_common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -50,6 +50,7 @@ async fn cutting_proxy(upstream: (String, u16), limit: Arc<AtomicUsize>) -> u16 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_connection_cut_mid_fetch_converges_on_the_next_sync() {
+    let _alice = dealbox_tests::mailboxes::exclusive(&["alice"]); // deletes its folder at the end
     let Some(env) = mail_env() else { return };
     let mut s = imap(&env, "alice").await;
     let folder = fresh_folder(&mut s, "cut").await;

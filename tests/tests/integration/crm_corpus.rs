@@ -1,11 +1,13 @@
 //! Real mail from the shared corpus (../shared/corpus, see its README): every message gets a CRM outcome,
 //! bounces, auto-replies and read receipts never create a lead, and real vCards import.
 //!
-//! The corpus lives outside the repository. When it is absent these tests print a notice and pass.
+//! The corpus lives outside the repository (`DEALBOX_CORPUS`, else `../shared/corpus` beside the checkout). When it
+//! is absent these tests say so and skip; in strict mode (`DEALBOX_TESTS_STRICT=1`, set by `tests/run-all`, or `CI`)
+//! they fail, naming every place they looked.
 
 #![allow(clippy::unwrap_used)]
 
-mod crm_common;
+use dealbox_tests::crm_common;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -16,14 +18,19 @@ use dealbox_core::crm::{cached, EntityKind, NewCompany, OutcomeKind, RecordRepo,
 use dealbox_core::store::Store;
 
 fn corpus() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut candidates: Vec<PathBuf> = std::env::var_os("DEALBOX_CORPUS").map(PathBuf::from).into_iter().collect();
+    let root = dealbox_tests::workspace_root();
+    let mut candidates: Vec<PathBuf> =
+        std::env::var_os("DEALBOX_CORPUS").filter(|p| !p.is_empty()).map(PathBuf::from).into_iter().collect();
     candidates.extend([root.join("../shared/corpus"), root.join("../../shared/corpus"), "/work/shared/corpus".into()]);
-    let found = candidates.into_iter().find(|p| p.join("MANIFEST.tsv").is_file());
-    if found.is_none() {
-        eprintln!("NOTICE: the mail corpus (../shared/corpus) is absent: skipping this corpus test");
+    if let Some(found) = candidates.iter().find(|p| p.join("MANIFEST.tsv").is_file()) {
+        return Some(found.clone());
     }
-    found
+    let looked: Vec<String> = candidates.iter().map(|p| p.join("MANIFEST.tsv").display().to_string()).collect();
+    dealbox_tests::unavailable(
+        "the shared mail corpus (see its README)",
+        &format!("there is no corpus at any of {}", looked.join(", ")),
+        "Point DEALBOX_CORPUS at the corpus directory (the one holding MANIFEST.tsv).",
+    )
 }
 
 /// The messages of an mbox file, split on "From " lines.

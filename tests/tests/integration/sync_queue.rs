@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod sync_common;
+use dealbox_tests::sync_common;
 
 use std::sync::Arc;
 
@@ -33,6 +33,7 @@ async fn count_subject(s: &mut ImapSession, folder: &str, subject: &str) -> usiz
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changes_queued_while_offline_reach_the_server_exactly_once() {
+    let _bob = dealbox_tests::mailboxes::exclusive(&["bob"]); // deletes its folder at the end
     let Some(env) = mail_env() else { return };
     let mut s = imap(&env, "bob").await;
     let folder = fresh_folder(&mut s, "queue").await;

@@ -3,11 +3,11 @@
 //! path the sync engine uses. Invariants: at most one lead per unknown sender, one activity per message
 //! and mailbox, an outcome for every cached message.
 //!
-//! Replays from a seed: `CRM_SEED=1234 cargo test -p dealbox-tests --test crm_property`.
+//! Replays from a seed: `CRM_SEED=1234 cargo test -p dealbox-tests --test integration crm_property::`.
 
 #![allow(clippy::unwrap_used)]
 
-mod crm_common;
+use dealbox_tests::crm_common;
 
 use std::collections::{HashMap, HashSet};
 

@@ -1,6 +1,6 @@
 //! End-to-end tests of notifications, Settings and "Explore with sample data" in the real window
 //! (tauri-driver + WebKitWebDriver, inside the headless desktop session with dunst as the notification server).
-//! See e2e_app.rs for what the harness needs.
+//! See app.rs for what the harness needs.
 //!
 //! "Not focused" under Xvfb: there is no window manager, so nothing moves the keyboard focus by itself. The test
 //! opens another X client (`xmessage`) and gives it the input focus with `xdotool windowfocus` — exactly what
@@ -8,17 +8,13 @@
 //! false) before delivering mail. The shell reads the same state (`WebviewWindow::is_focused`).
 #![allow(clippy::unwrap_used)]
 
-#[allow(dead_code)]
-#[path = "../../src-tauri/examples/fill_profile.rs"]
-mod fill_profile;
-
-mod e2e_common;
+use crate::fill_profile;
 
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use e2e_common::*;
+use crate::common::*;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod sync_common;
+use dealbox_tests::sync_common;
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -18,6 +18,7 @@ fn cli() -> PathBuf {
 
 #[test]
 fn sync_killed_at_random_points_then_resumed_leaves_an_exact_cache() {
+    let _bench = dealbox_tests::mailboxes::exclusive(&["bench1k"]); // re-seeds it
     let Some(env) = mail_env() else { return };
     let bin = cli();
     seed(&env, "bench1k", 1000, &[]);

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod crm_common;
+use dealbox_tests::crm_common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

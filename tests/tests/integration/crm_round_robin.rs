@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod crm_common;
+use dealbox_tests::crm_common;
 
 use std::collections::HashMap;
 

@@ -3,13 +3,14 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod sync_common;
+use dealbox_tests::sync_common;
 
 use dealbox_tests::{closed_port, Profile};
 use sync_common::*;
 
 #[test]
 fn sync_and_status_speak_plainly_and_three_failed_checks_make_a_problem() {
+    let _bob = dealbox_tests::mailboxes::shared(&["bob"]);
     let Some(env) = mail_env() else { return };
     let p = Profile::new();
     let imaps = format!("{}:{}", env.host, env.imaps_port);

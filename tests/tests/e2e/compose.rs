@@ -3,21 +3,19 @@
 //! reply (with a file from the picker; a 26 MB one is refused up front) arrives in the client's mailbox with
 //! "Re: …", In-Reply-To, the typed text and the attachment.
 //!
-//! Run inside the headless desktop session (see e2e_app.rs and tests/README.md); with `DEALBOX_SCREENSHOTS=1`
+//! Run inside the headless desktop session (see app.rs and tests/README.md); with `DEALBOX_SCREENSHOTS=1`
 //! it writes docs/screenshots/compose.png.
 #![allow(clippy::unwrap_used)]
-
-mod e2e_common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::common::*;
 use dealbox_core::account::{Account, Credential, Endpoint, NewAccount, Security};
 use dealbox_core::imap::{self, Timeouts};
 use dealbox_core::secrets::MemorySecrets;
 use dealbox_core::Core;
 use dealbox_tests::{MailServer, Profile};
-use e2e_common::*;
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, Locator};
 use futures::TryStreamExt;
@@ -72,18 +70,7 @@ async fn click_xpath(c: &Client, xpath: &str) {
 
 /// Poll the page (a WebDriver wait with a deadline) until `script` returns true.
 async fn wait_until(c: &Client, what: &str, script: &str, secs: u64) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        let v = c.execute(script, vec![]).await.unwrap();
-        if v.as_bool() == Some(true) {
-            return;
-        }
-        if Instant::now() > deadline {
-            let page: serde_json::Value = c.execute("return document.body.innerText", vec![]).await.unwrap_or_default();
-            panic!("timed out waiting until {what}; the window shows:\n{}", page.as_str().unwrap_or(""));
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait_script(c, what, script, |v| v.as_bool() == Some(true), Duration::from_secs(secs)).await;
 }
 
 /// An account value to read `user`'s mailbox over IMAP with the core's client.

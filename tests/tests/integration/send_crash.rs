@@ -56,6 +56,7 @@ fn delays(n: usize, seed: u64, max_ms: u64) -> Vec<u64> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn killing_the_sender_twenty_times_never_loses_or_doubles_a_message() {
+    let _mailboxes = dealbox_tests::mailboxes::shared(&["alice", "sink"]);
     let dir = tempfile::tempdir().unwrap();
     let mut ids = Vec::new();
     {

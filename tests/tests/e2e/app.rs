@@ -7,20 +7,16 @@
 //!   `cargo build -p dealbox --features dealbox/custom-protocol` and `DEALBOX_APP=$CARGO_TARGET_DIR/debug/dealbox`
 //!   (`tests/run-all` does this, into `target/e2e-app/dealbox`).
 //!
-//! The harness is in `e2e_common/`; other `e2e_*.rs` files use it the same way.
+//! The harness is in `common.rs`; the other modules of this binary use it the same way.
 //!
 //! When something is missing the tests print what and return; with `DEALBOX_E2E=1` they fail instead.
 #![allow(clippy::unwrap_used)]
 
-#[allow(dead_code)]
-#[path = "../../src-tauri/examples/fill_profile.rs"]
-mod fill_profile;
-
-mod e2e_common;
+use crate::fill_profile;
 
 use std::time::Duration;
 
-use e2e_common::*;
+use crate::common::*;
 use fantoccini::Locator;
 use serde_json::{json, Value};
 

@@ -2,12 +2,13 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod sync_common;
+use dealbox_tests::sync_common;
 
 use sync_common::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seeded_mailbox_is_mirrored_uid_by_uid_and_a_second_sync_changes_nothing() {
+    let _carol = dealbox_tests::mailboxes::exclusive(&["carol"]); // re-seeds it
     let Some(env) = mail_env() else { return };
     seed(&env, "carol", 300, &["--folders"]);
     let (_dir, core, acc) = profile(&env, "carol");

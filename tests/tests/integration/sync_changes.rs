@@ -2,16 +2,19 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod sync_common;
+use dealbox_tests::sync_common;
 
 use sync_common::*;
 
-/// One test at a time: they share alice's account, each syncs all of its folders, and each deletes a folder —
-/// Dovecot ends a session whose selected folder another client deletes ("Mailbox was deleted under us").
-static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+/// One test at a time, and no other test in alice's mailbox meanwhile: each syncs all of alice's folders and each
+/// deletes a folder — Dovecot ends a session whose selected folder another client deletes ("Mailbox was deleted
+/// under us").
+fn alone_in_alices_mailbox() -> dealbox_tests::mailboxes::MailboxGuard {
+    dealbox_tests::mailboxes::exclusive(&["alice"])
+}
 
 async fn changes_converge(condstore: bool) {
-    let _one = SERIAL.lock().await;
+    let _alice = alone_in_alices_mailbox();
     let Some(env) = mail_env() else { return };
     let mut s = imap(&env, "alice").await;
     let folder = fresh_folder(&mut s, if condstore { "changes-cs" } else { "changes-plain" }).await;
@@ -72,7 +75,7 @@ async fn changes_from_another_client_converge_without_condstore() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recreated_folder_with_a_new_uidvalidity_leaves_no_stale_messages() {
-    let _one = SERIAL.lock().await;
+    let _alice = alone_in_alices_mailbox();
     let Some(env) = mail_env() else { return };
     let mut s = imap(&env, "alice").await;
     let folder = fresh_folder(&mut s, "recreated").await;
@@ -105,7 +108,7 @@ async fn recreated_folder_with_a_new_uidvalidity_leaves_no_stale_messages() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn folders_deleted_on_the_server_disappear_locally() {
-    let _one = SERIAL.lock().await;
+    let _alice = alone_in_alices_mailbox();
     let Some(env) = mail_env() else { return };
     let mut s = imap(&env, "alice").await;
     let folder = fresh_folder(&mut s, "doomed").await;

@@ -1,5 +1,6 @@
-//! The end-to-end harness: tauri-driver + WebKitWebDriver driving the real app (see e2e_app.rs for what it needs).
-//! Each `e2e_*.rs` test binary includes it with `mod e2e_common;`.
+//! The end-to-end harness: tauri-driver + WebKitWebDriver driving the real app (see app.rs for what it needs).
+//! The modules of the `e2e` test binary use it (`use crate::common::*`); `tests/examples/ui_bench.rs` includes it
+//! with `#[path]`.
 #![allow(dead_code, clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader, Write};
@@ -166,6 +167,47 @@ async fn start_once(profile: &Path, env: &[(&str, &Path)], app: &Path, driver: &
     Ok(Session { client, _driver: driver })
 }
 
+/// Evaluate `script` in the window until `ok` holds (`Ok` with that value) or `within` has passed (`Err` with the
+/// last value). The pause between tries only sets how often to look; the condition ends the wait.
+pub async fn poll_script(
+    c: &Client,
+    script: &str,
+    ok: impl Fn(&serde_json::Value) -> bool,
+    within: Duration,
+) -> Result<serde_json::Value, serde_json::Value> {
+    let deadline = Instant::now() + within;
+    loop {
+        let v = c.execute(script, vec![]).await.unwrap();
+        if ok(&v) {
+            return Ok(v);
+        }
+        if Instant::now() >= deadline {
+            return Err(v);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// [`poll_script`], failing the test after `within` with `what` it waited for, the last value and the window's text.
+pub async fn wait_script(
+    c: &Client,
+    what: &str,
+    script: &str,
+    ok: impl Fn(&serde_json::Value) -> bool,
+    within: Duration,
+) -> serde_json::Value {
+    match poll_script(c, script, ok, within).await {
+        Ok(v) => v,
+        Err(last) => {
+            let page = c.execute("return document.body.innerText", vec![]).await.unwrap_or_default();
+            panic!(
+                "timed out after {within:?} waiting for {what}; last value: {last}; the window shows:\n{}",
+                page.as_str().unwrap_or("")
+            );
+        }
+    }
+}
+
 pub async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
     c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| {
         panic!("no element {css} in the app window: {e}");
@@ -210,35 +252,8 @@ pub fn deliver_raw(mx: &str, from: &str, to: &str, message: &str) {
     write!(w, "QUIT\r\n").unwrap();
 }
 
-/// Postfix delivers asynchronously: wait (with a deadline) until a message with this exact subject is in the
-/// user's Inbox maildir on the test server, so that a Sync pressed afterwards must find it.
-pub fn wait_delivered(user: &str, subject: &str) {
-    let inbox = dealbox_tests::mail_root().join("mail").join(user).join("Maildir");
-    let header = format!("Subject: {subject}");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let found = ["new", "cur"].iter().any(|d| {
-            std::fs::read_dir(inbox.join(d))
-                .into_iter()
-                .flatten()
-                .flatten()
-                .any(|e| std::fs::read(e.path()).is_ok_and(|b| has_header_line(&b, &header)))
-        });
-        if found {
-            return;
-        }
-        assert!(Instant::now() < deadline, "no message {subject:?} reached {} within a minute", inbox.display());
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// Dovecot stores maildir files with bare LF line ends.
-fn has_header_line(raw: &[u8], line: &str) -> bool {
-    String::from_utf8_lossy(raw)
-        .lines()
-        .take_while(|l| !l.trim_end().is_empty())
-        .any(|l| l.trim_end_matches('\r') == line)
-}
+#[allow(unused_imports)] // tests/examples/ui_bench.rs includes this file and needs no delivery
+pub use dealbox_tests::wait_delivered;
 
 /// `dealbox-cli account add` for a test user on the test servers (IMAPS and SMTPS with the private CA, the
 /// password from a command so the window needs no keyring entry); `extra` adds flags such as `--fetch all`.

@@ -50,7 +50,7 @@ pub fn mail_env() -> Option<MailEnv> {
             "the test mail server is not running ({}/env missing or IMAP port closed); start it with tests/servers/up",
             root.display()
         );
-        return dealbox_tests::unavailable("the test mail server", &msg, "Start it with `sudo tests/servers/up`.");
+        return crate::unavailable("the test mail server", &msg, "Start it with `sudo tests/servers/up`.");
     }
     env
 }

@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod sync_common;
+use dealbox_tests::sync_common;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -49,6 +49,7 @@ fn service_opts(idle: bool) -> ServiceOptions {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_sync_presses_during_a_check_merge_into_one_more_check() {
+    let _bob = dealbox_tests::mailboxes::shared(&["bob"]);
     let Some(env) = mail_env() else { return };
     let (_dir, core, acc) = profile(&env, "bob");
     let (events, mut rx) = recorder();
@@ -76,6 +77,7 @@ async fn many_sync_presses_during_a_check_merge_into_one_more_check() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_that_never_answers_does_not_stall_other_accounts() {
+    let _bob = dealbox_tests::mailboxes::shared(&["bob"]);
     let Some(env) = mail_env() else { return };
     // A "server" that accepts connections and never says a word.
     let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -128,6 +130,7 @@ async fn a_server_that_never_answers_does_not_stall_other_accounts() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn new_mail_pushed_by_idle_is_synced_without_a_press() {
+    let _bob = dealbox_tests::mailboxes::shared(&["bob"]);
     let Some(env) = mail_env() else { return };
     let (_dir, core, acc) = profile(&env, "bob");
     let (events, mut rx) = recorder();
@@ -185,6 +188,7 @@ async fn proxy(upstream: (String, u16)) -> Proxy {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_idle_connection_is_reopened_with_a_check_for_what_arrived_meanwhile() {
+    let _bob = dealbox_tests::mailboxes::shared(&["bob"]);
     let Some(env) = mail_env() else { return };
     let p = proxy((env.host.clone(), env.imap_port)).await;
     let (_dir, core, acc) = profile(&env, "bob");
@@ -221,6 +225,7 @@ async fn a_lost_idle_connection_is_reopened_with_a_check_for_what_arrived_meanwh
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_pressed_while_idle_checks_at_once() {
+    let _bob = dealbox_tests::mailboxes::shared(&["bob"]);
     let Some(env) = mail_env() else { return };
     let (_dir, core, acc) = profile(&env, "bob");
     let (events, mut rx) = recorder();

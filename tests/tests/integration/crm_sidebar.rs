@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod crm_common;
+use dealbox_tests::crm_common;
 
 use crm_common::*;
 use dealbox_core::cache::{self, Fetched};

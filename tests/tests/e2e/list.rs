@@ -1,17 +1,13 @@
-//! End-to-end tests of the message list in the real window (see e2e_app.rs for what they need):
+//! End-to-end tests of the message list in the real window (see app.rs for what they need):
 //! conversations, the messages/conversations toggle, search as you type, multi-select and a bulk archive
 //! that reaches the real IMAP server.
 #![allow(clippy::unwrap_used)]
 
-#[allow(dead_code)]
-#[path = "../../src-tauri/examples/fill_profile.rs"]
-mod fill_profile;
-
-mod e2e_common;
+use crate::fill_profile;
 
 use std::time::Duration;
 
-use e2e_common::*;
+use crate::common::*;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
@@ -21,14 +17,7 @@ async fn text(c: &Client, css: &str) -> String {
 
 /// Wait (with a deadline) until `js` returns true.
 async fn until(c: &Client, what: &str, js: &str) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        if c.execute(js, vec![]).await.unwrap() == json!(true) {
-            return;
-        }
-        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_script(c, what, js, |v| v == &json!(true), Duration::from_secs(30)).await;
 }
 
 #[tokio::test]

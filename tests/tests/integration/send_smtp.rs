@@ -24,6 +24,11 @@ fn ca_pem() -> String {
     })
 }
 
+/// The mailboxes these tests send from and to (and whose Sent, Drafts and INBOX they read).
+fn mailboxes() -> dealbox_tests::mailboxes::MailboxGuard {
+    dealbox_tests::mailboxes::shared(&["alice", "bob", "carol"])
+}
+
 fn t() -> Timeouts {
     Timeouts { connect: Duration::from_secs(10), io: Duration::from_secs(30) }
 }
@@ -113,6 +118,7 @@ fn pseudo_random(n: usize, seed: u64) -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rich_message_arrives_byte_for_byte_and_is_filed_once_in_sent() {
+    let _mailboxes = mailboxes();
     let (dir, core, alice) = profile("alice", 10465);
     let (_d2, _c2, bob) = profile("bob", 10465);
     let pdf = pseudo_random(200_000, 7);
@@ -178,6 +184,7 @@ async fn a_rich_message_arrives_byte_for_byte_and_is_filed_once_in_sent() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reply_threads_and_marks_the_original_answered() {
+    let _mailboxes = mailboxes();
     let (_d1, bob_core, bob) = profile("bob", 10465);
     let (_d2, core, carol) = profile("carol", 10587);
     let mut carol_starttls = carol.clone();
@@ -256,6 +263,7 @@ async fn an_attachment_over_25_mb_is_refused_before_any_connection() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn with_the_server_unreachable_mail_waits_then_goes_exactly_once() {
+    let _mailboxes = mailboxes();
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let (_d, core, alice) = profile("alice", closed);
     let (_d2, _c2, carol) = profile("carol", 10465);
@@ -289,6 +297,7 @@ async fn with_the_server_unreachable_mail_waits_then_goes_exactly_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rejected_recipient_is_parked_with_the_servers_words() {
+    let _mailboxes = mailboxes();
     let (_d, core, alice) = profile("alice", 10465);
     let (id, _) = outbox::enqueue(
         &core.store,
@@ -329,6 +338,7 @@ fn header_injection_is_rejected() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn drafts_replace_their_server_copy_and_vanish_after_sending() {
+    let _mailboxes = mailboxes();
     use dealbox_core::send::drafts;
     let (dir, core, alice) = profile("alice", 10465);
     let mut d = Draft { subject: "Draft in progress".into(), text: "first words".into(), ..Default::default() };
@@ -379,6 +389,7 @@ async fn drafts_replace_their_server_copy_and_vanish_after_sending() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_message_over_the_servers_size_limit_is_parked_before_upload() {
+    let _mailboxes = mailboxes();
     // Postfix here advertises SIZE 52428800; two 20 MB attachments are ~55 MB once base64-encoded.
     let (dir, core, alice) = profile("alice", 10465);
     let a = write(dir.path(), "part-a.bin", &pseudo_random(20 * 1024 * 1024, 3));
@@ -404,6 +415,7 @@ async fn a_message_over_the_servers_size_limit_is_parked_before_upload() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn forwarding_inline_and_as_attachment_carries_the_original() {
+    let _mailboxes = mailboxes();
     let (_d1, bob_core, bob) = profile("bob", 10465);
     let (dir, core, alice) = profile("alice", 10465);
     let (_d3, _c3, carol) = profile("carol", 10465);

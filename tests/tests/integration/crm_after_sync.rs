@@ -35,6 +35,7 @@ fn add(p: &Profile, server: &MailServer, user: &str) {
 
 #[test]
 fn mail_from_an_existing_client_is_linked_by_the_sync_itself() {
+    let _mailboxes = dealbox_tests::mailboxes::shared(&["bob", "carol"]);
     let Some(server) = MailServer::require() else { return };
     let carol = Profile::new();
     add(&carol, &server, "carol");
@@ -60,6 +61,8 @@ fn mail_from_an_existing_client_is_linked_by_the_sync_itself() {
     ])
     .assert_ok();
 
+    // Postfix delivers asynchronously: wait (bounded) until the message is in carol's Inbox, so the sync must find it.
+    dealbox_tests::wait_delivered("carol", &format!("Contract {unique}"));
     carol.run(&["sync", "--account", "carol", "--folder", "INBOX"]).assert_ok();
     let found = carol.run(&["search", &format!("subject:{unique}"), "--json"]);
     found.assert_ok();
