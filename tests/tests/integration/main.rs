@@ -30,3 +30,4 @@ mod sync_kill;
 mod sync_mirror;
 mod sync_queue;
 mod sync_service;
+mod ui_contract;
