@@ -174,10 +174,10 @@ fn account(core: &Core, name: &str, email: &str, display: &str) -> i64 {
 }
 
 fn fill_inbox(core: &Core, account_id: i64, me: (&str, &str), count: usize, g: &mut Gen, extras: bool) {
-    let inbox = upsert_folder(&core.store, account_id, "INBOX", "Inbox", Some("/"), Some("inbox")).unwrap();
-    let sent = upsert_folder(&core.store, account_id, "Sent", "Sent", Some("/"), Some("sent")).unwrap();
-    upsert_folder(&core.store, account_id, "Drafts", "Drafts", Some("/"), Some("drafts")).unwrap();
-    let archive = upsert_folder(&core.store, account_id, "Archive", "Archive", Some("/"), Some("archive")).unwrap();
+    let inbox = upsert_folder(core.store(), account_id, "INBOX", "Inbox", Some("/"), Some("inbox")).unwrap();
+    let sent = upsert_folder(core.store(), account_id, "Sent", "Sent", Some("/"), Some("sent")).unwrap();
+    upsert_folder(core.store(), account_id, "Drafts", "Drafts", Some("/"), Some("drafts")).unwrap();
+    let archive = upsert_folder(core.store(), account_id, "Archive", "Archive", Some("/"), Some("archive")).unwrap();
     let now = OffsetDateTime::now_utc();
     let me = (me.0.to_string(), me.1.to_string());
     let mut inbox_mail: Vec<(Mail, Vec<String>)> = vec![];
@@ -277,7 +277,7 @@ fn fill_inbox(core: &Core, account_id: i64, me: (&str, &str), count: usize, g: &
                 internal_date: None,
             })
             .collect();
-        store_messages(&core.store, account_id, folder, &batch).unwrap();
+        store_messages(core.store(), account_id, folder, &batch).unwrap();
     }
 }
 

@@ -199,7 +199,7 @@ pub async fn server_folder(s: &mut ImapSession, folder: &str) -> BTreeMap<u32, M
 
 /// UID -> facts, as the cache holds them.
 pub fn cache_folder(core: &Core, account_id: i64, folder: &str) -> BTreeMap<u32, MsgFacts> {
-    let conn = core.store.conn().expect("db");
+    let conn = core.store().conn().expect("db");
     let mut st = conn
         .prepare(
             "SELECT m.uid, m.flags, m.subject, b.raw FROM messages m JOIN folders f ON f.id = m.folder_id \
@@ -266,7 +266,7 @@ pub async fn fresh_folder(s: &mut ImapSession, prefix: &str) -> String {
 
 /// Integrity and duplicate checks on the whole cache.
 pub fn assert_cache_healthy(core: &Core) {
-    let conn = core.store.conn().expect("db");
+    let conn = core.store().conn().expect("db");
     let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("integrity_check");
     assert_eq!(ok, "ok", "PRAGMA integrity_check");
     let orphans: i64 = conn

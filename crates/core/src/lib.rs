@@ -41,7 +41,7 @@ use sync::{AfterCheck, AfterCheckHooks, EventSink, SyncOptions, SyncReport};
 /// door: the app and the CLI reach mail, sending, the CRM and settings through them, never the store.
 pub struct Core {
     dir: PathBuf,
-    pub store: Arc<Store>,
+    store: Arc<Store>,
     pub secrets: Arc<dyn Secrets>,
     /// Run after each successful check of an account, by the sync service and [`Core::check_account`].
     after_check: AfterCheckHooks,
@@ -81,6 +81,14 @@ impl Core {
     pub async fn check_account(&self, account: &Account, opts: &SyncOptions, events: &EventSink) -> Result<SyncReport> {
         let password = account.password(self.secrets.as_ref());
         sync::check_account(self.store.clone(), account, password, opts, events, &self.after_check).await
+    }
+
+    /// The profile's database, for the integration tests, benchmarks and fixture builders that check or seed
+    /// it directly (feature `test-support`). Not part of the front door: the app and the CLI never use it, and
+    /// a test checks they do not.
+    #[cfg(feature = "test-support")]
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
     }
 
     pub fn dir(&self) -> &Path {

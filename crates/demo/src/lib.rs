@@ -240,7 +240,7 @@ mod tests {
         let opts = SyncOptions { now: NOW, ..SyncOptions::default() };
         let report = core.check_account(&acc, &opts, &sync::no_events()).await.unwrap();
         assert_eq!((report.added, report.folders), (0, 0));
-        let s = status::load(&core.store, acc.id).unwrap();
+        let s = status::load(core.store(), acc.id).unwrap();
         assert_eq!((s.last_check, s.failures), (Some(NOW), 0), "a check that did nothing, not a failure");
 
         let draft = dealbox_core::send::compose::Draft {
@@ -249,8 +249,8 @@ mod tests {
             text: "January works.".into(),
             ..Default::default()
         };
-        let err = dealbox_core::send::outbox::enqueue(&core.store, &acc, &draft).err().unwrap();
+        let err = dealbox_core::send::outbox::enqueue(core.store(), &acc, &draft).err().unwrap();
         assert_eq!(err.message, CANNOT_SEND);
-        assert!(dealbox_core::send::outbox::list(&core.store, None).unwrap().is_empty());
+        assert!(dealbox_core::send::outbox::list(core.store(), None).unwrap().is_empty());
     }
 }

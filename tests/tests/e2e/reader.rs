@@ -200,7 +200,7 @@ fn profile_with(dir: &Path, raws: &[String]) {
         )
         .unwrap()
         .id;
-    let inbox = upsert_folder(&core.store, account, "INBOX", "Inbox", Some("/"), Some("inbox")).unwrap();
+    let inbox = upsert_folder(core.store(), account, "INBOX", "Inbox", Some("/"), Some("inbox")).unwrap();
     let batch: Vec<Fetched<'_>> = raws
         .iter()
         .enumerate()
@@ -213,7 +213,7 @@ fn profile_with(dir: &Path, raws: &[String]) {
             internal_date: None,
         })
         .collect();
-    store_messages(&core.store, account, inbox, &batch).unwrap();
+    store_messages(core.store(), account, inbox, &batch).unwrap();
 }
 
 /// Click the list row whose text contains `subject`, then wait for the reader to show it.
@@ -530,7 +530,7 @@ async fn creating_a_contact_from_the_sidebar_shows_it_in_the_sidebar() {
 
     // The core has it: a contact with that address.
     let core = Core::open(profile.path(), Arc::new(MemorySecrets::default())).unwrap();
-    let hits = dealbox_core::crm::sqlite::write(&core.store, |r| {
+    let hits = dealbox_core::crm::sqlite::write(core.store(), |r| {
         dealbox_core::crm::RecordRepo::search_records(r, "pat.doe@newclient.test", 5)
     })
     .unwrap();

@@ -37,8 +37,8 @@ fn user_version(path: &Path) -> i64 {
 fn a_fresh_profile_gets_every_table_at_the_latest_version() {
     let profile = Profile::new();
     let core = Core::open(profile.path(), Arc::new(MemorySecrets::default())).unwrap();
-    assert_eq!(core.store.version().unwrap(), latest_version());
-    let have = tables(&core.store.conn().unwrap());
+    assert_eq!(core.store().version().unwrap(), latest_version());
+    let have = tables(&core.store().conn().unwrap());
     for t in TABLES {
         assert!(have.iter().any(|h| h == t), "table {t} is missing; have {have:?}");
     }
@@ -118,7 +118,7 @@ fn upgrading_a_version_1_profile_keeps_accounts_mail_changes_and_outbox() {
     secrets.set("account-v1-work", &Sensitive::new("kept-in-keyring".into())).unwrap();
 
     let core = Core::open(profile.path(), secrets.clone()).unwrap();
-    assert_eq!(core.store.version().unwrap(), latest_version());
+    assert_eq!(core.store().version().unwrap(), latest_version());
     assert_eq!(user_version(&profile.path().join(DB_FILE)), latest_version());
 
     let accounts = core.accounts().list().unwrap();
@@ -138,11 +138,11 @@ fn upgrading_a_version_1_profile_keeps_accounts_mail_changes_and_outbox() {
     assert_eq!(accounts[1].credential, Credential::Command("printf %s alice-pw".into()));
     assert_eq!(core.accounts().max_mailboxes().unwrap(), 3);
 
-    let folders = query::folders(&core.store, Some(work.id)).unwrap();
+    let folders = query::folders(core.store(), Some(work.id)).unwrap();
     assert_eq!(folders.len(), 1);
     assert_eq!((folders[0].name.as_str(), folders[0].role.as_deref(), folders[0].total), ("INBOX", Some("inbox"), 1));
     let cursor: (i64, i64, i64) = core
-        .store
+        .store()
         .conn()
         .unwrap()
         .query_row("SELECT uidvalidity, uidnext, highestmodseq FROM folders WHERE id = 10", [], |r| {
@@ -151,19 +151,19 @@ fn upgrading_a_version_1_profile_keeps_accounts_mail_changes_and_outbox() {
         .unwrap();
     assert_eq!(cursor, (1234, 43, 99), "the sync cursor must survive, or the next sync refetches everything");
 
-    let list = query::list(&core.store, Some(work.id), Some("inbox"), 50, 0).unwrap();
+    let list = query::list(core.store(), Some(work.id), Some("inbox"), 50, 0).unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(
         (list[0].uid, list[0].subject.as_str(), list[0].from.as_str()),
         (42, "Contract renewal for Acme", "jane@acme.example")
     );
     assert!(list[0].flagged && !list[0].unread);
-    let found = query::search(&core.store, None, "quote", 10).unwrap();
+    let found = query::search(core.store(), None, "quote", 10).unwrap();
     assert_eq!(found.iter().map(|m| m.id).collect::<Vec<_>>(), [100], "the FTS index must survive");
-    let raw = query::raw(&core.store, 100).unwrap();
+    let raw = query::raw(core.store(), 100).unwrap();
     assert!(String::from_utf8_lossy(&raw).contains("Please send the quote"));
 
-    let conn = core.store.conn().unwrap();
+    let conn = core.store().conn().unwrap();
     let outbox: (String, String, i64, Vec<u8>) = conn
         .query_row("SELECT message_id, state, attempts, raw FROM outbox", [], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))

@@ -69,7 +69,7 @@ async fn killing_the_sender_twenty_times_never_loses_or_doubles_a_message() {
                 text: format!("message {i}\n"),
                 ..Default::default()
             };
-            ids.push(outbox::enqueue(&core.store, &alice, &d).unwrap().1.message_id);
+            ids.push(outbox::enqueue(core.store(), &alice, &d).unwrap().1.message_id);
         }
     }
     let seed = std::env::var("DEALBOX_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x9E37_79B9_7F4A_7C15);
@@ -92,13 +92,13 @@ async fn killing_the_sender_twenty_times_never_loses_or_doubles_a_message() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
     let core = Core::open(dir.path(), Arc::new(MemorySecrets::default())).unwrap();
-    let left: Vec<_> = outbox::list(&core.store, None).unwrap().into_iter().filter(|i| i.state != "done").collect();
+    let left: Vec<_> = outbox::list(core.store(), None).unwrap().into_iter().filter(|i| i.state != "done").collect();
     assert!(left.is_empty(), "left in the outbox: {left:?}");
-    let unconfirmed = outbox::list(&core.store, None).unwrap().iter().filter(|i| i.last_error.is_some()).count();
+    let unconfirmed = outbox::list(core.store(), None).unwrap().iter().filter(|i| i.last_error.is_some()).count();
     eprintln!(
         "{unconfirmed} message(s) were recovered as sent-but-unconfirmed (killed between the final dot and the reply)"
     );
-    let ok: String = core.store.conn().unwrap().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let ok: String = core.store().conn().unwrap().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(ok, "ok");
 
     let sink = core.accounts().add(&settings("sink"), None).unwrap();

@@ -151,7 +151,7 @@ async fn a_rich_message_arrives_byte_for_byte_and_is_filed_once_in_sent() {
         ],
         ..Default::default()
     };
-    let (_, built) = outbox::enqueue(&core.store, &alice, &d).unwrap();
+    let (_, built) = outbox::enqueue(core.store(), &alice, &d).unwrap();
     let report = outbox::flush(&core, &alice, t()).await.unwrap();
     assert_eq!(report.sent, vec![built.message_id.clone()], "{report:?}");
 
@@ -191,7 +191,7 @@ async fn a_reply_threads_and_marks_the_original_answered() {
     carol_starttls.smtp.security = Security::Starttls;
     // Bob writes to Carol.
     let (_, first) = outbox::enqueue(
-        &bob_core.store,
+        bob_core.store(),
         &bob,
         &Draft {
             to: vec!["carol@example.test".into()],
@@ -206,9 +206,9 @@ async fn a_reply_threads_and_marks_the_original_answered() {
     let got = fetch_by_message_id(&carol, "INBOX", &first.message_id).await;
     assert_eq!(got.len(), 1);
     let (uid, _, raw) = &got[0];
-    let folder = cache::upsert_folder(&core.store, carol.id, "INBOX", "Inbox", Some("/"), Some("inbox")).unwrap();
+    let folder = cache::upsert_folder(core.store(), carol.id, "INBOX", "Inbox", Some("/"), Some("inbox")).unwrap();
     let ids = cache::store_messages(
-        &core.store,
+        core.store(),
         carol.id,
         folder,
         &[cache::Fetched { uid: *uid, flags: vec![], modseq: None, size: raw.len() as u64, raw, internal_date: None }],
@@ -219,11 +219,11 @@ async fn a_reply_threads_and_marks_the_original_answered() {
         .update(carol.id, &NewAccount { smtp: carol_starttls.smtp.clone(), ..account_settings("carol", 10587) }, None)
         .unwrap();
     let carol = core.accounts().get(carol.id).unwrap();
-    let mut d = reply::reply(&core.store, &carol, ids[0], false).unwrap();
+    let mut d = reply::reply(core.store(), &carol, ids[0], false).unwrap();
     assert_eq!(d.subject, "Re: Renewal", "Re: is not doubled");
     assert_eq!(d.to, vec!["bob@example.test".to_string()]);
     d.text = format!("Yes.\n{}", d.text);
-    let (_, built) = outbox::enqueue(&core.store, &carol, &d).unwrap();
+    let (_, built) = outbox::enqueue(core.store(), &carol, &d).unwrap();
     let r = outbox::flush(&core, &carol, t()).await.unwrap();
     assert_eq!(r.sent.len(), 1, "{r:?}");
     let arrived = fetch_by_message_id(&bob, "INBOX", &built.message_id).await;
@@ -252,11 +252,11 @@ async fn an_attachment_over_25_mb_is_refused_before_any_connection() {
         ..Default::default()
     };
     let before = d.clone();
-    let err = outbox::enqueue(&core.store, &alice, &d).unwrap_err();
+    let err = outbox::enqueue(core.store(), &alice, &d).unwrap_err();
     assert_eq!(err.kind, ErrorKind::Limit);
     assert!(err.message.contains("Präsentation.mp4") && err.message.contains("26.0 MB"), "{err}");
     assert_eq!(d, before, "the draft is unchanged");
-    assert!(outbox::list(&core.store, None).unwrap().is_empty(), "nothing queued");
+    assert!(outbox::list(core.store(), None).unwrap().is_empty(), "nothing queued");
     outbox::flush(&core, &alice, t()).await.unwrap();
     assert!(listener.accept().is_err(), "no connection was made");
 }
@@ -268,7 +268,7 @@ async fn with_the_server_unreachable_mail_waits_then_goes_exactly_once() {
     let (_d, core, alice) = profile("alice", closed);
     let (_d2, _c2, carol) = profile("carol", 10465);
     let (id, built) = outbox::enqueue(
-        &core.store,
+        core.store(),
         &alice,
         &Draft {
             to: vec!["carol@example.test".into()],
@@ -280,11 +280,11 @@ async fn with_the_server_unreachable_mail_waits_then_goes_exactly_once() {
     .unwrap();
     let r = outbox::flush(&core, &alice, t()).await.unwrap();
     assert!(r.sent.is_empty() && r.waiting.len() == 1, "{r:?}");
-    let item = outbox::list(&core.store, None).unwrap().into_iter().find(|i| i.id == id).unwrap();
+    let item = outbox::list(core.store(), None).unwrap().into_iter().find(|i| i.id == id).unwrap();
     assert_eq!(item.state, "queued");
     assert!(item.last_error.unwrap().contains("refused the connection"));
     // The server is back: make the retry due now and point the account at it.
-    core.store.conn().unwrap().execute("UPDATE outbox SET next_attempt_at = 0", []).unwrap();
+    core.store().conn().unwrap().execute("UPDATE outbox SET next_attempt_at = 0", []).unwrap();
     core.accounts().update(alice.id, &account_settings("alice", 10465), None).unwrap();
     let alice = core.accounts().get(alice.id).unwrap();
     let r = outbox::flush(&core, &alice, t()).await.unwrap();
@@ -300,7 +300,7 @@ async fn a_rejected_recipient_is_parked_with_the_servers_words() {
     let _mailboxes = mailboxes();
     let (_d, core, alice) = profile("alice", 10465);
     let (id, _) = outbox::enqueue(
-        &core.store,
+        core.store(),
         &alice,
         &Draft {
             to: vec!["bob@example.test".into(), "no-such-user@example.test".into()],
@@ -311,7 +311,7 @@ async fn a_rejected_recipient_is_parked_with_the_servers_words() {
     .unwrap();
     let r = outbox::flush(&core, &alice, t()).await.unwrap();
     assert_eq!(r.parked.len(), 1, "{r:?}");
-    let item = outbox::list(&core.store, None).unwrap().into_iter().find(|i| i.id == id).unwrap();
+    let item = outbox::list(core.store(), None).unwrap().into_iter().find(|i| i.id == id).unwrap();
     assert_eq!(item.state, "parked");
     let why = item.last_error.unwrap();
     assert!(why.contains("no-such-user@example.test") && why.contains("550"), "{why}");
@@ -330,10 +330,10 @@ fn header_injection_is_rejected() {
         Draft { to: vec!["Bob\r\nBcc: evil@example.test <bob@example.test>".into()], ..Default::default() },
         Draft { to: vec!["bob@example.test\nBcc: evil@example.test".into()], ..Default::default() },
     ] {
-        let e = outbox::enqueue(&core.store, &alice, &d).unwrap_err();
+        let e = outbox::enqueue(core.store(), &alice, &d).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Config, "{e}");
     }
-    assert!(outbox::list(&core.store, None).unwrap().is_empty());
+    assert!(outbox::list(core.store(), None).unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -342,10 +342,10 @@ async fn drafts_replace_their_server_copy_and_vanish_after_sending() {
     use dealbox_core::send::drafts;
     let (dir, core, alice) = profile("alice", 10465);
     let mut d = Draft { subject: "Draft in progress".into(), text: "first words".into(), ..Default::default() };
-    let id = drafts::save(&core.store, alice.id, None, &d).unwrap();
+    let id = drafts::save(core.store(), alice.id, None, &d).unwrap();
     assert_eq!(drafts::upload(&core, &alice, t()).await.unwrap(), 1);
     let first_mid: String = core
-        .store
+        .store()
         .conn()
         .unwrap()
         .query_row("SELECT server_message_id FROM drafts WHERE id = ?1", [id], |r| r.get(0))
@@ -354,10 +354,10 @@ async fn drafts_replace_their_server_copy_and_vanish_after_sending() {
 
     d.to = vec!["bob@example.test".into()];
     d.text = "first words, then more".into();
-    drafts::save(&core.store, alice.id, Some(id), &d).unwrap();
+    drafts::save(core.store(), alice.id, Some(id), &d).unwrap();
     drafts::upload(&core, &alice, t()).await.unwrap();
     let second_mid: String = core
-        .store
+        .store()
         .conn()
         .unwrap()
         .query_row("SELECT server_message_id FROM drafts WHERE id = ?1", [id], |r| r.get(0))
@@ -373,18 +373,18 @@ async fn drafts_replace_their_server_copy_and_vanish_after_sending() {
     std::fs::File::create(&big).unwrap().set_len(26 * 1024 * 1024).unwrap();
     let mut with_big = d.clone();
     with_big.attachments.push(AttachmentSource { path: big, filename: None, content_id: None, mime_type: None });
-    drafts::save(&core.store, alice.id, Some(id), &with_big).unwrap();
-    let e = drafts::send(&core.store, &alice, id).unwrap_err();
+    drafts::save(core.store(), alice.id, Some(id), &with_big).unwrap();
+    let e = drafts::send(core.store(), &alice, id).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Limit);
-    assert_eq!(drafts::get(&core.store, id).unwrap(), with_big);
+    assert_eq!(drafts::get(core.store(), id).unwrap(), with_big);
 
-    drafts::save(&core.store, alice.id, Some(id), &d).unwrap();
-    drafts::send(&core.store, &alice, id).unwrap();
+    drafts::save(core.store(), alice.id, Some(id), &d).unwrap();
+    drafts::send(core.store(), &alice, id).unwrap();
     let r = outbox::flush(&core, &alice, t()).await.unwrap();
     assert_eq!(r.sent.len(), 1);
     drafts::upload(&core, &alice, t()).await.unwrap();
     assert!(fetch_by_message_id(&alice, "Drafts", &second_mid).await.is_empty(), "removed after sending");
-    assert!(drafts::list(&core.store, None).unwrap().is_empty());
+    assert!(drafts::list(core.store(), None).unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -403,10 +403,10 @@ async fn a_message_over_the_servers_size_limit_is_parked_before_upload() {
             .collect(),
         ..Default::default()
     };
-    let (id, built) = outbox::enqueue(&core.store, &alice, &d).unwrap();
+    let (id, built) = outbox::enqueue(core.store(), &alice, &d).unwrap();
     let r = outbox::flush(&core, &alice, t()).await.unwrap();
     assert_eq!(r.parked.len(), 1, "{r:?}");
-    let item = outbox::list(&core.store, None).unwrap().into_iter().find(|i| i.id == id).unwrap();
+    let item = outbox::list(core.store(), None).unwrap().into_iter().find(|i| i.id == id).unwrap();
     let why = item.last_error.unwrap();
     assert!(why.contains("at most 52428800 bytes") && why.contains(&built.raw.len().to_string()), "{why}");
     let (_d2, _c2, bob) = profile("bob", 10465);
@@ -425,27 +425,27 @@ async fn forwarding_inline_and_as_attachment_carries_the_original() {
         text: "The quote is 12,000 EUR.\n".into(),
         ..Default::default()
     };
-    let (_, first) = outbox::enqueue(&bob_core.store, &bob, &original).unwrap();
+    let (_, first) = outbox::enqueue(bob_core.store(), &bob, &original).unwrap();
     outbox::flush(&bob_core, &bob, t()).await.unwrap();
     let got = fetch_by_message_id(&alice, "INBOX", &first.message_id).await;
     let (uid, _, raw) = &got[0];
-    let folder = cache::upsert_folder(&core.store, alice.id, "INBOX", "Inbox", Some("/"), Some("inbox")).unwrap();
+    let folder = cache::upsert_folder(core.store(), alice.id, "INBOX", "Inbox", Some("/"), Some("inbox")).unwrap();
     let ids = cache::store_messages(
-        &core.store,
+        core.store(),
         alice.id,
         folder,
         &[cache::Fetched { uid: *uid, flags: vec![], modseq: None, size: raw.len() as u64, raw, internal_date: None }],
     )
     .unwrap();
 
-    let mut inline = reply::forward(&core.store, ids[0], false, dir.path()).unwrap();
+    let mut inline = reply::forward(core.store(), ids[0], false, dir.path()).unwrap();
     assert_eq!(inline.subject, "Fwd: Quote for Q3");
     inline.to = vec!["carol@example.test".into()];
-    let (_, fwd1) = outbox::enqueue(&core.store, &alice, &inline).unwrap();
+    let (_, fwd1) = outbox::enqueue(core.store(), &alice, &inline).unwrap();
 
-    let mut attached = reply::forward(&core.store, ids[0], true, dir.path()).unwrap();
+    let mut attached = reply::forward(core.store(), ids[0], true, dir.path()).unwrap();
     attached.to = vec!["carol@example.test".into()];
-    let (_, fwd2) = outbox::enqueue(&core.store, &alice, &attached).unwrap();
+    let (_, fwd2) = outbox::enqueue(core.store(), &alice, &attached).unwrap();
     let r = outbox::flush(&core, &alice, t()).await.unwrap();
     assert_eq!(r.sent.len(), 2, "{r:?}");
 

@@ -29,7 +29,7 @@ async fn changes_converge(condstore: bool) {
     sync_once(&core, &acc, &o).await.expect("first sync");
     assert_folder_matches(&core, &acc, &mut s, &folder).await;
     let modseq: Option<i64> = core
-        .store
+        .store()
         .conn()
         .unwrap()
         .query_row("SELECT highestmodseq FROM folders WHERE account_id = ?1 AND name = ?2", (acc.id, &folder), |r| {
@@ -116,7 +116,7 @@ async fn folders_deleted_on_the_server_disappear_locally() {
     let (_dir, core, acc) = profile(&env, "alice");
     sync_once(&core, &acc, &opts()).await.expect("first sync");
     let has = |core: &dealbox_core::Core| {
-        dealbox_core::query::folders(&core.store, Some(acc.id)).expect("folders").iter().any(|f| f.name == folder)
+        dealbox_core::query::folders(core.store(), Some(acc.id)).expect("folders").iter().any(|f| f.name == folder)
     };
     assert!(has(&core));
     s.delete(&folder).await.expect("delete");

@@ -65,7 +65,7 @@ async fn a_connection_cut_mid_fetch_converges_on_the_next_sync() {
     let limit = Arc::new(AtomicUsize::new(300 * 1024)); // about a third of the folder
     let port = cutting_proxy((env.host.clone(), env.imap_port), limit.clone()).await;
     let (_dir, core, acc) = profile(&env, "alice");
-    core.store
+    core.store()
         .conn()
         .unwrap()
         .execute("UPDATE accounts SET imap_port = ?1, imap_security = 'none' WHERE id = ?2", (port as i64, acc.id))

@@ -60,7 +60,7 @@ fn sync_killed_at_random_points_then_resumed_leaves_an_exact_cache() {
         assert_folder_matches(&core, &acc, &mut s, "INBOX").await;
         let _ = s.logout().await;
     });
-    let conn = core.store.conn().unwrap();
+    let conn = core.store().conn().unwrap();
     let dupes: i64 = conn
         .query_row(
             "SELECT COUNT(*) FROM (SELECT message_id FROM messages WHERE message_id IS NOT NULL \

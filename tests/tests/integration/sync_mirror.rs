@@ -16,7 +16,7 @@ async fn seeded_mailbox_is_mirrored_uid_by_uid_and_a_second_sync_changes_nothing
     assert_eq!(report.added, 300 + 30 + 30 + 15 + 20, "INBOX, Sent, Archive, Lists/rust-users, Projekte/Größe");
     assert!(report.folder_errors.is_empty(), "{:?}", report.folder_errors);
 
-    let folders = dealbox_core::query::folders(&core.store, Some(acc.id)).expect("folders");
+    let folders = dealbox_core::query::folders(core.store(), Some(acc.id)).expect("folders");
     let names: Vec<&str> = folders.iter().map(|f| f.display_name.as_str()).collect();
     assert!(names.contains(&"Projekte/Größe"), "modified UTF-7 decoded for display: {names:?}");
     assert!(names.contains(&"Lists/rust-users"), "nested folder: {names:?}");
@@ -33,7 +33,7 @@ async fn seeded_mailbox_is_mirrored_uid_by_uid_and_a_second_sync_changes_nothing
 
     let again = sync_once(&core, &acc, &opts()).await.expect("second sync");
     assert_eq!((again.added, again.removed, again.flags_changed), (0, 0, 0));
-    let status = dealbox_core::sync::status::load(&core.store, acc.id).expect("status");
+    let status = dealbox_core::sync::status::load(core.store(), acc.id).expect("status");
     assert_eq!(status.failures, 0);
     assert!(status.last_success.is_some());
     let _ = s.logout().await;

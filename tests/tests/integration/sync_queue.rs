@@ -14,7 +14,7 @@ use futures::TryStreamExt;
 use sync_common::*;
 
 fn message_id_of(core: &Core, account_id: i64, folder: &str, uid: u32) -> i64 {
-    core.store
+    core.store()
         .conn()
         .unwrap()
         .query_row(
@@ -45,14 +45,14 @@ async fn changes_queued_while_offline_reach_the_server_exactly_once() {
     sync_once(&core, &acc, &opts()).await.expect("first sync");
 
     // The server becomes unreachable: point the account at a closed port.
-    core.store.conn().unwrap().execute("UPDATE accounts SET imap_port = 1 WHERE id = ?1", [acc.id]).unwrap();
+    core.store().conn().unwrap().execute("UPDATE accounts SET imap_port = 1 WHERE id = ?1", [acc.id]).unwrap();
     let offline = core.accounts().get(acc.id).unwrap();
-    queue::apply(&core.store, message_id_of(&core, acc.id, &folder, 1), &LocalChange::Seen(true)).unwrap();
-    queue::apply(&core.store, message_id_of(&core, acc.id, &folder, 2), &LocalChange::Flagged(true)).unwrap();
-    queue::apply(&core.store, message_id_of(&core, acc.id, &folder, 3), &LocalChange::Archive).unwrap();
-    queue::apply(&core.store, message_id_of(&core, acc.id, &folder, 4), &LocalChange::Delete).unwrap();
+    queue::apply(core.store(), message_id_of(&core, acc.id, &folder, 1), &LocalChange::Seen(true)).unwrap();
+    queue::apply(core.store(), message_id_of(&core, acc.id, &folder, 2), &LocalChange::Flagged(true)).unwrap();
+    queue::apply(core.store(), message_id_of(&core, acc.id, &folder, 3), &LocalChange::Archive).unwrap();
+    queue::apply(core.store(), message_id_of(&core, acc.id, &folder, 4), &LocalChange::Delete).unwrap();
     // Pressing "read" twice queues it once.
-    queue::apply(&core.store, message_id_of(&core, acc.id, &folder, 1), &LocalChange::Seen(true)).unwrap();
+    queue::apply(core.store(), message_id_of(&core, acc.id, &folder, 1), &LocalChange::Seen(true)).unwrap();
 
     // Applied to the cache at once.
     let cached = cache_folder(&core, acc.id, &folder);
@@ -64,13 +64,13 @@ async fn changes_queued_while_offline_reach_the_server_exactly_once() {
         let err = sync_once(&core, &offline, &opts()).await.expect_err("the server is unreachable");
         assert_eq!(err.kind, ErrorKind::Refused, "{err}");
     }
-    let pending = queue::pending(&core.store, acc.id).unwrap();
+    let pending = queue::pending(core.store(), acc.id).unwrap();
     assert_eq!(pending.len(), 4, "{pending:?}");
 
     // Restart: a new Core on the same profile, the server reachable again.
     drop(core);
     let core = Core::open(dir.path(), Arc::new(MemorySecrets::default())).unwrap();
-    core.store
+    core.store()
         .conn()
         .unwrap()
         .execute("UPDATE accounts SET imap_port = ?1 WHERE id = ?2", [env.imaps_port as i64, acc.id])
@@ -78,7 +78,7 @@ async fn changes_queued_while_offline_reach_the_server_exactly_once() {
     let acc = core.accounts().get(acc.id).unwrap();
     let r = sync_once(&core, &acc, &opts()).await.expect("sync after the server is back");
     assert_eq!(r.uploaded, 4);
-    assert!(queue::pending(&core.store, acc.id).unwrap().is_empty());
+    assert!(queue::pending(core.store(), acc.id).unwrap().is_empty());
 
     // Exactly once on the server, and again after another sync.
     for round in 0..2 {

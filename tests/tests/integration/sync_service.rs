@@ -122,7 +122,7 @@ async fn a_server_that_never_answers_does_not_stall_other_accounts() {
         panic!("the silent server's check must fail");
     };
     assert!(err.contains("no IMAP greeting"), "{err}");
-    let st = dealbox_core::sync::status::load(&core.store, stuck.id).unwrap();
+    let st = dealbox_core::sync::status::load(core.store(), stuck.id).unwrap();
     assert_eq!((st.failures, st.last_error_kind.as_deref()), (1, Some("timeout")));
     svc.stop().await;
     held.abort();
@@ -192,7 +192,7 @@ async fn a_lost_idle_connection_is_reopened_with_a_check_for_what_arrived_meanwh
     let Some(env) = mail_env() else { return };
     let p = proxy((env.host.clone(), env.imap_port)).await;
     let (_dir, core, acc) = profile(&env, "bob");
-    core.store
+    core.store()
         .conn()
         .unwrap()
         .execute("UPDATE accounts SET imap_port = ?1, imap_security = 'none' WHERE id = ?2", (p.port as i64, acc.id))
