@@ -130,6 +130,19 @@ pub fn unix_now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
+/// `text` with LIKE's wildcards (`%`, `_`) and the escape character itself escaped, for a pattern used with
+/// `ESCAPE '\'`. The core's one LIKE escape: build the pattern with it and bind it, never paste it into SQL.
+pub fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +170,20 @@ mod tests {
         let c = Connection::open(&path).unwrap();
         let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, 999);
+    }
+
+    #[test]
+    fn like_escape_makes_wildcards_literal() {
+        assert_eq!(like_escape(r"50%_off\now"), r"50\%\_off\\now");
+        let conn = Connection::open_in_memory().unwrap();
+        let hit = |text: &str, needle: &str| -> bool {
+            let pattern = format!("%{}%", like_escape(needle));
+            conn.query_row(r"SELECT ?1 LIKE ?2 ESCAPE '\'", [text, &pattern], |r| r.get(0)).unwrap()
+        };
+        assert!(hit("save 50% now", "50%"));
+        assert!(!hit("save 500 now", "50%"));
+        assert!(!hit("a-b", "a_b"));
+        assert!(hit(r"c:\x", r"c:\"));
     }
 
     #[test]

@@ -3,6 +3,8 @@
 use serde::Serialize;
 
 use super::syntax::parse_query;
+use crate::crm::sqlite::SqliteCrm;
+use crate::crm::{EntityKind, RecordRepo};
 use crate::error::Result;
 use crate::store::Store;
 
@@ -21,67 +23,41 @@ pub struct CrmHit {
 }
 
 /// Contacts and companies whose name (any word of it), address or domain starts with the query's words
-/// (free words and from:/to: values; every word must match). Operators alone find none.
+/// (free words and from:/to: values; every word must match), companies first. Operators alone find none.
+/// The matching is the CRM's one search, [`RecordRepo::find_records`].
 pub fn search_crm(store: &Store, q: &str, limit: u32) -> Result<Vec<CrmHit>> {
-    let words: Vec<String> =
-        parse_query(q).people_words().iter().map(|w| w.to_lowercase()).filter(|w| !w.trim().is_empty()).collect();
-    if words.is_empty() {
-        return Ok(vec![]);
-    }
+    let words = parse_query(q).people_words();
     let conn = store.conn()?;
-    let mut contact_sql = String::from(
-        "SELECT c.id, c.name, coalesce((SELECT a.address FROM crm_contact_addresses a WHERE a.contact_id = c.id \
-         ORDER BY a.position LIMIT 1), ''), co.name FROM crm_contacts c LEFT JOIN crm_companies co ON co.id = c.company_id \
-         WHERE 1",
-    );
-    let mut company_sql = String::from(
-        "SELECT co.id, co.name, coalesce((SELECT d.domain FROM crm_company_domains d WHERE d.company_id = co.id \
-         ORDER BY d.domain LIMIT 1), ''), NULL FROM crm_companies co WHERE 1",
-    );
-    for w in &words {
-        let mut esc = String::new();
-        for c in w.chars() {
-            if matches!(c, '%' | '_' | '\\') {
-                esc.push('\\');
-            }
-            esc.push(c);
-        }
-        let start = sql_lit(&format!("{esc}%"));
-        let inner = sql_lit(&format!("% {esc}%"));
-        contact_sql.push_str(&format!(
-            " AND (lower(c.name) LIKE {start} ESCAPE '\\' OR lower(c.name) LIKE {inner} ESCAPE '\\' \
-             OR EXISTS (SELECT 1 FROM crm_contact_addresses a WHERE a.contact_id = c.id AND a.address LIKE {start} ESCAPE '\\'))"
-        ));
-        company_sql.push_str(&format!(
-            " AND (lower(co.name) LIKE {start} ESCAPE '\\' OR lower(co.name) LIKE {inner} ESCAPE '\\' \
-             OR EXISTS (SELECT 1 FROM crm_company_domains d WHERE d.company_id = co.id AND d.domain LIKE {start} ESCAPE '\\'))"
-        ));
-    }
-    contact_sql.push_str(" ORDER BY c.name COLLATE NOCASE LIMIT ?1");
-    company_sql.push_str(" ORDER BY co.name COLLATE NOCASE LIMIT ?1");
+    let crm = SqliteCrm::new(&conn);
     let mut out = vec![];
-    for (sql, kind) in [(company_sql, "company"), (contact_sql, "contact")] {
-        let mut st = conn.prepare(&sql)?;
-        let hits = st.query_map([limit], |r| {
-            Ok(CrmHit { kind: kind.into(), id: r.get(0)?, name: r.get(1)?, detail: r.get(2)?, company: r.get(3)? })
-        })?;
-        for h in hits {
-            out.push(h?);
-        }
+    for e in crm.find_records(&words, &[EntityKind::Company, EntityKind::Contact], limit)? {
+        let hit = match e.kind {
+            EntityKind::Company => crm.company(e.id)?.map(|c| CrmHit {
+                kind: "company".into(),
+                id: c.id,
+                name: c.name,
+                detail: c.domains.into_iter().next().unwrap_or_default(),
+                company: None,
+            }),
+            EntityKind::Contact => crm.contact(e.id)?.map(|c| CrmHit {
+                kind: "contact".into(),
+                id: c.id,
+                name: c.name,
+                detail: c.addresses.into_iter().next().unwrap_or_default(),
+                company: c.company_name,
+            }),
+            EntityKind::Lead | EntityKind::Deal => None,
+        };
+        out.extend(hit);
     }
-    out.truncate(limit as usize);
     Ok(out)
-}
-
-/// A SQL string literal (single quotes doubled); only for values we embed in generated SQL.
-fn sql_lit(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::crm::{EntityRef, NewLead};
     use crate::query::fixtures::threads;
 
     #[test]
@@ -108,5 +84,42 @@ mod tests {
         assert_eq!(search_crm(&store, "from:tom@", 10).unwrap()[0].name, "Tom O'Brien");
         assert!(search_crm(&store, "is:unread", 10).unwrap().is_empty());
         assert!(search_crm(&store, "jane hooli", 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_repos_search_finds_every_kind_by_each_word_with_wildcards_literal() {
+        let store = threads();
+        let conn = store.conn().unwrap();
+        conn.execute_batch(
+            "INSERT INTO crm_contacts (id, name, created_at, updated_at) VALUES (1, 'Jane Roe', 0, 0);
+             INSERT INTO crm_contact_addresses (address, contact_id) VALUES ('jane_r@acme.test', 1);",
+        )
+        .unwrap();
+        let crm = SqliteCrm::new(&conn);
+        let lead = NewLead {
+            title: "Renewal 100% discount".into(),
+            name: "Pat Doe".into(),
+            address: "pat@newclient.test".into(),
+            company_name: String::new(),
+            source: String::new(),
+            status: crate::crm::Status::InProgress,
+            returning_customer: false,
+            responsible_id: None,
+            account_id: None,
+        };
+        let lead = crm.add_lead(&lead, 0).unwrap();
+        let found =
+            |q: &str| -> Vec<EntityRef> { crm.search_records(q, 10).unwrap().into_iter().map(|h| h.entity).collect() };
+        let lead = EntityRef::new(EntityKind::Lead, lead);
+        let jane = EntityRef::new(EntityKind::Contact, 1);
+        assert_eq!(found("pat@newclient.test"), vec![lead]);
+        assert_eq!(found("discount"), vec![lead], "any word of the title");
+        assert_eq!(found("Doe renewal"), vec![lead], "every word, in any field order");
+        assert!(found("doe jane").is_empty());
+        assert_eq!(found("100%"), vec![lead]);
+        assert!(found("10%").is_empty(), "% is literal");
+        assert_eq!(found("jane_r@"), vec![jane]);
+        assert!(found("jane_x").is_empty(), "_ is literal");
+        assert!(found("   ").is_empty());
     }
 }

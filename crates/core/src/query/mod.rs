@@ -16,6 +16,22 @@ pub use search::{search, search_sorted};
 pub use summary::{rfc3339, MessageSummary, Sort};
 pub use syntax::{parse_query, SearchQuery};
 
+/// The values bound to a query built from parts: [`Binds::bind`] keeps a value and returns its placeholder,
+/// so the SQL text holds only placeholders, never a value.
+#[derive(Default)]
+pub(crate) struct Binds(Vec<rusqlite::types::Value>);
+
+impl Binds {
+    pub(crate) fn bind(&mut self, v: impl Into<rusqlite::types::Value>) -> String {
+        self.0.push(v.into());
+        format!("?{}", self.0.len())
+    }
+
+    pub(crate) fn params(&self) -> rusqlite::ParamsFromIter<std::slice::Iter<'_, rusqlite::types::Value>> {
+        rusqlite::params_from_iter(self.0.iter())
+    }
+}
+
 /// Stores to query in the tests of this module's parts.
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

@@ -1,11 +1,10 @@
 //! Searching the cached mail: the parsed search box turned into one query over the full-text index.
 
-use rusqlite::params;
-
 use super::summary::{summary, MessageSummary, Sort, SUMMARY_COLS};
 use super::syntax::parse_query;
+use super::Binds;
 use crate::error::Result;
-use crate::store::Store;
+use crate::store::{like_escape, Store};
 
 fn fts_quote(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
@@ -14,19 +13,6 @@ fn fts_quote(s: &str) -> String {
 /// Full-text search over subject, addresses and body, newest first.
 pub fn search(store: &Store, account_id: Option<i64>, q: &str, limit: u32) -> Result<Vec<MessageSummary>> {
     search_sorted(store, account_id, q, Sort::NewestFirst, limit)
-}
-
-/// `LIKE` pattern for a lower-cased needle, `%`, `_` and `\` escaped (use with `ESCAPE '\'`).
-fn like_contains(s: &str) -> String {
-    let mut out = String::from("%");
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    sql_lit(&out)
 }
 
 /// [`search`] in either order.
@@ -54,53 +40,54 @@ pub fn search_sorted(
     for a in sq.from.iter().chain(sq.to.iter()) {
         match_terms.push(format!("addresses : {}", fts_quote(a)));
     }
-    let fts = if match_terms.is_empty() { None } else { Some(match_terms.join(" AND ")) };
-    let conn = store.conn()?;
-    let mut sql = format!("SELECT {SUMMARY_COLS} FROM messages m JOIN folders f ON f.id = m.folder_id WHERE (?1 IS NULL OR m.account_id = ?1)");
-    if fts.is_some() {
-        sql.push_str(" AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?2)");
-    } else {
-        sql.push_str(" AND ?2 IS NULL");
+    let mut args = Binds::default();
+    let account = args.bind(account_id);
+    let mut filters = vec![format!("({account} IS NULL OR m.account_id = {account})")];
+    if !match_terms.is_empty() {
+        let fts = args.bind(match_terms.join(" AND "));
+        filters.push(format!("m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH {fts})"));
     }
     // FTS matched the address anywhere (from, to, cc); `from:` must be the sender, `to:` a recipient.
     for f in &sq.from {
-        let p = like_contains(f);
-        sql.push_str(&format!(
-            " AND (lower(m.from_addr) LIKE {p} ESCAPE '\\' OR lower(m.from_name) LIKE {p} ESCAPE '\\')"
-        ));
+        let p = args.bind(format!("%{}%", like_escape(f)));
+        filters.push(format!(r"(lower(m.from_addr) LIKE {p} ESCAPE '\' OR lower(m.from_name) LIKE {p} ESCAPE '\')"));
     }
     for t in &sq.to {
-        let p = like_contains(t);
-        sql.push_str(&format!(" AND (lower(m.to_json) LIKE {p} ESCAPE '\\' OR lower(m.cc_json) LIKE {p} ESCAPE '\\')"));
+        let p = args.bind(format!("%{}%", like_escape(t)));
+        filters.push(format!(r"(lower(m.to_json) LIKE {p} ESCAPE '\' OR lower(m.cc_json) LIKE {p} ESCAPE '\')"));
     }
     if sq.has_attachment {
-        sql.push_str(" AND m.has_attachments = 1");
+        filters.push("m.has_attachments = 1".into());
     }
     if sq.unread {
-        sql.push_str(" AND (' ' || m.flags || ' ') NOT LIKE '% \\Seen %'");
+        filters.push(r"(' ' || m.flags || ' ') NOT LIKE '% \Seen %'".into());
     }
     if sq.read {
-        sql.push_str(" AND (' ' || m.flags || ' ') LIKE '% \\Seen %'");
+        filters.push(r"(' ' || m.flags || ' ') LIKE '% \Seen %'".into());
     }
     if sq.flagged {
-        sql.push_str(" AND (' ' || m.flags || ' ') LIKE '% \\Flagged %'");
+        filters.push(r"(' ' || m.flags || ' ') LIKE '% \Flagged %'".into());
     }
     if let Some(b) = sq.before {
-        sql.push_str(&format!(" AND m.date < {b}"));
+        filters.push(format!("m.date < {}", args.bind(b)));
     }
     if let Some(a) = sq.after {
-        sql.push_str(&format!(" AND m.date >= {a}"));
+        filters.push(format!("m.date >= {}", args.bind(a)));
     }
     let dir = sort.dir();
-    sql.push_str(&format!(" ORDER BY m.date {dir}, m.id {dir} LIMIT ?3"));
+    let sql = format!(
+        "SELECT {SUMMARY_COLS}
+FROM messages m JOIN folders f ON f.id = m.folder_id
+WHERE {}
+ORDER BY m.date {dir}, m.id {dir}
+LIMIT {}",
+        filters.join("\n  AND "),
+        args.bind(limit)
+    );
+    let conn = store.conn()?;
     let mut st = conn.prepare(&sql)?;
-    let rows = st.query_map(params![account_id, fts, limit], summary)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = st.query_map(args.params(), summary)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
-}
-
-/// A SQL string literal (single quotes doubled); only for values we embed in generated SQL.
-fn sql_lit(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
 }
 
 #[cfg(test)]

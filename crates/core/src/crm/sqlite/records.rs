@@ -1,11 +1,13 @@
 //! Contacts, companies, leads and deals in SQLite.
 
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 
 use super::{clean_addresses, SqliteCrm};
 use crate::crm::model::*;
 use crate::crm::repo::RecordRepo;
 use crate::error::{Error, Result};
+use crate::store::like_escape;
 
 const LEAD_COLS: &str = "id, title, name, address, company_name, source, status, returning_customer, responsible_id, \
                          account_id, created_at";
@@ -25,6 +27,39 @@ fn lead_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
         account_id: r.get(9)?,
         created_at: r.get(10)?,
     })
+}
+
+/// The query of [`RecordRepo::find_records`] for one kind of record and `n` words: `?1` is the limit, word `k`
+/// binds its prefix pattern (`w%`) to `?(2 + 2k)` and its inner-word pattern (`% w%`) to `?(3 + 2k)`. A record
+/// matches when every word starts its name (any word of it), its address or domain, or its title.
+fn record_search_sql(kind: EntityKind, n: usize) -> String {
+    type Matches = fn(&str, &str) -> String;
+    let (from, order, matches): (&str, &str, Matches) = match kind {
+        EntityKind::Contact => ("SELECT c.id FROM crm_contacts c", "c.name COLLATE NOCASE, c.id", |s, i| {
+            format!(
+                r"lower(c.name) LIKE {s} ESCAPE '\' OR lower(c.name) LIKE {i} ESCAPE '\'
+      OR EXISTS (SELECT 1 FROM crm_contact_addresses a WHERE a.contact_id = c.id AND a.address LIKE {s} ESCAPE '\')"
+            )
+        }),
+        EntityKind::Company => ("SELECT co.id FROM crm_companies co", "co.name COLLATE NOCASE, co.id", |s, i| {
+            format!(
+                r"lower(co.name) LIKE {s} ESCAPE '\' OR lower(co.name) LIKE {i} ESCAPE '\'
+      OR EXISTS (SELECT 1 FROM crm_company_domains d WHERE d.company_id = co.id AND d.domain LIKE {s} ESCAPE '\')"
+            )
+        }),
+        EntityKind::Lead => ("SELECT l.id FROM crm_leads l", "l.title COLLATE NOCASE, l.id", |s, i| {
+            format!(
+                r"lower(l.title) LIKE {s} ESCAPE '\' OR lower(l.title) LIKE {i} ESCAPE '\'
+      OR lower(l.name) LIKE {s} ESCAPE '\' OR lower(l.name) LIKE {i} ESCAPE '\' OR l.address LIKE {s} ESCAPE '\'"
+            )
+        }),
+        EntityKind::Deal => ("SELECT d.id FROM crm_deals d", "d.title COLLATE NOCASE, d.id", |s, i| {
+            format!(r"lower(d.title) LIKE {s} ESCAPE '\' OR lower(d.title) LIKE {i} ESCAPE '\'")
+        }),
+    };
+    let words: Vec<String> =
+        (0..n).map(|k| format!("({})", matches(&format!("?{}", 2 + 2 * k), &format!("?{}", 3 + 2 * k)))).collect();
+    format!("{from}\nWHERE {}\nORDER BY {order}\nLIMIT ?1", words.join("\n  AND "))
 }
 
 const DEAL_COLS: &str = "d.id, d.title, s.name, s.meaning, d.amount_minor, d.currency, d.contact_id, d.company_id, \
@@ -397,35 +432,26 @@ impl RecordRepo for SqliteCrm<'_> {
         })
     }
 
-    fn search_records(&self, query: &str, limit: u32) -> Result<Vec<RecordHit>> {
-        let q = query.trim().to_lowercase();
-        if q.is_empty() {
+    fn find_records(&self, words: &[String], kinds: &[EntityKind], limit: u32) -> Result<Vec<EntityRef>> {
+        let words: Vec<String> = words.iter().map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty()).collect();
+        if words.is_empty() {
             return Ok(vec![]);
         }
-        let prefix = format!("{}%", q.replace(['%', '_'], ""));
-        let mut refs: Vec<EntityRef> = Vec::new();
-        let mut push = |sql: &str, kind: EntityKind| -> Result<()> {
-            let ids: Vec<i64> = self
-                .conn
-                .prepare_cached(sql)?
-                .query_map(params![prefix, limit], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+        let mut args: Vec<Value> = vec![Value::from(i64::from(limit))];
+        for w in &words {
+            let w = like_escape(w);
+            args.push(Value::from(format!("{w}%")));
+            args.push(Value::from(format!("% {w}%")));
+        }
+        let mut refs = Vec::new();
+        for &kind in kinds {
+            let mut st = self.conn.prepare_cached(&record_search_sql(kind, words.len()))?;
+            let ids = st.query_map(params_from_iter(&args), |r| r.get::<_, i64>(0))?;
             for id in ids {
-                let e = EntityRef::new(kind, id);
-                if !refs.contains(&e) {
-                    refs.push(e);
-                }
+                refs.push(EntityRef::new(kind, id?));
             }
-            Ok(())
-        };
-        // Prefix searches use the address, domain and NOCASE name indexes.
-        push("SELECT contact_id FROM crm_contact_addresses WHERE address LIKE ?1 LIMIT ?2", EntityKind::Contact)?;
-        push("SELECT id FROM crm_contacts WHERE name LIKE ?1 LIMIT ?2", EntityKind::Contact)?;
-        push("SELECT company_id FROM crm_company_domains WHERE domain LIKE ?1 LIMIT ?2", EntityKind::Company)?;
-        push("SELECT id FROM crm_companies WHERE name LIKE ?1 LIMIT ?2", EntityKind::Company)?;
-        push("SELECT id FROM crm_leads WHERE address LIKE ?1 LIMIT ?2", EntityKind::Lead)?;
-        push("SELECT id FROM crm_deals WHERE title LIKE ?1 LIMIT ?2", EntityKind::Deal)?;
+        }
         refs.truncate(limit as usize);
-        refs.into_iter().map(|e| Ok(RecordHit { entity: e, label: self.label(e)? })).collect()
+        Ok(refs)
     }
 }
