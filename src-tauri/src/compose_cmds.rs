@@ -147,7 +147,7 @@ impl From<outbox::OutboxItem> for OutboxItemDto {
             account_id: i.account_id,
             subject: i.subject,
             recipients: i.recipients,
-            state: i.state,
+            state: i.state.to_string(),
             attempts: i.attempts,
             last_error: i.last_error,
             next_attempt_at: i.next_attempt_at,
@@ -366,7 +366,7 @@ pub async fn list_outbox(state: State<'_, AppState>) -> Result<Vec<OutboxItemDto
     blocking(&state, move |c| {
         Ok(outbox::list(&c.store, None)?
             .into_iter()
-            .filter(|i| i.state != "done" || i.last_error.is_some() || i.created_at >= since)
+            .filter(|i| i.state != outbox::OutboxState::Done || i.last_error.is_some() || i.created_at >= since)
             .map(OutboxItemDto::from)
             .collect())
     })

@@ -4,7 +4,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::error::Result;
 use crate::parse::{self, Mailbox, Parsed};
-use crate::store::Store;
+use crate::store::{text_enum, Store};
 
 /// Special-use role of a folder.
 pub const ROLES: &[&str] = &["inbox", "sent", "drafts", "trash", "junk", "archive"];
@@ -57,7 +57,21 @@ pub fn store_messages(store: &Store, account_id: i64, folder_id: i64, batch: &[F
     Ok(ids)
 }
 
-/// Store headers only (`body_state` 'headers'), so a large folder is listable before its bodies arrive.
+text_enum! {
+    /// How much of a message the cache holds (the `messages.body_state` column).
+    pub enum BodyState {
+        /// Nothing fetched yet (rows written by other means, e.g. tests).
+        None = "none",
+        /// Headers only; the body comes with a later batch.
+        Headers = "headers",
+        /// The whole message, parsed.
+        Fetched = "fetched",
+        /// The whole message, which the parser could not read (`parse_warning` says why).
+        Unparseable = "unparseable",
+    }
+}
+
+/// Store headers only ([`BodyState::Headers`]), so a large folder is listable before its bodies arrive.
 /// Storing the full message later replaces the row in place (same id).
 pub fn store_headers(store: &Store, account_id: i64, folder_id: i64, batch: &[Fetched<'_>]) -> Result<Vec<i64>> {
     let mut conn = store.conn()?;
@@ -65,7 +79,7 @@ pub fn store_headers(store: &Store, account_id: i64, folder_id: i64, batch: &[Fe
     let mut ids = Vec::with_capacity(batch.len());
     for m in batch {
         let id = store_one(&tx, account_id, folder_id, m)?;
-        tx.execute("UPDATE messages SET body_state = 'headers' WHERE id = ?1", [id])?;
+        tx.execute("UPDATE messages SET body_state = ?1 WHERE id = ?2", params![BodyState::Headers, id])?;
         ids.push(id);
     }
     tx.commit()?;
@@ -98,7 +112,7 @@ fn store_one(tx: &Transaction<'_>, account_id: i64, folder_id: i64, m: &Fetched<
     let refs = parsed.references.join(" ");
     let to_json = serde_json::to_string(&parsed.to)?;
     let cc_json = serde_json::to_string(&parsed.cc)?;
-    let body_state = if warning.is_some() { "unparseable" } else { "fetched" };
+    let body_state = if warning.is_some() { BodyState::Unparseable } else { BodyState::Fetched };
     let id =
         match existing {
             Some(id) => {

@@ -125,6 +125,51 @@ fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// A fieldless enum kept as one of a fixed set of words in a TEXT column and serialized as the same words:
+/// `as_str`, `Display`, serde, and rusqlite's `ToSql`/`FromSql` (an unknown word read back is an error,
+/// never a silent default). The words are the database's and the UI's: never change one.
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        $vis enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant,)+
+        }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                match v.as_str()? {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(rusqlite::types::FromSqlError::Other(
+                        format!("unknown {} '{other}' in the database", stringify!($name)).into(),
+                    )),
+                }
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
 /// Seconds since the Unix epoch. Only for timestamps written to rows, never for decisions.
 pub fn unix_now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
@@ -184,6 +229,26 @@ mod tests {
         assert!(!hit("save 500 now", "50%"));
         assert!(!hit("a-b", "a_b"));
         assert!(hit(r"c:\x", r"c:\"));
+    }
+
+    text_enum! {
+        enum Light {
+            Red = "red",
+            Green = "green",
+        }
+    }
+
+    #[test]
+    fn a_text_enum_is_its_words_in_sql_and_json_and_refuses_others() {
+        let conn = Connection::open_in_memory().unwrap();
+        let back: Light = conn.query_row("SELECT ?1", [Light::Green], |r| r.get(0)).unwrap();
+        assert_eq!(back, Light::Green);
+        let text: String = conn.query_row("SELECT ?1", [Light::Red], |r| r.get(0)).unwrap();
+        assert_eq!(text, "red");
+        assert_eq!(serde_json::to_string(&Light::Green).unwrap(), "\"green\"");
+        assert_eq!(format!("[{:<5}]", Light::Red), "[red  ]");
+        let bad = conn.query_row("SELECT 'amber'", [], |r| r.get::<_, Light>(0));
+        assert!(bad.unwrap_err().to_string().contains("unknown Light 'amber'"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::plan::{normalize_flags, CachedMessage};
 use super::policy::{self, NextCheck, PolicyInput, Presence, Problem};
+use crate::cache::BodyState;
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::Store;
 
@@ -123,10 +124,10 @@ pub fn cached_state(store: &Store, folder_id: i64) -> Result<BTreeMap<u32, Cache
     let rows = st.query_map([folder_id], |r| {
         let uid: i64 = r.get(0)?;
         let flags: String = r.get(1)?;
-        let state: String = r.get(2)?;
+        let state: BodyState = r.get(2)?;
         Ok((
             uid as u32,
-            CachedMessage { flags: normalize_flags(flags.split_whitespace()), has_body: state != "headers" },
+            CachedMessage { flags: normalize_flags(flags.split_whitespace()), has_body: state != BodyState::Headers },
         ))
     })?;
     let mut out = BTreeMap::new();
