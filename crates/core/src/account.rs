@@ -376,9 +376,9 @@ impl Accounts<'_> {
     fn insert(&self, a: &NewAccount, secret_ref: &str) -> Result<i64> {
         let conn = self.store.conn()?;
         conn.execute(
-            "INSERT INTO accounts (name, email, display_name, addresses, username, imap_host, imap_port, \
-             imap_security, smtp_host, smtp_port, smtp_security, credential, secret_ref, password_command, \
-             trust_ca_pem, insecure, signature, fetch_days, save_sent_copy, notify, created_at) \
+            r"INSERT INTO accounts (name, email, display_name, addresses, username, imap_host, imap_port,
+             imap_security, smtp_host, smtp_port, smtp_security, credential, secret_ref, password_command,
+             trust_ca_pem, insecure, signature, fetch_days, save_sent_copy, notify, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
             params![
                 a.name,
@@ -426,9 +426,9 @@ impl Accounts<'_> {
         {
             let conn = self.store.conn()?;
             conn.execute(
-                "UPDATE accounts SET name = ?1, email = ?2, display_name = ?3, addresses = ?4, username = ?5, \
-                 imap_host = ?6, imap_port = ?7, imap_security = ?8, smtp_host = ?9, smtp_port = ?10, \
-                 smtp_security = ?11, credential = ?12, password_command = ?13, trust_ca_pem = ?14, insecure = ?15, \
+                r"UPDATE accounts SET name = ?1, email = ?2, display_name = ?3, addresses = ?4, username = ?5,
+                 imap_host = ?6, imap_port = ?7, imap_security = ?8, smtp_host = ?9, smtp_port = ?10,
+                 smtp_security = ?11, credential = ?12, password_command = ?13, trust_ca_pem = ?14, insecure = ?15,
                  signature = ?16, fetch_days = ?17, save_sent_copy = ?18, notify = ?19 WHERE id = ?20",
                 params![
                     a.name,

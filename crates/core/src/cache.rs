@@ -20,8 +20,8 @@ pub fn upsert_folder(
 ) -> Result<i64> {
     let conn = store.conn()?;
     conn.execute(
-        "INSERT INTO folders (account_id, name, display_name, delimiter, role) VALUES (?1, ?2, ?3, ?4, ?5) \
-         ON CONFLICT(account_id, name) DO UPDATE SET display_name = excluded.display_name, \
+        r"INSERT INTO folders (account_id, name, display_name, delimiter, role) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(account_id, name) DO UPDATE SET display_name = excluded.display_name,
          delimiter = excluded.delimiter, role = excluded.role",
         params![account_id, name, display_name, delimiter, role],
     )?;
@@ -117,8 +117,8 @@ fn store_one(tx: &Transaction<'_>, account_id: i64, folder_id: i64, m: &Fetched<
         match existing {
             Some(id) => {
                 tx.execute(
-                    "UPDATE messages SET message_id = ?1, in_reply_to = ?2, refs = ?3, subject = ?4, from_name = ?5, \
-                 from_addr = ?6, to_json = ?7, cc_json = ?8, date = ?9, size = ?10, flags = ?11, modseq = ?12, \
+                    r"UPDATE messages SET message_id = ?1, in_reply_to = ?2, refs = ?3, subject = ?4, from_name = ?5,
+                 from_addr = ?6, to_json = ?7, cc_json = ?8, date = ?9, size = ?10, flags = ?11, modseq = ?12,
                  has_attachments = ?13, body_state = ?14, parse_warning = ?15 WHERE id = ?16",
                     params![
                         parsed.message_id,
@@ -145,8 +145,8 @@ fn store_one(tx: &Transaction<'_>, account_id: i64, folder_id: i64, m: &Fetched<
             }
             None => {
                 tx.execute(
-                "INSERT INTO messages (account_id, folder_id, uid, message_id, in_reply_to, refs, subject, from_name, \
-                 from_addr, to_json, cc_json, date, size, flags, modseq, has_attachments, body_state, parse_warning) \
+                r"INSERT INTO messages (account_id, folder_id, uid, message_id, in_reply_to, refs, subject, from_name,
+                 from_addr, to_json, cc_json, date, size, flags, modseq, has_attachments, body_state, parse_warning)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
                 params![
                     account_id, folder_id, m.uid, parsed.message_id, parsed.in_reply_to, refs, parsed.subject,
@@ -160,13 +160,13 @@ fn store_one(tx: &Transaction<'_>, account_id: i64, folder_id: i64, m: &Fetched<
     let thread_id = thread_id.unwrap_or(id);
     tx.execute("UPDATE messages SET thread_id = ?1 WHERE id = ?2", params![thread_id, id])?;
     tx.execute(
-        "INSERT INTO bodies (message_id, raw, text, html) VALUES (?1, ?2, ?3, ?4) \
+        r"INSERT INTO bodies (message_id, raw, text, html) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(message_id) DO UPDATE SET raw = excluded.raw, text = excluded.text, html = excluded.html",
         params![id, m.raw, parsed.text, parsed.html],
     )?;
     for a in &parsed.attachments {
         tx.execute(
-            "INSERT INTO attachments (message_id, part, filename, mime_type, size, content_id, inline) \
+            r"INSERT INTO attachments (message_id, part, filename, mime_type, size, content_id, inline)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![id, a.part, a.filename, a.mime_type, a.size as i64, a.content_id, a.inline],
         )?;
@@ -217,7 +217,7 @@ fn thread_for(tx: &Transaction<'_>, account_id: i64, p: &Parsed) -> Result<Optio
         let since = p.date.unwrap_or(0) - 60 * 86400;
         let t: Option<i64> = tx
             .query_row(
-                "SELECT thread_id FROM messages WHERE account_id = ?1 AND date >= ?2 AND lower(subject) = ?3 \
+                r"SELECT thread_id FROM messages WHERE account_id = ?1 AND date >= ?2 AND lower(subject) = ?3
                  AND thread_id IS NOT NULL ORDER BY date DESC LIMIT 1",
                 params![account_id, since, base],
                 |r| r.get(0),

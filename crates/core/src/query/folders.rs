@@ -22,13 +22,13 @@ pub struct FolderInfo {
 pub fn folders(store: &Store, account_id: Option<i64>) -> Result<Vec<FolderInfo>> {
     let conn = store.conn()?;
     let mut st = conn.prepare(
-        "SELECT f.id, f.account_id, a.name, f.name, f.display_name, f.role, \
-           (SELECT COUNT(*) FROM messages m WHERE m.folder_id = f.id), \
-           (SELECT COUNT(*) FROM messages m WHERE m.folder_id = f.id AND (' ' || m.flags || ' ') NOT LIKE '% \\Seen %'), \
-           f.last_sync \
-         FROM folders f JOIN accounts a ON a.id = f.account_id \
-         WHERE (?1 IS NULL OR f.account_id = ?1) \
-         ORDER BY f.account_id, CASE f.role WHEN 'inbox' THEN 0 WHEN 'drafts' THEN 1 WHEN 'sent' THEN 2 \
+        r"SELECT f.id, f.account_id, a.name, f.name, f.display_name, f.role,
+           (SELECT COUNT(*) FROM messages m WHERE m.folder_id = f.id),
+           (SELECT COUNT(*) FROM messages m WHERE m.folder_id = f.id AND (' ' || m.flags || ' ') NOT LIKE '% \Seen %'),
+           f.last_sync
+         FROM folders f JOIN accounts a ON a.id = f.account_id
+         WHERE (?1 IS NULL OR f.account_id = ?1)
+         ORDER BY f.account_id, CASE f.role WHEN 'inbox' THEN 0 WHEN 'drafts' THEN 1 WHEN 'sent' THEN 2
            WHEN 'archive' THEN 3 WHEN 'junk' THEN 4 WHEN 'trash' THEN 5 ELSE 6 END, f.name",
     )?;
     let rows = st

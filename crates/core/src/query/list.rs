@@ -4,6 +4,7 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::summary::{summary, MessageSummary, Sort, SCOPE, SUMMARY_COLS};
+use super::Binds;
 use crate::error::Result;
 use crate::store::Store;
 
@@ -35,29 +36,33 @@ pub fn list_sorted(
         return Ok(vec![]);
     }
     let dir = sort.dir();
-    let n = u64::from(offset) + u64::from(limit);
-    let walks: Vec<String> = ids
-        .iter()
-        .map(|id| {
-            format!(
-                "SELECT * FROM (SELECT m.id AS mid, m.date AS d FROM messages m WHERE m.folder_id = {id} \
-                 ORDER BY m.date {dir}, m.id {dir} LIMIT {n})"
-            )
-        })
-        .collect();
+    let mut args = Binds::default();
+    let (limit, offset, n) = (args.bind(limit), args.bind(offset), args.bind(i64::from(offset) + i64::from(limit)));
+    let mut walks = Vec::with_capacity(ids.len());
+    for id in ids {
+        let id = args.bind(id);
+        walks.push(format!(
+            r"SELECT * FROM (
+                SELECT m.id AS mid, m.date AS d FROM messages m WHERE m.folder_id = {id}
+                ORDER BY m.date {dir}, m.id {dir} LIMIT {n})"
+        ));
+    }
     let mut st = conn.prepare(&format!(
-        "WITH w AS ({}) SELECT {SUMMARY_COLS} FROM w JOIN messages m ON m.id = w.mid JOIN folders f ON f.id = m.folder_id \
-         ORDER BY w.d {dir}, w.mid {dir} LIMIT ?1 OFFSET ?2",
-        walks.join(" UNION ALL ")
+        r"WITH w AS ({})
+         SELECT {SUMMARY_COLS}
+         FROM w JOIN messages m ON m.id = w.mid JOIN folders f ON f.id = m.folder_id
+         ORDER BY w.d {dir}, w.mid {dir}
+         LIMIT {limit} OFFSET {offset}",
+        walks.join("\n UNION ALL ")
     ))?;
-    let rows = st.query_map(params![limit, offset], summary)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = st.query_map(args.params(), summary)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
 /// The folders of a view: one account or all, one folder (by name or role) or all of them.
 fn view_folders(conn: &rusqlite::Connection, account_id: Option<i64>, folder: Option<&str>) -> Result<Vec<i64>> {
     let mut st = conn.prepare_cached(
-        "SELECT f.id FROM folders f WHERE (?1 IS NULL OR f.account_id = ?1) \
+        r"SELECT f.id FROM folders f WHERE (?1 IS NULL OR f.account_id = ?1)
          AND (?2 IS NULL OR f.name = ?2 OR f.role = lower(?2)) ORDER BY f.id",
     )?;
     let ids = st.query_map(params![account_id, folder], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
@@ -108,31 +113,34 @@ pub fn conversations(
         return Ok(ConversationPage { total, rows: vec![] });
     }
     let dir = sort.dir();
-    let n = u64::from(offset) + u64::from(limit);
-    let walks: Vec<String> = ids
-        .iter()
-        .map(|id| {
-            format!(
-                "SELECT * FROM (SELECT m.id AS mid, m.date AS d, m.folder_id AS fid, coalesce(m.thread_id, m.id) AS tid \
-                 FROM messages m WHERE m.folder_id = {id} AND NOT EXISTS (SELECT 1 FROM messages l \
-                   WHERE l.folder_id = m.folder_id AND l.thread_id = m.thread_id AND (l.date, l.id) > (m.date, m.id)) \
-                 ORDER BY m.date {dir}, m.id {dir} LIMIT {n})"
-            )
-        })
-        .collect();
+    let mut args = Binds::default();
+    let (limit, offset, n) = (args.bind(limit), args.bind(offset), args.bind(i64::from(offset) + i64::from(limit)));
+    let mut walks = Vec::with_capacity(ids.len());
+    for id in ids {
+        let id = args.bind(id);
+        walks.push(format!(
+            r"SELECT * FROM (
+                SELECT m.id AS mid, m.date AS d, m.folder_id AS fid, coalesce(m.thread_id, m.id) AS tid
+                FROM messages m
+                WHERE m.folder_id = {id} AND NOT EXISTS (
+                  SELECT 1 FROM messages l
+                  WHERE l.folder_id = m.folder_id AND l.thread_id = m.thread_id AND (l.date, l.id) > (m.date, m.id))
+                ORDER BY m.date {dir}, m.id {dir} LIMIT {n})"
+        ));
+    }
     // count << 32 | unread << 2 | flagged << 1 | attachment, in one pass over the thread's rows.
     let mut st = conn.prepare(&format!(
-        "WITH w AS ({}), p AS (SELECT * FROM w ORDER BY d {dir}, mid {dir} LIMIT ?1 OFFSET ?2) \
-         SELECT {SUMMARY_COLS}, p.tid, \
-           (SELECT (count(*) << 32) + (sum(instr(t.flags, '\\Seen') = 0) << 2) \
-              + (max(instr(t.flags, '\\Flagged') > 0) << 1) + max(t.has_attachments) \
-            FROM messages t WHERE t.folder_id = p.fid AND t.thread_id = p.tid) \
-         FROM p JOIN messages m ON m.id = p.mid JOIN folders f ON f.id = m.folder_id \
+        r"WITH w AS ({}), p AS (SELECT * FROM w ORDER BY d {dir}, mid {dir} LIMIT {limit} OFFSET {offset})
+         SELECT {SUMMARY_COLS}, p.tid,
+           (SELECT (count(*) << 32) + (sum(instr(t.flags, '\Seen') = 0) << 2)
+              + (max(instr(t.flags, '\Flagged') > 0) << 1) + max(t.has_attachments)
+            FROM messages t WHERE t.folder_id = p.fid AND t.thread_id = p.tid)
+         FROM p JOIN messages m ON m.id = p.mid JOIN folders f ON f.id = m.folder_id
          ORDER BY p.d {dir}, p.mid {dir}",
-        walks.join(" UNION ALL ")
+        walks.join("\n UNION ALL ")
     ))?;
     let rows = st
-        .query_map(params![limit, offset], |r| {
+        .query_map(args.params(), |r| {
             let latest = summary(r)?;
             let packed: Option<i64> = r.get(14)?;
             // A message without a thread id stands alone.
@@ -161,7 +169,7 @@ fn conversation_count(conn: &rusqlite::Connection, folder_ids: &[i64]) -> Result
     let mut n = 0;
     for id in folder_ids {
         n += conn.query_row(
-            "SELECT (SELECT count(*) FROM (SELECT DISTINCT thread_id FROM messages WHERE folder_id = ?1 AND thread_id IS NOT NULL)) \
+            r"SELECT (SELECT count(*) FROM (SELECT DISTINCT thread_id FROM messages WHERE folder_id = ?1 AND thread_id IS NOT NULL))
              + (SELECT count(*) FROM messages WHERE folder_id = ?1 AND thread_id IS NULL)",
             [id],
             |r| r.get::<_, i64>(0),
@@ -181,8 +189,8 @@ pub fn conversation_messages(
     let conn = store.conn()?;
     let dir = sort.dir();
     let mut st = conn.prepare_cached(&format!(
-        "SELECT {SUMMARY_COLS} FROM messages m JOIN folders f ON f.id = m.folder_id \
-         WHERE {SCOPE} AND (m.thread_id = ?3 OR (m.thread_id IS NULL AND m.id = ?3)) \
+        r"SELECT {SUMMARY_COLS} FROM messages m JOIN folders f ON f.id = m.folder_id
+         WHERE {SCOPE} AND (m.thread_id = ?3 OR (m.thread_id IS NULL AND m.id = ?3))
          ORDER BY m.date {dir}, m.id {dir} LIMIT 1000"
     ))?;
     let rows = st.query_map(params![account_id, folder, thread_id], summary)?.collect::<rusqlite::Result<Vec<_>>>()?;
@@ -237,7 +245,7 @@ mod tests {
             .conn()
             .unwrap()
             .execute(
-                "INSERT INTO crm_outcomes (account_id, message_key, outcome, reason, processed_at) \
+                r"INSERT INTO crm_outcomes (account_id, message_key, outcome, reason, processed_at)
                  VALUES (1, 'a2@x', 'linked', 'known contact', 0), (1, 'b1@x', 'skipped', 'newsletter', 0)",
                 [],
             )
@@ -255,8 +263,8 @@ mod tests {
         let store = threads();
         let conn = store.conn().unwrap();
         conn.execute(
-            "INSERT INTO accounts (name, email, username, imap_host, imap_port, imap_security, smtp_host, smtp_port, \
-             smtp_security, credential, secret_ref, created_at) VALUES ('b', 'b@x.test', 'b', 'h', 1, 'tls', 'h', 1, \
+            r"INSERT INTO accounts (name, email, username, imap_host, imap_port, imap_security, smtp_host, smtp_port,
+             smtp_security, credential, secret_ref, created_at) VALUES ('b', 'b@x.test', 'b', 'h', 1, 'tls', 'h', 1,
              'tls', 'keyring', 'ref2', 0)",
             [],
         )

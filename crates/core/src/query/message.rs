@@ -42,7 +42,7 @@ pub fn get(store: &Store, id: i64) -> Result<MessageDetail> {
     let row = conn
         .query_row(
             &format!(
-                "SELECT {SUMMARY_COLS}, m.message_id, m.in_reply_to, m.to_json, m.cc_json, b.text, b.html, m.parse_warning \
+                r"SELECT {SUMMARY_COLS}, m.message_id, m.in_reply_to, m.to_json, m.cc_json, b.text, b.html, m.parse_warning
                  FROM messages m JOIN folders f ON f.id = m.folder_id LEFT JOIN bodies b ON b.message_id = m.id WHERE m.id = ?1"
             ),
             [id],
@@ -106,7 +106,7 @@ mod tests {
             .conn()
             .unwrap()
             .execute(
-                "INSERT INTO crm_outcomes (account_id, message_key, outcome, reason, processed_at) \
+                r"INSERT INTO crm_outcomes (account_id, message_key, outcome, reason, processed_at)
                  VALUES (1, 'a2@x', 'created', 'new lead', 0)",
                 [],
             )

@@ -46,8 +46,8 @@ pub(crate) mod fixtures {
         .conn()
         .unwrap()
         .execute(
-            "INSERT INTO accounts (name, email, username, imap_host, imap_port, imap_security, smtp_host, smtp_port, \
-             smtp_security, credential, secret_ref, created_at) VALUES ('a', 'a@x.test', 'a', 'h', 1, 'tls', 'h', 1, \
+            r"INSERT INTO accounts (name, email, username, imap_host, imap_port, imap_security, smtp_host, smtp_port,
+             smtp_security, credential, secret_ref, created_at) VALUES ('a', 'a@x.test', 'a', 'h', 1, 'tls', 'h', 1,
              'tls', 'keyring', 'ref', 0)",
             [],
         )

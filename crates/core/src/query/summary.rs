@@ -29,10 +29,9 @@ pub struct MessageSummary {
 
 /// The CRM outcome is looked up by the message's CRM key (its Message-ID without angle brackets; see
 /// `crm::rules::message_key`), one primary-key probe per row shown.
-pub(super) const SUMMARY_COLS: &str =
-    "m.id, m.uid, m.account_id, f.name, m.subject, m.from_addr, m.from_name, m.date, m.flags, \
-    m.has_attachments, m.thread_id, m.size, \
-    (SELECT o.outcome FROM crm_outcomes o WHERE o.account_id = m.account_id \
+pub(super) const SUMMARY_COLS: &str = r"m.id, m.uid, m.account_id, f.name, m.subject, m.from_addr, m.from_name, m.date, m.flags,
+    m.has_attachments, m.thread_id, m.size,
+    (SELECT o.outcome FROM crm_outcomes o WHERE o.account_id = m.account_id
        AND o.message_key = trim(trim(m.message_id), '<>'))";
 
 /// The order of a message list.

@@ -39,10 +39,10 @@ pub fn suggest(store: &Store, text: &str, exclude: &[String], limit: usize) -> R
         out.push(s);
     };
     let mut st = conn.prepare(
-        "SELECT c.name, a.address, co.name FROM crm_contact_addresses a \
-         JOIN crm_contacts c ON c.id = a.contact_id \
-         LEFT JOIN crm_companies co ON co.id = c.company_id \
-         WHERE a.address LIKE ?1 ESCAPE '\\' OR c.name LIKE ?1 ESCAPE '\\' \
+        r"SELECT c.name, a.address, co.name FROM crm_contact_addresses a
+         JOIN crm_contacts c ON c.id = a.contact_id
+         LEFT JOIN crm_companies co ON co.id = c.company_id
+         WHERE a.address LIKE ?1 ESCAPE '\' OR c.name LIKE ?1 ESCAPE '\'
          ORDER BY c.name COLLATE NOCASE, a.position LIMIT ?2",
     )?;
     let contacts = st
@@ -61,15 +61,15 @@ pub fn suggest(store: &Store, text: &str, exclude: &[String], limit: usize) -> R
     // RECENT_WINDOW cached rows are looked at (ids grow as mail is cached): "recently used", and a bounded
     // cost on a 100k-message profile (~45 ms here instead of ~160 ms for a full scan).
     let mut st = conn.prepare(
-        "SELECT name, addr, MAX(date) AS last FROM ( \
-           SELECT from_name AS name, from_addr AS addr, date FROM messages \
-           WHERE id > (SELECT MAX(id) FROM messages) - ?3 \
-             AND (from_addr LIKE ?1 ESCAPE '\\' OR from_name LIKE ?1 ESCAPE '\\') \
-           UNION ALL \
-           SELECT json_extract(j.value, '$.name'), json_extract(j.value, '$.addr'), m.date \
-           FROM messages m JOIN folders f ON f.id = m.folder_id AND f.role = 'sent', json_each(m.to_json) j \
-           WHERE m.id > (SELECT MAX(id) FROM messages) - ?3 \
-             AND (json_extract(j.value, '$.addr') LIKE ?1 ESCAPE '\\' OR json_extract(j.value, '$.name') LIKE ?1 ESCAPE '\\') \
+        r"SELECT name, addr, MAX(date) AS last FROM (
+           SELECT from_name AS name, from_addr AS addr, date FROM messages
+           WHERE id > (SELECT MAX(id) FROM messages) - ?3
+             AND (from_addr LIKE ?1 ESCAPE '\' OR from_name LIKE ?1 ESCAPE '\')
+           UNION ALL
+           SELECT json_extract(j.value, '$.name'), json_extract(j.value, '$.addr'), m.date
+           FROM messages m JOIN folders f ON f.id = m.folder_id AND f.role = 'sent', json_each(m.to_json) j
+           WHERE m.id > (SELECT MAX(id) FROM messages) - ?3
+             AND (json_extract(j.value, '$.addr') LIKE ?1 ESCAPE '\' OR json_extract(j.value, '$.name') LIKE ?1 ESCAPE '\')
          ) GROUP BY lower(addr) ORDER BY last DESC LIMIT ?2",
     )?;
     let recent = st

@@ -71,7 +71,7 @@ pub fn get(store: &Store, id: i64) -> Result<Draft> {
 pub fn list(store: &Store, account_id: Option<i64>) -> Result<Vec<DraftInfo>> {
     let conn = store.conn()?;
     let mut st = conn.prepare(
-        "SELECT id, account_id, body, updated_at, dirty FROM drafts WHERE state = 'editing' \
+        r"SELECT id, account_id, body, updated_at, dirty FROM drafts WHERE state = 'editing'
          AND (?1 IS NULL OR account_id = ?1) ORDER BY updated_at DESC",
     )?;
     let rows = st

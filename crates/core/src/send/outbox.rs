@@ -62,7 +62,7 @@ pub fn enqueue(store: &Store, account: &Account, draft: &Draft) -> Result<(i64, 
     let built = compose::build(account, draft)?;
     let conn = store.conn()?;
     conn.execute(
-        "INSERT INTO outbox (account_id, message_id, envelope_from, recipients, raw, state, reply_to_message, created_at) \
+        r"INSERT INTO outbox (account_id, message_id, envelope_from, recipients, raw, state, reply_to_message, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             account.id,
@@ -81,7 +81,7 @@ pub fn enqueue(store: &Store, account: &Account, draft: &Draft) -> Result<(i64, 
 pub fn list(store: &Store, account_id: Option<i64>) -> Result<Vec<OutboxItem>> {
     let conn = store.conn()?;
     let mut st = conn.prepare(
-        "SELECT id, account_id, message_id, recipients, raw, state, attempts, last_error, next_attempt_at, created_at \
+        r"SELECT id, account_id, message_id, recipients, raw, state, attempts, last_error, next_attempt_at, created_at
          FROM outbox WHERE (?1 IS NULL OR account_id = ?1) ORDER BY id",
     )?;
     let rows = st
@@ -108,7 +108,7 @@ pub fn list(store: &Store, account_id: Option<i64>) -> Result<Vec<OutboxItem>> {
 /// Put a parked message back in the queue (after the user fixed the cause), or delete it.
 pub fn retry(store: &Store, id: i64) -> Result<()> {
     let n = store.conn()?.execute(
-        "UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = 0, last_error = NULL \
+        r"UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = 0, last_error = NULL
          WHERE id = ?1 AND (state = 'parked' OR (state = 'done' AND last_error = ?2))",
         params![id, UNCONFIRMED],
     )?;
@@ -150,8 +150,8 @@ struct Row {
 fn due_rows(store: &Store, account_id: i64, now: i64) -> Result<Vec<Row>> {
     let conn = store.conn()?;
     let mut st = conn.prepare(
-        "SELECT id, message_id, envelope_from, recipients, raw, state, attempts, reply_to_message FROM outbox \
-         WHERE account_id = ?1 AND (state IN ('sending', 'committing', 'sent') OR (state = 'queued' AND next_attempt_at <= ?2)) \
+        r"SELECT id, message_id, envelope_from, recipients, raw, state, attempts, reply_to_message FROM outbox
+         WHERE account_id = ?1 AND (state IN ('sending', 'committing', 'sent') OR (state = 'queued' AND next_attempt_at <= ?2))
          ORDER BY id",
     )?;
     let rows = st

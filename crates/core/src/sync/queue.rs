@@ -70,7 +70,7 @@ struct Target {
 fn target(store: &Store, message_id: i64) -> Result<Target> {
     let conn = store.conn()?;
     conn.query_row(
-        "SELECT m.account_id, f.name, f.role, f.uidvalidity, m.uid, m.flags FROM messages m \
+        r"SELECT m.account_id, f.name, f.role, f.uidvalidity, m.uid, m.flags FROM messages m
          JOIN folders f ON f.id = m.folder_id WHERE m.id = ?1",
         [message_id],
         |r| {
@@ -91,7 +91,7 @@ fn target(store: &Store, message_id: i64) -> Result<Target> {
 fn folder_by(store: &Store, account_id: i64, what: &str) -> Result<String> {
     let conn = store.conn()?;
     conn.query_row(
-        "SELECT name FROM folders WHERE account_id = ?1 AND (name = ?2 OR role = lower(?2) OR lower(display_name) = lower(?2)) \
+        r"SELECT name FROM folders WHERE account_id = ?1 AND (name = ?2 OR role = lower(?2) OR lower(display_name) = lower(?2))
          ORDER BY name = ?2 DESC LIMIT 1",
         params![account_id, what],
         |r| r.get(0),
@@ -167,8 +167,8 @@ pub fn apply_all(store: &Store, message_ids: &[i64], change: &LocalChange) -> Re
 fn insert(tx: &rusqlite::Transaction<'_>, t: &Target, kind: ChangeKind, arg: &str) -> Result<()> {
     let exists: Option<i64> = tx
         .query_row(
-            "SELECT id FROM pending_changes WHERE account_id = ?1 AND folder_name = ?2 AND uid = ?3 AND kind = ?4 \
-             AND arg = ?5 AND parked = 0 AND id = (SELECT max(id) FROM pending_changes WHERE account_id = ?1 \
+            r"SELECT id FROM pending_changes WHERE account_id = ?1 AND folder_name = ?2 AND uid = ?3 AND kind = ?4
+             AND arg = ?5 AND parked = 0 AND id = (SELECT max(id) FROM pending_changes WHERE account_id = ?1
              AND folder_name = ?2 AND uid = ?3)",
             params![t.account_id, t.folder, t.uid, kind, arg],
             |r| r.get(0),
@@ -178,7 +178,7 @@ fn insert(tx: &rusqlite::Transaction<'_>, t: &Target, kind: ChangeKind, arg: &st
         return Ok(()); // the same change is already the last one queued for this message
     }
     tx.execute(
-        "INSERT INTO pending_changes (account_id, folder_name, uid, kind, arg, uidvalidity, created_at) \
+        r"INSERT INTO pending_changes (account_id, folder_name, uid, kind, arg, uidvalidity, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![t.account_id, t.folder, t.uid, kind, arg, t.uidvalidity, unix_now()],
     )?;
@@ -189,7 +189,7 @@ fn insert(tx: &rusqlite::Transaction<'_>, t: &Target, kind: ChangeKind, arg: &st
 pub fn pending(store: &Store, account_id: i64) -> Result<Vec<Pending>> {
     let conn = store.conn()?;
     let mut st = conn.prepare(
-        "SELECT id, folder_name, uid, kind, arg, attempts, last_error, parked FROM pending_changes \
+        r"SELECT id, folder_name, uid, kind, arg, attempts, last_error, parked FROM pending_changes
          WHERE account_id = ?1 ORDER BY id",
     )?;
     let rows = st
@@ -218,7 +218,7 @@ pub async fn replay(conn: &mut Conn, store: &Store, account_id: i64) -> Result<u
     let rows: Vec<Row> = {
         let c = store.conn()?;
         let mut st = c.prepare(
-            "SELECT id, folder_name, uid, kind, arg, uidvalidity, attempts FROM pending_changes \
+            r"SELECT id, folder_name, uid, kind, arg, uidvalidity, attempts FROM pending_changes
              WHERE account_id = ?1 AND parked = 0 ORDER BY id",
         )?;
         let rows = st
@@ -292,8 +292,8 @@ mod tests {
             .conn()
             .unwrap()
             .execute(
-                "INSERT INTO accounts (name, email, username, imap_host, imap_port, imap_security, smtp_host, smtp_port, \
-                 smtp_security, credential, secret_ref, created_at) VALUES ('a', 'a@x.test', 'a', 'h', 1, 'tls', 'h', 1, \
+                r"INSERT INTO accounts (name, email, username, imap_host, imap_port, imap_security, smtp_host, smtp_port,
+                 smtp_security, credential, secret_ref, created_at) VALUES ('a', 'a@x.test', 'a', 'h', 1, 'tls', 'h', 1,
                  'tls', 'keyring', 'ref', 0)",
                 [],
             )

@@ -191,7 +191,7 @@ impl RecordRepo for SqliteCrm<'_> {
         }
         self.conn
             .prepare_cached(
-                "INSERT INTO crm_contacts (name, company_id, responsible_id, created_at, updated_at) \
+                r"INSERT INTO crm_contacts (name, company_id, responsible_id, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?4)",
             )?
             .execute(params![name, c.company_id, c.responsible_id, now])?;
@@ -215,7 +215,7 @@ impl RecordRepo for SqliteCrm<'_> {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT c.id, c.name, c.company_id, co.name, c.responsible_id FROM crm_contacts c \
+                r"SELECT c.id, c.name, c.company_id, co.name, c.responsible_id FROM crm_contacts c
                  LEFT JOIN crm_companies co ON co.id = c.company_id WHERE c.id = ?1",
             )?
             .query_row([id], |r| {
@@ -255,8 +255,8 @@ impl RecordRepo for SqliteCrm<'_> {
         let title = if l.title.trim().is_empty() { format!("Lead from {}", l.name) } else { l.title.trim().into() };
         self.conn
             .prepare_cached(
-                "INSERT INTO crm_leads (title, name, address, company_name, source, status, returning_customer, \
-                 responsible_id, account_id, created_at, updated_at) \
+                r"INSERT INTO crm_leads (title, name, address, company_name, source, status, returning_customer,
+                 responsible_id, account_id, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
             )?
             .execute(params![
@@ -334,7 +334,7 @@ impl RecordRepo for SqliteCrm<'_> {
             return Err(Error::config(format!("'{}' is not a currency code (write EUR, USD, …)", d.currency)));
         }
         self.conn.execute(
-            "INSERT INTO crm_deals (title, stage_id, amount_minor, currency, contact_id, company_id, lead_id, \
+            r"INSERT INTO crm_deals (title, stage_id, amount_minor, currency, contact_id, company_id, lead_id,
              responsible_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
             params![
                 d.title.trim(),
@@ -365,7 +365,7 @@ impl RecordRepo for SqliteCrm<'_> {
         Ok(self
             .conn
             .prepare_cached(&format!(
-                "SELECT {DEAL_COLS} FROM crm_deals d JOIN crm_deal_stages s ON s.id = d.stage_id \
+                r"SELECT {DEAL_COLS} FROM crm_deals d JOIN crm_deal_stages s ON s.id = d.stage_id
                  ORDER BY d.id LIMIT ?1 OFFSET ?2"
             ))?
             .query_map(params![limit, offset], deal_row)?
@@ -377,9 +377,9 @@ impl RecordRepo for SqliteCrm<'_> {
         Ok(self
             .conn
             .prepare_cached(&format!(
-                "SELECT {DEAL_COLS} FROM crm_deals d JOIN crm_deal_stages s ON s.id = d.stage_id \
-                 WHERE s.meaning = 'in_progress' AND d.id IN ( \
-                   SELECT id FROM crm_deals WHERE contact_id = ?1 UNION SELECT id FROM crm_deals WHERE company_id = ?2) \
+                r"SELECT {DEAL_COLS} FROM crm_deals d JOIN crm_deal_stages s ON s.id = d.stage_id
+                 WHERE s.meaning = 'in_progress' AND d.id IN (
+                   SELECT id FROM crm_deals WHERE contact_id = ?1 UNION SELECT id FROM crm_deals WHERE company_id = ?2)
                  ORDER BY d.updated_at DESC, d.id DESC"
             ))?
             .query_map(params![contact_id, company_id], deal_row)?
