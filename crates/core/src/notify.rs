@@ -156,8 +156,7 @@ pub fn inbox_high_water(store: &Store, account_id: i64) -> Result<i64> {
 /// Unread Inbox messages with an id above `after`: how many, and the newest `limit` with their CRM context.
 pub fn new_inbox_mail(store: &Store, account_id: i64, after: i64, limit: usize) -> Result<(usize, Vec<NewMail>)> {
     let conn = store.conn()?;
-    let unread = "m.account_id = ?1 AND m.id > ?2 AND f.role = 'inbox' \
-                  AND (' ' || m.flags || ' ') NOT LIKE '% \\Seen %' AND (' ' || m.flags || ' ') NOT LIKE '% \\Deleted %'";
+    let unread = "m.account_id = ?1 AND m.id > ?2 AND f.role = 'inbox' AND m.seen = 0 AND m.deleted = 0";
     let total: i64 = conn.query_row(
         &format!("SELECT COUNT(*) FROM messages m JOIN folders f ON f.id = m.folder_id WHERE {unread}"),
         params![account_id, after],

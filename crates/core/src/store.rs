@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0005_crm"),
     migration!("0006_sync_indexes"),
     migration!("0007_list_indexes"),
+    migration!("0008_flag_columns"),
 ];
 
 /// The schema version this build writes.

@@ -1,7 +1,7 @@
 //! Searching the cached mail: the parsed search box turned into one query over the full-text index.
 
 use super::summary::{summary, MessageSummary, Sort, SUMMARY_COLS};
-use super::syntax::parse_query;
+use super::syntax::{parse_query, SearchQuery};
 use super::Binds;
 use crate::error::Result;
 use crate::store::{like_escape, Store};
@@ -23,7 +23,15 @@ pub fn search_sorted(
     sort: Sort,
     limit: u32,
 ) -> Result<Vec<MessageSummary>> {
-    let sq = parse_query(q);
+    let (sql, args) = search_sql(&parse_query(q), account_id, sort, limit);
+    let conn = store.conn()?;
+    let mut st = conn.prepare(&sql)?;
+    let rows = st.query_map(args.params(), summary)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The query of a search and the values it binds.
+fn search_sql(sq: &SearchQuery, account_id: Option<i64>, sort: Sort, limit: u32) -> (String, Binds) {
     let mut match_terms: Vec<String> = vec![];
     for t in &sq.fts {
         // FTS5's tokenizer drops punctuation; a word of only punctuation matches nothing useful.
@@ -60,13 +68,13 @@ pub fn search_sorted(
         filters.push("m.has_attachments = 1".into());
     }
     if sq.unread {
-        filters.push(r"(' ' || m.flags || ' ') NOT LIKE '% \Seen %'".into());
+        filters.push("m.seen = 0".into());
     }
     if sq.read {
-        filters.push(r"(' ' || m.flags || ' ') LIKE '% \Seen %'".into());
+        filters.push("m.seen = 1".into());
     }
     if sq.flagged {
-        filters.push(r"(' ' || m.flags || ' ') LIKE '% \Flagged %'".into());
+        filters.push("m.flagged = 1".into());
     }
     if let Some(b) = sq.before {
         filters.push(format!("m.date < {}", args.bind(b)));
@@ -77,17 +85,14 @@ pub fn search_sorted(
     let dir = sort.dir();
     let sql = format!(
         "SELECT {SUMMARY_COLS}
-FROM messages m JOIN folders f ON f.id = m.folder_id
-WHERE {}
-ORDER BY m.date {dir}, m.id {dir}
-LIMIT {}",
-        filters.join("\n  AND "),
+         FROM messages m JOIN folders f ON f.id = m.folder_id
+         WHERE {}
+         ORDER BY m.date {dir}, m.id {dir}
+         LIMIT {}",
+        filters.join("\n           AND "),
         args.bind(limit)
     );
-    let conn = store.conn()?;
-    let mut st = conn.prepare(&sql)?;
-    let rows = st.query_map(args.params(), summary)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    (sql, args)
 }
 
 #[cfg(test)]
@@ -126,6 +131,23 @@ mod tests {
         assert!(subjects(&store, "from:%").is_empty());
         let oldest = search_sorted(&store, None, "is:unread", Sort::OldestFirst, 10).unwrap();
         assert_eq!(oldest[0].subject, "Steps for the renewal");
+    }
+
+    #[test]
+    fn a_flagged_search_walks_the_flagged_index() {
+        let store = store_with(&[]);
+        let conn = store.conn().unwrap();
+        let plan = |q: &str| -> String {
+            let (sql, args) = search_sql(&parse_query(q), None, Sort::NewestFirst, 50);
+            let mut st = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            st.query_map(args.params(), |r| r.get::<_, String>(3))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let flagged = plan("is:flagged");
+        assert!(flagged.contains("messages_flagged") && !flagged.contains("TEMP B-TREE"), "{flagged}");
     }
 
     #[test]
