@@ -273,7 +273,7 @@ fn new_secret_ref() -> String {
     let mut h = Sha256::new();
     h.update(unix_now().to_le_bytes());
     h.update(std::process::id().to_le_bytes());
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let t = crate::time::unix_nanos();
     h.update(t.to_le_bytes());
     let stack = 0u8;
     h.update(format!("{:p}", &stack).as_bytes());

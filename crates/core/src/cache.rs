@@ -214,7 +214,7 @@ fn thread_for(tx: &Transaction<'_>, account_id: i64, p: &Parsed) -> Result<Optio
     let is_reply = base.len() < p.subject.trim().len();
     if is_reply && !base.is_empty() {
         // Subject fallback only for replies: "Re: X" joins the latest "X" within 60 days.
-        let since = p.date.unwrap_or(0) - 60 * 86400;
+        let since = p.date.unwrap_or(0) - 60 * crate::time::DAY;
         let t: Option<i64> = tx
             .query_row(
                 r"SELECT thread_id FROM messages WHERE account_id = ?1 AND date >= ?2 AND lower(subject) = ?3

@@ -171,10 +171,8 @@ macro_rules! text_enum {
 }
 pub(crate) use text_enum;
 
-/// Seconds since the Unix epoch. Only for timestamps written to rows, never for decisions.
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-}
+/// Kept here for the many callers that import it from the store.
+pub use crate::time::unix_now;
 
 /// `text` with LIKE's wildcards (`%`, `_`) and the escape character itself escaped, for a pattern used with
 /// `ESCAPE '\'`. The core's one LIKE escape: build the pattern with it and bind it, never paste it into SQL.

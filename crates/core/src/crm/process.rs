@@ -16,6 +16,7 @@ use super::repo::CrmRepo;
 use super::rules::{self, automated, excluded_folder, is_freemail, message_key, SkipReason};
 use crate::error::{Error, Result};
 use crate::parse::{self, Parsed};
+use crate::time::DAY;
 
 /// One message as the processor sees it.
 #[derive(Debug, Clone, Copy)]
@@ -115,8 +116,8 @@ fn skip_reason(
         return Ok(Some(SkipReason::LinkingOff));
     }
     let date = p.date.unwrap_or(now);
-    if !forced && settings.process_days > 0 && now - date > settings.process_days as i64 * 86_400 {
-        return Ok(Some(SkipReason::TooOld { age_days: (now - date) / 86_400, window_days: settings.process_days }));
+    if !forced && settings.process_days > 0 && now - date > settings.process_days as i64 * DAY {
+        return Ok(Some(SkipReason::TooOld { age_days: (now - date) / DAY, window_days: settings.process_days }));
     }
     if !forced {
         if let Some(role) = excluded_folder(input.folder_role) {

@@ -8,12 +8,13 @@ mod search;
 mod summary;
 mod syntax;
 
+pub use crate::time::rfc3339;
 pub use crm::{search_crm, CrmHit};
 pub use folders::{folders, FolderInfo};
 pub use list::{conversation_messages, conversations, list, list_sorted, Conversation, ConversationPage};
 pub use message::{get, raw, AttachmentInfo, MessageDetail};
 pub use search::{search, search_sorted};
-pub use summary::{rfc3339, MessageSummary, Sort};
+pub use summary::{MessageSummary, Sort};
 pub use syntax::{parse_query, SearchQuery};
 
 /// The values bound to a query built from parts: [`Binds::bind`] keeps a value and returns its placeholder,

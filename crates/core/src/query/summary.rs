@@ -1,6 +1,8 @@
 //! One row of a message list, as every list, conversation and search query selects it.
 
 use rusqlite::Row;
+
+use crate::time::rfc3339;
 use serde::Serialize;
 
 /// One row of a message list.
@@ -78,11 +80,4 @@ pub(super) fn summary(r: &Row<'_>) -> rusqlite::Result<MessageSummary> {
         size: r.get(11)?,
         crm: r.get(12)?,
     })
-}
-
-pub fn rfc3339(ts: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ts)
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .unwrap_or_default()
 }

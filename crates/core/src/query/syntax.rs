@@ -1,5 +1,7 @@
 //! The search box's syntax: `from:`, `to:`, `subject:`, `has:`, `is:`, `before:`, `after:`, phrases and words.
 
+use crate::time::parse_day;
+
 /// Search terms understood by the search box.
 #[derive(Debug, Default, PartialEq)]
 pub struct SearchQuery {
@@ -22,11 +24,6 @@ impl SearchQuery {
     pub fn people_words(&self) -> Vec<String> {
         self.fts.iter().chain(self.phrases.iter()).chain(self.from.iter()).chain(self.to.iter()).cloned().collect()
     }
-}
-
-fn parse_day(s: &str) -> Option<i64> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s, &fmt).ok().map(|d| d.midnight().assume_utc().unix_timestamp())
 }
 
 /// Split a query into tokens: whitespace separates, `"…"` groups (also after `key:`); an unclosed quote

@@ -13,6 +13,7 @@ use async_imap::imap_proto::{RequestId, Response};
 use super::plan;
 use crate::error::{Error, ErrorKind, Result};
 use crate::imap::{ImapSession, Timeouts};
+use crate::time::parse_internal_date;
 
 /// What SELECT told us.
 #[derive(Debug, Clone, Default)]
@@ -137,51 +138,6 @@ fn name_attr(a: &NameAttribute<'_>) -> String {
         NameAttribute::Extension(e) => e.to_string(),
         other => format!("{other:?}"),
     }
-}
-
-/// Parse an IMAP INTERNALDATE ("17-Jul-1996 02:44:25 -0700") to unix seconds.
-pub fn parse_internal_date(s: &str) -> Option<i64> {
-    let s = s.trim();
-    let (date, rest) = s.split_once(' ')?;
-    let (time_s, zone) = rest.trim().split_once(' ')?;
-    let mut d = date.split('-');
-    let day: u8 = d.next()?.trim().parse().ok()?;
-    let month = match d.next()?.to_ascii_lowercase().as_str() {
-        "jan" => time::Month::January,
-        "feb" => time::Month::February,
-        "mar" => time::Month::March,
-        "apr" => time::Month::April,
-        "may" => time::Month::May,
-        "jun" => time::Month::June,
-        "jul" => time::Month::July,
-        "aug" => time::Month::August,
-        "sep" => time::Month::September,
-        "oct" => time::Month::October,
-        "nov" => time::Month::November,
-        "dec" => time::Month::December,
-        _ => return None,
-    };
-    let year: i32 = d.next()?.parse().ok()?;
-    let mut t = time_s.split(':');
-    let (h, m, sec): (u8, u8, u8) = (t.next()?.parse().ok()?, t.next()?.parse().ok()?, t.next()?.parse().ok()?);
-    let sign = if zone.starts_with('-') { -1 } else { 1 };
-    let z = zone.trim_start_matches(['+', '-']);
-    if z.len() != 4 {
-        return None;
-    }
-    let zh: i64 = z[..2].parse().ok()?;
-    let zm: i64 = z[2..].parse().ok()?;
-    let date = time::Date::from_calendar_date(year, month, day).ok()?;
-    let time = time::Time::from_hms(h, m, sec).ok()?;
-    let utc = date.with_time(time).assume_utc().unix_timestamp();
-    Some(utc - sign * (zh * 3600 + zm * 60))
-}
-
-/// An IMAP date for SEARCH SINCE ("1-Jan-2026") for the day `unix` falls on (UTC).
-pub fn imap_date(unix: i64) -> String {
-    let dt = time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    format!("{}-{}-{}", dt.day(), MONTHS[dt.month() as usize - 1], dt.year())
 }
 
 fn fetched_from(attrs: &[AttributeValue<'_>]) -> FetchedMsg {
@@ -580,18 +536,6 @@ impl Conn {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn internal_dates_parse_with_zones() {
-        assert_eq!(parse_internal_date("17-Jul-1996 02:44:25 -0700"), Some(837_596_665));
-        assert_eq!(parse_internal_date(" 1-Jan-2026 00:00:00 +0000"), Some(1_767_225_600));
-        assert_eq!(parse_internal_date("garbage"), None);
-    }
-
-    #[test]
-    fn search_dates_are_imap_dates() {
-        assert_eq!(imap_date(1_767_225_600), "1-Jan-2026");
-    }
 
     #[test]
     fn quoting_escapes_and_refuses_line_breaks() {
