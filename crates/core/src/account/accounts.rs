@@ -7,8 +7,8 @@ use crate::error::{Error, ErrorKind, Result, Sensitive};
 use crate::secrets::Secrets;
 use crate::store::{unix_now, Store};
 
-const COLUMNS: &str = "id, name, email, display_name, addresses, username, imap_host, imap_port, imap_security, \
-    smtp_host, smtp_port, smtp_security, credential, secret_ref, password_command, trust_ca_pem, \
+const COLUMNS: &str = r"id, name, email, display_name, addresses, username, imap_host, imap_port, imap_security,
+    smtp_host, smtp_port, smtp_security, credential, secret_ref, password_command, trust_ca_pem,
     pinned_cert_sha256, insecure, signature, fetch_days, save_sent_copy, notify";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Account> {

@@ -81,7 +81,7 @@ pub struct CachedMessage {
     pub vcards: Vec<String>,
 }
 
-const ROW_COLS: &str = "m.id, m.account_id, f.role, m.flags, m.message_id, m.in_reply_to, m.refs, m.subject, \
+const ROW_COLS: &str = r"m.id, m.account_id, f.role, m.flags, m.message_id, m.in_reply_to, m.refs, m.subject,
     m.from_name, m.from_addr, m.to_json, m.cc_json, m.date";
 
 struct Row {

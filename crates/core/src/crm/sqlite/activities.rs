@@ -7,7 +7,7 @@ use crate::crm::model::*;
 use crate::crm::repo::ActivityRepo;
 use crate::error::{Error, Result};
 
-const ACT_COLS: &str = "id, account_id, message_key, direction, subject, date, thread_key, previous_id, completed, \
+const ACT_COLS: &str = r"id, account_id, message_key, direction, subject, date, thread_key, previous_id, completed,
                         answered, responsible_id";
 
 fn act_row(r: &Row<'_>) -> rusqlite::Result<Activity> {

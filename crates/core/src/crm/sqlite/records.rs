@@ -9,7 +9,7 @@ use crate::crm::repo::RecordRepo;
 use crate::error::{Error, Result};
 use crate::store::like_escape;
 
-const LEAD_COLS: &str = "id, title, name, address, company_name, source, status, returning_customer, responsible_id, \
+const LEAD_COLS: &str = r"id, title, name, address, company_name, source, status, returning_customer, responsible_id,
                          account_id, created_at";
 
 fn lead_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
@@ -62,7 +62,7 @@ fn record_search_sql(kind: EntityKind, n: usize) -> String {
     format!("{from}\nWHERE {}\nORDER BY {order}\nLIMIT ?1", words.join("\n  AND "))
 }
 
-const DEAL_COLS: &str = "d.id, d.title, s.name, s.meaning, d.amount_minor, d.currency, d.contact_id, d.company_id, \
+const DEAL_COLS: &str = r"d.id, d.title, s.name, s.meaning, d.amount_minor, d.currency, d.contact_id, d.company_id,
                          d.lead_id, d.responsible_id, d.updated_at";
 
 fn deal_row(r: &Row<'_>) -> rusqlite::Result<Deal> {
