@@ -139,7 +139,7 @@ impl From<outbox::OutboxItem> for OutboxItemDto {
             account_id: i.account_id,
             subject: i.subject,
             recipients: i.recipients,
-            state: i.state,
+            state: i.state.to_string(),
             attempts: i.attempts,
             last_error: i.last_error,
             next_attempt_at: i.next_attempt_at,

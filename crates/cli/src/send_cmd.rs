@@ -168,7 +168,7 @@ pub fn outbox_cmd(core: &Core, a: OutboxArgs) -> anyhow::Result<()> {
         }
     }
     let items = core.compose().outbox_all(account.as_ref().map(|a| a.id))?;
-    for i in items.iter().filter(|i| i.state != "done" || i.last_error.is_some()) {
+    for i in items.iter().filter(|i| i.state != outbox::OutboxState::Done || i.last_error.is_some()) {
         if a.json {
             println!("{}", serde_json::to_string(i)?);
         } else {

@@ -230,8 +230,8 @@ mod tests {
             .conn()
             .unwrap()
             .execute(
-                "INSERT INTO accounts (id, name, email, username, imap_host, imap_port, imap_security, smtp_host, \
-                 smtp_port, smtp_security, credential, secret_ref, created_at) \
+                r"INSERT INTO accounts (id, name, email, username, imap_host, imap_port, imap_security, smtp_host,
+                 smtp_port, smtp_security, credential, secret_ref, created_at)
                  VALUES (1, 'work', 'a@x.test', 'a', 'h', 993, 'tls', 'h', 465, 'tls', 'keyring', 'a1', 0)",
                 [],
             )

@@ -4,7 +4,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::error::Result;
 use crate::parse::{self, Mailbox, Parsed};
-use crate::store::Store;
+use crate::store::{text_enum, Store};
 
 /// Special-use role of a folder.
 pub const ROLES: &[&str] = &["inbox", "sent", "drafts", "trash", "junk", "archive"];
@@ -20,8 +20,8 @@ pub fn upsert_folder(
 ) -> Result<i64> {
     let conn = store.conn()?;
     conn.execute(
-        "INSERT INTO folders (account_id, name, display_name, delimiter, role) VALUES (?1, ?2, ?3, ?4, ?5) \
-         ON CONFLICT(account_id, name) DO UPDATE SET display_name = excluded.display_name, \
+        r"INSERT INTO folders (account_id, name, display_name, delimiter, role) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(account_id, name) DO UPDATE SET display_name = excluded.display_name,
          delimiter = excluded.delimiter, role = excluded.role",
         params![account_id, name, display_name, delimiter, role],
     )?;
@@ -57,7 +57,21 @@ pub fn store_messages(store: &Store, account_id: i64, folder_id: i64, batch: &[F
     Ok(ids)
 }
 
-/// Store headers only (`body_state` 'headers'), so a large folder is listable before its bodies arrive.
+text_enum! {
+    /// How much of a message the cache holds (the `messages.body_state` column).
+    pub enum BodyState {
+        /// Nothing fetched yet (rows written by other means, e.g. tests).
+        None = "none",
+        /// Headers only; the body comes with a later batch.
+        Headers = "headers",
+        /// The whole message, parsed.
+        Fetched = "fetched",
+        /// The whole message, which the parser could not read (`parse_warning` says why).
+        Unparseable = "unparseable",
+    }
+}
+
+/// Store headers only ([`BodyState::Headers`]), so a large folder is listable before its bodies arrive.
 /// Storing the full message later replaces the row in place (same id).
 pub fn store_headers(store: &Store, account_id: i64, folder_id: i64, batch: &[Fetched<'_>]) -> Result<Vec<i64>> {
     let mut conn = store.conn()?;
@@ -65,7 +79,7 @@ pub fn store_headers(store: &Store, account_id: i64, folder_id: i64, batch: &[Fe
     let mut ids = Vec::with_capacity(batch.len());
     for m in batch {
         let id = store_one(&tx, account_id, folder_id, m)?;
-        tx.execute("UPDATE messages SET body_state = 'headers' WHERE id = ?1", [id])?;
+        tx.execute("UPDATE messages SET body_state = ?1 WHERE id = ?2", params![BodyState::Headers, id])?;
         ids.push(id);
     }
     tx.commit()?;
@@ -98,13 +112,13 @@ fn store_one(tx: &Transaction<'_>, account_id: i64, folder_id: i64, m: &Fetched<
     let refs = parsed.references.join(" ");
     let to_json = serde_json::to_string(&parsed.to)?;
     let cc_json = serde_json::to_string(&parsed.cc)?;
-    let body_state = if warning.is_some() { "unparseable" } else { "fetched" };
+    let body_state = if warning.is_some() { BodyState::Unparseable } else { BodyState::Fetched };
     let id =
         match existing {
             Some(id) => {
                 tx.execute(
-                    "UPDATE messages SET message_id = ?1, in_reply_to = ?2, refs = ?3, subject = ?4, from_name = ?5, \
-                 from_addr = ?6, to_json = ?7, cc_json = ?8, date = ?9, size = ?10, flags = ?11, modseq = ?12, \
+                    r"UPDATE messages SET message_id = ?1, in_reply_to = ?2, refs = ?3, subject = ?4, from_name = ?5,
+                 from_addr = ?6, to_json = ?7, cc_json = ?8, date = ?9, size = ?10, flags = ?11, modseq = ?12,
                  has_attachments = ?13, body_state = ?14, parse_warning = ?15 WHERE id = ?16",
                     params![
                         parsed.message_id,
@@ -131,8 +145,8 @@ fn store_one(tx: &Transaction<'_>, account_id: i64, folder_id: i64, m: &Fetched<
             }
             None => {
                 tx.execute(
-                "INSERT INTO messages (account_id, folder_id, uid, message_id, in_reply_to, refs, subject, from_name, \
-                 from_addr, to_json, cc_json, date, size, flags, modseq, has_attachments, body_state, parse_warning) \
+                r"INSERT INTO messages (account_id, folder_id, uid, message_id, in_reply_to, refs, subject, from_name,
+                 from_addr, to_json, cc_json, date, size, flags, modseq, has_attachments, body_state, parse_warning)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
                 params![
                     account_id, folder_id, m.uid, parsed.message_id, parsed.in_reply_to, refs, parsed.subject,
@@ -146,13 +160,13 @@ fn store_one(tx: &Transaction<'_>, account_id: i64, folder_id: i64, m: &Fetched<
     let thread_id = thread_id.unwrap_or(id);
     tx.execute("UPDATE messages SET thread_id = ?1 WHERE id = ?2", params![thread_id, id])?;
     tx.execute(
-        "INSERT INTO bodies (message_id, raw, text, html) VALUES (?1, ?2, ?3, ?4) \
+        r"INSERT INTO bodies (message_id, raw, text, html) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(message_id) DO UPDATE SET raw = excluded.raw, text = excluded.text, html = excluded.html",
         params![id, m.raw, parsed.text, parsed.html],
     )?;
     for a in &parsed.attachments {
         tx.execute(
-            "INSERT INTO attachments (message_id, part, filename, mime_type, size, content_id, inline) \
+            r"INSERT INTO attachments (message_id, part, filename, mime_type, size, content_id, inline)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![id, a.part, a.filename, a.mime_type, a.size as i64, a.content_id, a.inline],
         )?;
@@ -200,10 +214,10 @@ fn thread_for(tx: &Transaction<'_>, account_id: i64, p: &Parsed) -> Result<Optio
     let is_reply = base.len() < p.subject.trim().len();
     if is_reply && !base.is_empty() {
         // Subject fallback only for replies: "Re: X" joins the latest "X" within 60 days.
-        let since = p.date.unwrap_or(0) - 60 * 86400;
+        let since = p.date.unwrap_or(0) - 60 * crate::time::DAY;
         let t: Option<i64> = tx
             .query_row(
-                "SELECT thread_id FROM messages WHERE account_id = ?1 AND date >= ?2 AND lower(subject) = ?3 \
+                r"SELECT thread_id FROM messages WHERE account_id = ?1 AND date >= ?2 AND lower(subject) = ?3
                  AND thread_id IS NOT NULL ORDER BY date DESC LIMIT 1",
                 params![account_id, since, base],
                 |r| r.get(0),

@@ -26,6 +26,7 @@ pub mod settings;
 pub mod smtp_probe;
 pub mod store;
 pub mod sync;
+pub mod time;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -145,7 +145,7 @@ pub fn decide(ctx: &Context<'_>, new: &[NewMail], total: usize) -> Option<Notifi
 pub fn inbox_high_water(store: &Store, account_id: i64) -> Result<i64> {
     let conn = store.conn()?;
     let v: Option<i64> = conn.query_row(
-        "SELECT MAX(m.id) FROM messages m JOIN folders f ON f.id = m.folder_id \
+        r"SELECT MAX(m.id) FROM messages m JOIN folders f ON f.id = m.folder_id
          WHERE m.account_id = ?1 AND f.role = 'inbox'",
         [account_id],
         |r| r.get(0),
@@ -156,15 +156,14 @@ pub fn inbox_high_water(store: &Store, account_id: i64) -> Result<i64> {
 /// Unread Inbox messages with an id above `after`: how many, and the newest `limit` with their CRM context.
 pub fn new_inbox_mail(store: &Store, account_id: i64, after: i64, limit: usize) -> Result<(usize, Vec<NewMail>)> {
     let conn = store.conn()?;
-    let unread = "m.account_id = ?1 AND m.id > ?2 AND f.role = 'inbox' \
-                  AND (' ' || m.flags || ' ') NOT LIKE '% \\Seen %' AND (' ' || m.flags || ' ') NOT LIKE '% \\Deleted %'";
+    let unread = "m.account_id = ?1 AND m.id > ?2 AND f.role = 'inbox' AND m.seen = 0 AND m.deleted = 0";
     let total: i64 = conn.query_row(
         &format!("SELECT COUNT(*) FROM messages m JOIN folders f ON f.id = m.folder_id WHERE {unread}"),
         params![account_id, after],
         |r| r.get(0),
     )?;
     let mut st = conn.prepare(&format!(
-        "SELECT m.id, m.from_name, m.from_addr, m.subject FROM messages m JOIN folders f ON f.id = m.folder_id \
+        r"SELECT m.id, m.from_name, m.from_addr, m.subject FROM messages m JOIN folders f ON f.id = m.folder_id
          WHERE {unread} ORDER BY m.date DESC, m.id DESC LIMIT ?3"
     ))?;
     let rows = st
@@ -330,7 +329,7 @@ mod tests {
                 .conn()
                 .unwrap()
                 .execute(
-                    "INSERT INTO messages (account_id, folder_id, uid, subject, from_name, from_addr, date, flags) \
+                    r"INSERT INTO messages (account_id, folder_id, uid, subject, from_name, from_addr, date, flags)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                     rusqlite::params![account, folder, uid, subject, from.0, from.1, 1_780_000_000 + uid, flags],
                 )
@@ -345,8 +344,8 @@ mod tests {
                 .conn()
                 .unwrap()
                 .execute(
-                    "INSERT INTO accounts (name, email, display_name, addresses, username, imap_host, imap_port, \
-                     imap_security, smtp_host, smtp_port, smtp_security, credential, secret_ref, created_at) \
+                    r"INSERT INTO accounts (name, email, display_name, addresses, username, imap_host, imap_port,
+                     imap_security, smtp_host, smtp_port, smtp_security, credential, secret_ref, created_at)
                      VALUES ('work', 'a@example.test', '', '[]', 'a', 'h', 993, 'tls', 'h', 465, 'tls', 'keyring', 'x', 0)",
                     [],
                 )

@@ -77,7 +77,7 @@ impl Core {
         };
         Ok(ProfileStats {
             messages: count("SELECT COUNT(*) FROM messages")?,
-            unread: count("SELECT COUNT(*) FROM messages WHERE (' ' || flags || ' ') NOT LIKE '% \\Seen %'")?,
+            unread: count("SELECT COUNT(*) FROM messages WHERE seen = 0")?,
             threads: count("SELECT COUNT(DISTINCT thread_id) FROM messages")?,
             contacts: count("SELECT COUNT(*) FROM crm_contacts")?,
             companies: count("SELECT COUNT(*) FROM crm_companies")?,

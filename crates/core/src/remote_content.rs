@@ -30,7 +30,7 @@ pub fn allow(store: &Store, account_id: i64, sender: &str, now: i64) -> Result<(
     let key = sender_key(sender)?;
     let conn = store.conn()?;
     conn.execute(
-        "INSERT INTO remote_content_allowed (account_id, sender, created_at) VALUES (?1, ?2, ?3) \
+        r"INSERT INTO remote_content_allowed (account_id, sender, created_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (account_id, sender) DO NOTHING",
         params![account_id, key, now],
     )?;
@@ -56,8 +56,8 @@ mod tests {
             let c = s.conn().unwrap();
             for id in [1, 2] {
                 c.execute(
-                    "INSERT INTO accounts (id, name, email, username, imap_host, imap_port, imap_security, smtp_host, \
-                     smtp_port, smtp_security, credential, secret_ref, created_at) \
+                    r"INSERT INTO accounts (id, name, email, username, imap_host, imap_port, imap_security, smtp_host,
+                     smtp_port, smtp_security, credential, secret_ref, created_at)
                      VALUES (?1, ?2, 'a@x.test', 'a', 'h', 993, 'tls', 'h', 465, 'tls', 'keyring', ?2, 0)",
                     rusqlite::params![id, format!("a{id}")],
                 )

@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0005_crm"),
     migration!("0006_sync_indexes"),
     migration!("0007_list_indexes"),
+    migration!("0008_flag_columns"),
 ];
 
 /// The schema version this build writes.
@@ -125,9 +126,65 @@ fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Seconds since the Unix epoch. Only for timestamps written to rows, never for decisions.
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+/// A fieldless enum kept as one of a fixed set of words in a TEXT column and serialized as the same words:
+/// `as_str`, `Display`, serde, and rusqlite's `ToSql`/`FromSql` (an unknown word read back is an error,
+/// never a silent default). The words are the database's and the UI's: never change one.
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        $vis enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant,)+
+        }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                match v.as_str()? {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(rusqlite::types::FromSqlError::Other(
+                        format!("unknown {} '{other}' in the database", stringify!($name)).into(),
+                    )),
+                }
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
+/// Kept here for the many callers that import it from the store.
+pub use crate::time::unix_now;
+
+/// `text` with LIKE's wildcards (`%`, `_`) and the escape character itself escaped, for a pattern used with
+/// `ESCAPE '\'`. The core's one LIKE escape: build the pattern with it and bind it, never paste it into SQL.
+pub fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -157,6 +214,40 @@ mod tests {
         let c = Connection::open(&path).unwrap();
         let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, 999);
+    }
+
+    #[test]
+    fn like_escape_makes_wildcards_literal() {
+        assert_eq!(like_escape(r"50%_off\now"), r"50\%\_off\\now");
+        let conn = Connection::open_in_memory().unwrap();
+        let hit = |text: &str, needle: &str| -> bool {
+            let pattern = format!("%{}%", like_escape(needle));
+            conn.query_row(r"SELECT ?1 LIKE ?2 ESCAPE '\'", [text, &pattern], |r| r.get(0)).unwrap()
+        };
+        assert!(hit("save 50% now", "50%"));
+        assert!(!hit("save 500 now", "50%"));
+        assert!(!hit("a-b", "a_b"));
+        assert!(hit(r"c:\x", r"c:\"));
+    }
+
+    text_enum! {
+        enum Light {
+            Red = "red",
+            Green = "green",
+        }
+    }
+
+    #[test]
+    fn a_text_enum_is_its_words_in_sql_and_json_and_refuses_others() {
+        let conn = Connection::open_in_memory().unwrap();
+        let back: Light = conn.query_row("SELECT ?1", [Light::Green], |r| r.get(0)).unwrap();
+        assert_eq!(back, Light::Green);
+        let text: String = conn.query_row("SELECT ?1", [Light::Red], |r| r.get(0)).unwrap();
+        assert_eq!(text, "red");
+        assert_eq!(serde_json::to_string(&Light::Green).unwrap(), "\"green\"");
+        assert_eq!(format!("[{:<5}]", Light::Red), "[red  ]");
+        let bad = conn.query_row("SELECT 'amber'", [], |r| r.get::<_, Light>(0));
+        assert!(bad.unwrap_err().to_string().contains("unknown Light 'amber'"));
     }
 
     #[test]

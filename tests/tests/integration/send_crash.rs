@@ -92,7 +92,11 @@ async fn killing_the_sender_twenty_times_never_loses_or_doubles_a_message() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
     let core = Core::open(dir.path(), Arc::new(MemorySecrets::default())).unwrap();
-    let left: Vec<_> = outbox::list(core.store(), None).unwrap().into_iter().filter(|i| i.state != "done").collect();
+    let left: Vec<_> = outbox::list(core.store(), None)
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.state != outbox::OutboxState::Done)
+        .collect();
     assert!(left.is_empty(), "left in the outbox: {left:?}");
     let unconfirmed = outbox::list(core.store(), None).unwrap().iter().filter(|i| i.last_error.is_some()).count();
     eprintln!(

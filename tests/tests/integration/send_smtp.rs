@@ -281,7 +281,7 @@ async fn with_the_server_unreachable_mail_waits_then_goes_exactly_once() {
     let r = outbox::flush(&core, &alice, t()).await.unwrap();
     assert!(r.sent.is_empty() && r.waiting.len() == 1, "{r:?}");
     let item = outbox::list(core.store(), None).unwrap().into_iter().find(|i| i.id == id).unwrap();
-    assert_eq!(item.state, "queued");
+    assert_eq!(item.state, outbox::OutboxState::Queued);
     assert!(item.last_error.unwrap().contains("refused the connection"));
     // The server is back: make the retry due now and point the account at it.
     core.store().conn().unwrap().execute("UPDATE outbox SET next_attempt_at = 0", []).unwrap();
@@ -312,7 +312,7 @@ async fn a_rejected_recipient_is_parked_with_the_servers_words() {
     let r = outbox::flush(&core, &alice, t()).await.unwrap();
     assert_eq!(r.parked.len(), 1, "{r:?}");
     let item = outbox::list(core.store(), None).unwrap().into_iter().find(|i| i.id == id).unwrap();
-    assert_eq!(item.state, "parked");
+    assert_eq!(item.state, outbox::OutboxState::Parked);
     let why = item.last_error.unwrap();
     assert!(why.contains("no-such-user@example.test") && why.contains("550"), "{why}");
     assert!(why.contains("nothing was sent"), "{why}");

@@ -81,7 +81,7 @@ pub struct CachedMessage {
     pub vcards: Vec<String>,
 }
 
-const ROW_COLS: &str = "m.id, m.account_id, f.role, m.flags, m.message_id, m.in_reply_to, m.refs, m.subject, \
+const ROW_COLS: &str = r"m.id, m.account_id, f.role, m.flags, m.message_id, m.in_reply_to, m.refs, m.subject,
     m.from_name, m.from_addr, m.to_json, m.cc_json, m.date";
 
 struct Row {
@@ -203,8 +203,8 @@ pub fn process_account(store: &Store, account_id: i64, now: i64) -> Result<Proce
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let rows = tx
             .prepare_cached(&format!(
-                "SELECT {ROW_COLS} FROM messages m JOIN folders f ON f.id = m.folder_id \
-                 WHERE m.account_id = ?1 AND (m.date > ?2 OR (m.date = ?2 AND m.id > ?3)) \
+                r"SELECT {ROW_COLS} FROM messages m JOIN folders f ON f.id = m.folder_id
+                 WHERE m.account_id = ?1 AND (m.date > ?2 OR (m.date = ?2 AND m.id > ?3))
                  ORDER BY m.date, m.id LIMIT ?4"
             ))?
             .query_map(params![account_id, after.0, after.1, PAGE as i64], read_row)?

@@ -36,8 +36,8 @@ pub fn process_new_mail(store: &Store, account_id: i64, now: i64) -> Result<Proc
     let ids: Vec<i64> = {
         let conn = store.conn()?;
         let mut st = conn.prepare_cached(
-            "SELECT m.id FROM messages m WHERE m.account_id = ?1 AND m.body_state != 'none' \
-             AND NOT EXISTS (SELECT 1 FROM crm_outcomes o WHERE o.account_id = m.account_id \
+            r"SELECT m.id FROM messages m WHERE m.account_id = ?1 AND m.body_state != 'none'
+             AND NOT EXISTS (SELECT 1 FROM crm_outcomes o WHERE o.account_id = m.account_id
                              AND o.message_key = m.message_id)",
         )?;
         let ids = st.query_map([account_id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>()?;

@@ -73,8 +73,26 @@ pub trait RecordRepo {
     fn responsible_of(&self, entity: EntityRef) -> Result<Option<i64>>;
     /// A short human label ("contact #3 Jane Doe <jane@acme.test>").
     fn label(&self, entity: EntityRef) -> Result<String>;
-    /// Search contacts, companies, leads and deals by name, address or domain.
-    fn search_records(&self, query: &str, limit: u32) -> Result<Vec<RecordHit>>;
+    /// The CRM's one search: records of these kinds (in this order, each sorted by name) that every word
+    /// matches: it starts the record's name or title (any word of it), its address or its domain.
+    /// Case-insensitive; LIKE wildcards in a word are literal.
+    fn find_records(&self, words: &[String], kinds: &[EntityKind], limit: u32) -> Result<Vec<EntityRef>>;
+
+    /// What a person calls the record: "Jane Roe <jane@acme.test>", "ACME Corp", "Renewal 2027 (Proposal,
+    /// 12,000 EUR)" — the label without its `kind #id` reference and quotes.
+    fn display_name(&self, e: EntityRef) -> Result<String>;
+
+    /// Search contacts, companies, leads and deals by the words of `query` (see [`Self::find_records`]),
+    /// each with its label and name.
+    fn search_records(&self, query: &str, limit: u32) -> Result<Vec<RecordHit>> {
+        let words: Vec<String> = query.split_whitespace().map(str::to_string).collect();
+        let kinds = [EntityKind::Contact, EntityKind::Company, EntityKind::Lead, EntityKind::Deal];
+        let found = self.find_records(&words, &kinds, limit)?;
+        found
+            .into_iter()
+            .map(|e| Ok(RecordHit { entity: e, label: self.label(e)?, name: self.display_name(e)? }))
+            .collect()
+    }
 }
 
 /// Activities, notes and tasks.

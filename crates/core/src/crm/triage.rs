@@ -46,7 +46,7 @@ pub fn triage(store: &Store, hours: u32, now: i64) -> Result<Vec<TriageGroup>> {
     let conn = store.conn()?;
     let repo = SqliteCrm::new(&conn);
     let until = now - hours as i64 * 3600;
-    let since = now - TRIAGE_WINDOW_DAYS * 86_400;
+    let since = now - TRIAGE_WINDOW_DAYS * crate::time::DAY;
     let mut local = conn.prepare_cached("SELECT id FROM messages WHERE account_id = ?1 AND message_id = ?2 LIMIT 1")?;
     let mut groups: Vec<TriageGroup> = Vec::new();
     let mut keys: Vec<Option<i64>> = Vec::new();

@@ -152,7 +152,7 @@ pub fn new_message_id(account: &Account) -> String {
     use sha2::{Digest, Sha256};
     let domain = account.email.rsplit_once('@').map(|(_, d)| d).unwrap_or("dealbox.invalid");
     let mut h = Sha256::new();
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let nanos = crate::time::unix_nanos();
     h.update(nanos.to_le_bytes());
     h.update(std::process::id().to_le_bytes());
     h.update(account.email.as_bytes());

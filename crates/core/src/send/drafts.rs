@@ -10,8 +10,18 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::imap::{self, ImapSession, Timeouts};
 use crate::send::compose::{self, Draft};
 use crate::send::outbox;
-use crate::store::{unix_now, Store};
+use crate::store::{text_enum, unix_now, Store};
 use crate::Core;
+
+text_enum! {
+    /// Where a draft is (the `drafts.state` column).
+    pub enum DraftState {
+        /// Being written: listed, saved as the user types.
+        Editing = "editing",
+        /// Sent or discarded: only its server copy is left to remove.
+        Sent = "sent",
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -61,7 +71,7 @@ pub fn get(store: &Store, id: i64) -> Result<Draft> {
 pub fn list(store: &Store, account_id: Option<i64>) -> Result<Vec<DraftInfo>> {
     let conn = store.conn()?;
     let mut st = conn.prepare(
-        "SELECT id, account_id, body, updated_at, dirty FROM drafts WHERE state = 'editing' \
+        r"SELECT id, account_id, body, updated_at, dirty FROM drafts WHERE state = 'editing'
          AND (?1 IS NULL OR account_id = ?1) ORDER BY updated_at DESC",
     )?;
     let rows = st
@@ -84,9 +94,10 @@ pub fn list(store: &Store, account_id: Option<i64>) -> Result<Vec<DraftInfo>> {
 
 /// Discard a draft; its server copy is removed on the next upload.
 pub fn discard(store: &Store, id: i64) -> Result<()> {
-    let n = store
-        .conn()?
-        .execute("UPDATE drafts SET state = 'sent', dirty = 1 WHERE id = ?1 AND state = 'editing'", [id])?;
+    let n = store.conn()?.execute(
+        "UPDATE drafts SET state = ?1, dirty = 1 WHERE id = ?2 AND state = 'editing'",
+        params![DraftState::Sent, id],
+    )?;
     if n == 0 {
         return Err(Error::not_found(format!("no draft {id}")));
     }
@@ -98,7 +109,7 @@ pub fn discard(store: &Store, id: i64) -> Result<()> {
 pub fn send(store: &Store, account: &Account, id: i64) -> Result<i64> {
     let d = get(store, id)?;
     let (outbox_id, _) = outbox::enqueue(store, account, &d)?;
-    store.conn()?.execute("UPDATE drafts SET state = 'sent', dirty = 1 WHERE id = ?1", [id])?;
+    store.conn()?.execute("UPDATE drafts SET state = ?1, dirty = 1 WHERE id = ?2", params![DraftState::Sent, id])?;
     Ok(outbox_id)
 }
 
@@ -109,7 +120,7 @@ pub async fn upload(core: &Core, account: &Account, t: Timeouts) -> Result<usize
         id: i64,
         body: String,
         old: Option<String>,
-        state: String,
+        state: DraftState,
     }
     let pending: Vec<Pending> = {
         let conn = core.store.conn()?;
@@ -132,7 +143,7 @@ pub async fn upload(core: &Core, account: &Account, t: Timeouts) -> Result<usize
     let host = account.imap.host.clone();
     let mut done = 0;
     for p in pending {
-        if p.state == "editing" {
+        if p.state == DraftState::Editing {
             let d: Draft = serde_json::from_str(&p.body)?;
             let built = compose::build_draft(account, &d)?;
             crate::net::with_timeout(t.io, &host, "saving the draft", async {
@@ -151,7 +162,7 @@ pub async fn upload(core: &Core, account: &Account, t: Timeouts) -> Result<usize
         if let Some(old) = &p.old {
             delete_by_message_id(&mut session, &folder, old, t, &host).await?;
         }
-        if p.state != "editing" {
+        if p.state != DraftState::Editing {
             core.store.conn()?.execute("DELETE FROM drafts WHERE id = ?1", [p.id])?;
         }
         done += 1;

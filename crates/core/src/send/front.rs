@@ -133,7 +133,7 @@ impl Compose<'_> {
         let since = now - SHOW_SENT_FOR;
         Ok(outbox::list(self.store(), None)?
             .into_iter()
-            .filter(|i| i.state != "done" || i.last_error.is_some() || i.created_at >= since)
+            .filter(|i| i.state != outbox::OutboxState::Done || i.last_error.is_some() || i.created_at >= since)
             .collect())
     }
 

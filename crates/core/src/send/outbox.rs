@@ -11,7 +11,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::imap::{self, ImapSession, Timeouts};
 use crate::send::compose::{self, Built, Draft};
 use crate::send::smtp::{SendOutcome, SmtpConn};
-use crate::store::{unix_now, Store};
+use crate::store::{text_enum, unix_now, Store};
 use crate::Core;
 
 /// The note kept on a message whose sending was interrupted between the final "." and the server's answer.
@@ -21,6 +21,24 @@ pub const UNCONFIRMED: &str = "sent, but unconfirmed: Dealbox was interrupted ju
 /// After this many attempts a message is parked for the user instead of retried.
 pub const MAX_ATTEMPTS: i64 = 8;
 
+text_enum! {
+    /// Where a message is in the outbox (the `outbox.state` column).
+    pub enum OutboxState {
+        /// Waiting to be sent (again, after `next_attempt_at`).
+        Queued = "queued",
+        /// Being sent; interrupted here, the server discarded the partial message: send again.
+        Sending = "sending",
+        /// The final "." went out and the answer is not recorded: the Sent folder decides.
+        Committing = "committing",
+        /// Given up on until the user retries it; `last_error` says why.
+        Parked = "parked",
+        /// Accepted by the server; the Sent copy is not filed yet.
+        Sent = "sent",
+        /// Sent and filed (an unconfirmed send keeps [`UNCONFIRMED`] as its `last_error`).
+        Done = "done",
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OutboxItem {
@@ -29,8 +47,7 @@ pub struct OutboxItem {
     pub message_id: String,
     pub recipients: Vec<String>,
     pub subject: String,
-    /// queued | sending | committing | parked | sent (not yet filed) | done
-    pub state: String,
+    pub state: OutboxState,
     pub attempts: i64,
     pub last_error: Option<String>,
     pub next_attempt_at: i64,
@@ -45,14 +62,15 @@ pub fn enqueue(store: &Store, account: &Account, draft: &Draft) -> Result<(i64, 
     let built = compose::build(account, draft)?;
     let conn = store.conn()?;
     conn.execute(
-        "INSERT INTO outbox (account_id, message_id, envelope_from, recipients, raw, state, reply_to_message, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?7)",
+        r"INSERT INTO outbox (account_id, message_id, envelope_from, recipients, raw, state, reply_to_message, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             account.id,
             built.message_id,
             built.envelope_from,
             serde_json::to_string(&built.recipients)?,
             built.raw,
+            OutboxState::Queued,
             draft.reply_to_message,
             unix_now()
         ],
@@ -63,7 +81,7 @@ pub fn enqueue(store: &Store, account: &Account, draft: &Draft) -> Result<(i64, 
 pub fn list(store: &Store, account_id: Option<i64>) -> Result<Vec<OutboxItem>> {
     let conn = store.conn()?;
     let mut st = conn.prepare(
-        "SELECT id, account_id, message_id, recipients, raw, state, attempts, last_error, next_attempt_at, created_at \
+        r"SELECT id, account_id, message_id, recipients, raw, state, attempts, last_error, next_attempt_at, created_at
          FROM outbox WHERE (?1 IS NULL OR account_id = ?1) ORDER BY id",
     )?;
     let rows = st
@@ -90,7 +108,7 @@ pub fn list(store: &Store, account_id: Option<i64>) -> Result<Vec<OutboxItem>> {
 /// Put a parked message back in the queue (after the user fixed the cause), or delete it.
 pub fn retry(store: &Store, id: i64) -> Result<()> {
     let n = store.conn()?.execute(
-        "UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = 0, last_error = NULL \
+        r"UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = 0, last_error = NULL
          WHERE id = ?1 AND (state = 'parked' OR (state = 'done' AND last_error = ?2))",
         params![id, UNCONFIRMED],
     )?;
@@ -124,7 +142,7 @@ struct Row {
     envelope_from: String,
     recipients: Vec<String>,
     raw: Vec<u8>,
-    state: String,
+    state: OutboxState,
     attempts: i64,
     reply_to_message: Option<i64>,
 }
@@ -132,8 +150,8 @@ struct Row {
 fn due_rows(store: &Store, account_id: i64, now: i64) -> Result<Vec<Row>> {
     let conn = store.conn()?;
     let mut st = conn.prepare(
-        "SELECT id, message_id, envelope_from, recipients, raw, state, attempts, reply_to_message FROM outbox \
-         WHERE account_id = ?1 AND (state IN ('sending', 'committing', 'sent') OR (state = 'queued' AND next_attempt_at <= ?2)) \
+        r"SELECT id, message_id, envelope_from, recipients, raw, state, attempts, reply_to_message FROM outbox
+         WHERE account_id = ?1 AND (state IN ('sending', 'committing', 'sent') OR (state = 'queued' AND next_attempt_at <= ?2))
          ORDER BY id",
     )?;
     let rows = st
@@ -154,7 +172,7 @@ fn due_rows(store: &Store, account_id: i64, now: i64) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
-fn set_state(store: &Store, id: i64, state: &str, err: Option<&str>, next: i64) -> Result<()> {
+fn set_state(store: &Store, id: i64, state: OutboxState, err: Option<&str>, next: i64) -> Result<()> {
     store.conn()?.execute(
         "UPDATE outbox SET state = ?1, last_error = ?2, next_attempt_at = ?3 WHERE id = ?4",
         params![state, err, next, id],
@@ -182,7 +200,7 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
     let mut sent_name: Option<String> = None;
     let mut smtp: Option<SmtpConn> = None;
     for row in rows {
-        if row.state == "committing" {
+        if row.state == OutboxState::Committing {
             // Interrupted after the whole message and its final "." went to the server, before its answer
             // was recorded. The server almost certainly has it: resending would deliver it twice.
             if imap_session.is_none() {
@@ -192,26 +210,29 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
             let sent = sent_folder_once(&mut sent_name, store, account, session, t).await?;
             let filed = message_in_folder(session, &sent, &row.message_id, t, &account.imap.host).await?;
             let note = if filed { None } else { Some(UNCONFIRMED) };
-            store
-                .conn()?
-                .execute("UPDATE outbox SET state = 'sent', last_error = ?1 WHERE id = ?2", params![note, row.id])?;
+            store.conn()?.execute(
+                "UPDATE outbox SET state = ?1, last_error = ?2 WHERE id = ?3",
+                params![OutboxState::Sent, note, row.id],
+            )?;
             report.already_sent.push(row.message_id.clone());
             if filed {
-                store.conn()?.execute("UPDATE outbox SET state = 'done' WHERE id = ?1", [row.id])?;
+                store
+                    .conn()?
+                    .execute("UPDATE outbox SET state = ?1 WHERE id = ?2", params![OutboxState::Done, row.id])?;
                 continue;
             }
         }
         // 'sending': interrupted before the final "."; the server discarded the partial message.
-        if row.state == "queued" || row.state == "sending" {
+        if matches!(row.state, OutboxState::Queued | OutboxState::Sending) {
             if smtp.is_none() {
                 match SmtpConn::connect(account, &password, t).await {
                     Ok(c) => smtp = Some(c),
                     Err(e) => {
                         // Nothing went out: every due message waits (or is parked on a permanent problem).
                         // A failed connection does not count against the message itself.
-                        let state = if e.kind.is_recoverable() { "queued" } else { "parked" };
+                        let state = if e.kind.is_recoverable() { OutboxState::Queued } else { OutboxState::Parked };
                         set_state(store, row.id, state, Some(&e.message), unix_now() + backoff(row.attempts + 1))?;
-                        if state == "parked" {
+                        if state == OutboxState::Parked {
                             report.parked.push((row.message_id.clone(), e.message.clone()));
                         } else {
                             report.waiting.push((row.message_id.clone(), e.message.clone()));
@@ -225,13 +246,13 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
             let attempts = row.attempts + 1;
             if attempts > MAX_ATTEMPTS {
                 let why = "gave up after repeated failures; check the account and retry";
-                set_state(store, row.id, "parked", Some(why), 0)?;
+                set_state(store, row.id, OutboxState::Parked, Some(why), 0)?;
                 report.parked.push((row.message_id.clone(), why.into()));
                 continue;
             }
             store.conn()?.execute(
-                "UPDATE outbox SET state = 'sending', attempts = ?1 WHERE id = ?2",
-                params![attempts, row.id],
+                "UPDATE outbox SET state = ?1, attempts = ?2 WHERE id = ?3",
+                params![OutboxState::Sending, attempts, row.id],
             )?;
             let conn = smtp.as_mut().ok_or_else(|| Error::internal("no SMTP connection"))?;
             if let Some(limit) = conn.size_limit {
@@ -241,28 +262,30 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
                         row.raw.len(),
                         account.smtp.host
                     );
-                    set_state(store, row.id, "parked", Some(&why), 0)?;
+                    set_state(store, row.id, OutboxState::Parked, Some(&why), 0)?;
                     report.parked.push((row.message_id.clone(), why));
                     continue;
                 }
             }
             let mark_committing = || -> Result<()> {
-                store.conn()?.execute("UPDATE outbox SET state = 'committing' WHERE id = ?1", [row.id])?;
+                store
+                    .conn()?
+                    .execute("UPDATE outbox SET state = ?1 WHERE id = ?2", params![OutboxState::Committing, row.id])?;
                 Ok(())
             };
             match conn.send(&row.envelope_from, &row.recipients, &row.raw, mark_committing).await {
                 SendOutcome::Sent(_) => {
-                    set_state(store, row.id, "sent", None, 0)?;
+                    set_state(store, row.id, OutboxState::Sent, None, 0)?;
                     report.sent.push(row.message_id.clone());
                 }
                 SendOutcome::Transient(why) => {
-                    set_state(store, row.id, "queued", Some(&why), unix_now() + backoff(attempts))?;
+                    set_state(store, row.id, OutboxState::Queued, Some(&why), unix_now() + backoff(attempts))?;
                     report.waiting.push((row.message_id.clone(), why));
                     smtp = None;
                     continue;
                 }
                 SendOutcome::Permanent(why) => {
-                    set_state(store, row.id, "parked", Some(&why), 0)?;
+                    set_state(store, row.id, OutboxState::Parked, Some(&why), 0)?;
                     report.parked.push((row.message_id.clone(), why));
                     continue;
                 }
@@ -288,7 +311,9 @@ pub async fn flush(core: &Core, account: &Account, t: Timeouts) -> Result<FlushR
         let session = imap_session.as_mut().ok_or_else(|| Error::internal("no IMAP session"))?;
         match after_send(store, account, session, &mut sent_name, &row, t).await {
             Ok(()) => {
-                store.conn()?.execute("UPDATE outbox SET state = 'done' WHERE id = ?1", [row.id])?;
+                store
+                    .conn()?
+                    .execute("UPDATE outbox SET state = ?1 WHERE id = ?2", params![OutboxState::Done, row.id])?;
             }
             Err(e) => {
                 tracing::warn!(error = %e, "sent, but filing the copy failed; will retry");

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use super::conn::{imap_date, BatchSink, Conn, FetchedMsg};
+use super::conn::{BatchSink, Conn, FetchedMsg};
 use super::folders::{self, RemoteFolder};
 use super::plan::{self, choose_strategy, normalize_flags, uid_set, Cursor, Listing, ServerCaps, Strategy};
 use super::{queue, status, EventSink, Stage, SyncEvent, SyncOptions, SyncReport};
@@ -12,6 +12,7 @@ use crate::cache::{self, Fetched};
 use crate::error::{Error, ErrorKind, Result, Sensitive};
 use crate::imap;
 use crate::store::Store;
+use crate::time::{imap_date, DAY};
 
 /// Connect, log in, re-read capabilities and enable QRESYNC when offered.
 pub async fn open(account: &Account, password: &Sensitive<String>, opts: &SyncOptions) -> Result<Conn> {
@@ -125,7 +126,7 @@ async fn sync_folder(
         cached.clear();
         strategy = Strategy::Full;
     }
-    let window = account.fetch_days.map(|d| format!("SINCE {}", imap_date(opts.now - d as i64 * 86_400)));
+    let window = account.fetch_days.map(|d| format!("SINCE {}", imap_date(opts.now - d as i64 * DAY)));
     let mut listing = Listing { exists: Some(sel.exists), ..Default::default() };
     match strategy {
         Strategy::Unchanged | Strategy::Reset(_) => {}

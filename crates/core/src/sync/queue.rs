@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::conn::Conn;
 use crate::error::{Error, ErrorKind, Result};
-use crate::store::{unix_now, Store};
+use crate::store::{text_enum, unix_now, Store};
 
 /// After this many failed attempts a change is parked (kept, shown, no longer retried).
 pub const MAX_ATTEMPTS: i64 = 5;
@@ -30,6 +30,20 @@ pub enum LocalChange {
     Spam,
 }
 
+text_enum! {
+    /// The server operation a queued change replays (the `pending_changes.kind` column).
+    pub enum ChangeKind {
+        /// `UID STORE +FLAGS (arg)`.
+        AddFlags = "add_flags",
+        /// `UID STORE -FLAGS (arg)`.
+        RemoveFlags = "remove_flags",
+        /// `UID MOVE` to the folder `arg`.
+        Move = "move",
+        /// `\Deleted` and `UID EXPUNGE` (deleting from Trash).
+        Expunge = "expunge",
+    }
+}
+
 /// A queued change, for display.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -37,7 +51,7 @@ pub struct Pending {
     pub id: i64,
     pub folder: String,
     pub uid: u32,
-    pub kind: String,
+    pub kind: ChangeKind,
     pub arg: String,
     pub attempts: i64,
     pub last_error: Option<String>,
@@ -56,7 +70,7 @@ struct Target {
 fn target(store: &Store, message_id: i64) -> Result<Target> {
     let conn = store.conn()?;
     conn.query_row(
-        "SELECT m.account_id, f.name, f.role, f.uidvalidity, m.uid, m.flags FROM messages m \
+        r"SELECT m.account_id, f.name, f.role, f.uidvalidity, m.uid, m.flags FROM messages m
          JOIN folders f ON f.id = m.folder_id WHERE m.id = ?1",
         [message_id],
         |r| {
@@ -77,7 +91,7 @@ fn target(store: &Store, message_id: i64) -> Result<Target> {
 fn folder_by(store: &Store, account_id: i64, what: &str) -> Result<String> {
     let conn = store.conn()?;
     conn.query_row(
-        "SELECT name FROM folders WHERE account_id = ?1 AND (name = ?2 OR role = lower(?2) OR lower(display_name) = lower(?2)) \
+        r"SELECT name FROM folders WHERE account_id = ?1 AND (name = ?2 OR role = lower(?2) OR lower(display_name) = lower(?2))
          ORDER BY name = ?2 DESC LIMIT 1",
         params![account_id, what],
         |r| r.get(0),
@@ -100,7 +114,7 @@ pub fn apply(store: &Store, message_id: i64, change: &LocalChange) -> Result<()>
         let mut conn = store.conn()?;
         let tx = conn.transaction()?;
         tx.execute("UPDATE messages SET flags = ?1 WHERE id = ?2", params![flags.join(" "), message_id])?;
-        insert(&tx, &t, if on { "add_flags" } else { "remove_flags" }, flag)?;
+        insert(&tx, &t, if on { ChangeKind::AddFlags } else { ChangeKind::RemoveFlags }, flag)?;
         tx.commit()?;
         Ok(())
     };
@@ -120,8 +134,8 @@ pub fn apply(store: &Store, message_id: i64, change: &LocalChange) -> Result<()>
     let mut conn = store.conn()?;
     let tx = conn.transaction()?;
     match &dest {
-        Some(d) => insert(&tx, &t, "move", d)?,
-        None => insert(&tx, &t, "expunge", "")?,
+        Some(d) => insert(&tx, &t, ChangeKind::Move, d)?,
+        None => insert(&tx, &t, ChangeKind::Expunge, "")?,
     }
     // The message leaves this folder now; it appears in the destination with the next sync.
     tx.execute("DELETE FROM messages_fts WHERE rowid = ?1", [message_id])?;
@@ -150,11 +164,11 @@ pub fn apply_all(store: &Store, message_ids: &[i64], change: &LocalChange) -> Re
     }
 }
 
-fn insert(tx: &rusqlite::Transaction<'_>, t: &Target, kind: &str, arg: &str) -> Result<()> {
+fn insert(tx: &rusqlite::Transaction<'_>, t: &Target, kind: ChangeKind, arg: &str) -> Result<()> {
     let exists: Option<i64> = tx
         .query_row(
-            "SELECT id FROM pending_changes WHERE account_id = ?1 AND folder_name = ?2 AND uid = ?3 AND kind = ?4 \
-             AND arg = ?5 AND parked = 0 AND id = (SELECT max(id) FROM pending_changes WHERE account_id = ?1 \
+            r"SELECT id FROM pending_changes WHERE account_id = ?1 AND folder_name = ?2 AND uid = ?3 AND kind = ?4
+             AND arg = ?5 AND parked = 0 AND id = (SELECT max(id) FROM pending_changes WHERE account_id = ?1
              AND folder_name = ?2 AND uid = ?3)",
             params![t.account_id, t.folder, t.uid, kind, arg],
             |r| r.get(0),
@@ -164,7 +178,7 @@ fn insert(tx: &rusqlite::Transaction<'_>, t: &Target, kind: &str, arg: &str) -> 
         return Ok(()); // the same change is already the last one queued for this message
     }
     tx.execute(
-        "INSERT INTO pending_changes (account_id, folder_name, uid, kind, arg, uidvalidity, created_at) \
+        r"INSERT INTO pending_changes (account_id, folder_name, uid, kind, arg, uidvalidity, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![t.account_id, t.folder, t.uid, kind, arg, t.uidvalidity, unix_now()],
     )?;
@@ -175,7 +189,7 @@ fn insert(tx: &rusqlite::Transaction<'_>, t: &Target, kind: &str, arg: &str) -> 
 pub fn pending(store: &Store, account_id: i64) -> Result<Vec<Pending>> {
     let conn = store.conn()?;
     let mut st = conn.prepare(
-        "SELECT id, folder_name, uid, kind, arg, attempts, last_error, parked FROM pending_changes \
+        r"SELECT id, folder_name, uid, kind, arg, attempts, last_error, parked FROM pending_changes
          WHERE account_id = ?1 ORDER BY id",
     )?;
     let rows = st
@@ -196,7 +210,7 @@ pub fn pending(store: &Store, account_id: i64) -> Result<Vec<Pending>> {
 }
 
 /// A queued row: id, folder, uid, kind, arg, uidvalidity, attempts.
-type Row = (i64, String, u32, String, String, Option<i64>, i64);
+type Row = (i64, String, u32, ChangeKind, String, Option<i64>, i64);
 
 /// Replay queued changes over `conn`; returns how many reached the server. A network failure stops the
 /// replay (the rows stay); a change the server refuses is retried later and parked after MAX_ATTEMPTS.
@@ -204,7 +218,7 @@ pub async fn replay(conn: &mut Conn, store: &Store, account_id: i64) -> Result<u
     let rows: Vec<Row> = {
         let c = store.conn()?;
         let mut st = c.prepare(
-            "SELECT id, folder_name, uid, kind, arg, uidvalidity, attempts FROM pending_changes \
+            r"SELECT id, folder_name, uid, kind, arg, uidvalidity, attempts FROM pending_changes
              WHERE account_id = ?1 AND parked = 0 ORDER BY id",
         )?;
         let rows = st
@@ -233,15 +247,14 @@ pub async fn replay(conn: &mut Conn, store: &Store, account_id: i64) -> Result<u
                 }
             }
             let set = uid.to_string();
-            match kind.as_str() {
-                "add_flags" => conn.uid_store(&set, "+", &arg).await,
-                "remove_flags" => conn.uid_store(&set, "-", &arg).await,
-                "move" => conn.uid_move(&set, &arg).await,
-                "expunge" => {
+            match kind {
+                ChangeKind::AddFlags => conn.uid_store(&set, "+", &arg).await,
+                ChangeKind::RemoveFlags => conn.uid_store(&set, "-", &arg).await,
+                ChangeKind::Move => conn.uid_move(&set, &arg).await,
+                ChangeKind::Expunge => {
                     conn.uid_store(&set, "+", "\\Deleted").await?;
                     conn.uid_expunge(&set).await
                 }
-                other => Err(Error::internal(format!("unknown queued change '{other}'"))),
             }
         }
         .await;
@@ -279,8 +292,8 @@ mod tests {
             .conn()
             .unwrap()
             .execute(
-                "INSERT INTO accounts (name, email, username, imap_host, imap_port, imap_security, smtp_host, smtp_port, \
-                 smtp_security, credential, secret_ref, created_at) VALUES ('a', 'a@x.test', 'a', 'h', 1, 'tls', 'h', 1, \
+                r"INSERT INTO accounts (name, email, username, imap_host, imap_port, imap_security, smtp_host, smtp_port,
+                 smtp_security, credential, secret_ref, created_at) VALUES ('a', 'a@x.test', 'a', 'h', 1, 'tls', 'h', 1,
                  'tls', 'keyring', 'ref', 0)",
                 [],
             )
@@ -313,7 +326,7 @@ mod tests {
         assert_eq!(kinds, vec![("add_flags", "\\Seen"), ("add_flags", "\\Flagged")]);
         apply(&store, ids[0], &LocalChange::Seen(false)).unwrap();
         assert_eq!(flags_of(&store, ids[0]), "\\Flagged");
-        assert_eq!(pending(&store, 1).unwrap().last().unwrap().kind, "remove_flags");
+        assert_eq!(pending(&store, 1).unwrap().last().unwrap().kind, ChangeKind::RemoveFlags);
     }
 
     #[test]
@@ -332,7 +345,7 @@ mod tests {
         assert_eq!((p[1].kind.as_str(), p[1].arg.as_str(), p[1].uid), ("move", "Trash", 2));
         // Deleting in Trash deletes for good.
         apply(&store, ids[3], &LocalChange::Delete).unwrap();
-        assert_eq!(pending(&store, 1).unwrap()[2].kind, "expunge");
+        assert_eq!(pending(&store, 1).unwrap()[2].kind, ChangeKind::Expunge);
     }
 
     #[test]

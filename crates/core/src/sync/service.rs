@@ -21,20 +21,7 @@ use crate::secrets::Secrets;
 use crate::store::Store;
 use crate::Core;
 
-/// Wall-clock time for the policy; the shell and tests can inject their own.
-pub trait Clock: Send + Sync {
-    /// Unix seconds.
-    fn now(&self) -> i64;
-}
-
-/// The system clock.
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> i64 {
-        crate::store::unix_now()
-    }
-}
+pub use crate::time::{Clock, SystemClock};
 
 /// How the service runs.
 #[derive(Debug, Clone)]

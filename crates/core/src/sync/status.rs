@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::plan::{normalize_flags, CachedMessage};
 use super::policy::{self, NextCheck, PolicyInput, Presence, Problem};
+use crate::cache::BodyState;
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::Store;
 
@@ -63,7 +64,7 @@ pub fn load(store: &Store, account_id: i64) -> Result<SyncStatus> {
     let conn = store.conn()?;
     let row = conn
         .query_row(
-            "SELECT last_check, last_success, last_error, last_error_kind, failures, messages_added, messages_removed \
+            r"SELECT last_check, last_success, last_error, last_error_kind, failures, messages_added, messages_removed
              FROM sync_status WHERE account_id = ?1",
             [account_id],
             |r| {
@@ -85,10 +86,10 @@ pub fn load(store: &Store, account_id: i64) -> Result<SyncStatus> {
 
 pub fn record_success(store: &Store, account_id: i64, now: i64, added: u64, removed: u64) -> Result<()> {
     store.conn()?.execute(
-        "INSERT INTO sync_status (account_id, last_check, last_success, last_error, last_error_kind, failures, \
-         messages_added, messages_removed) VALUES (?1, ?2, ?2, NULL, NULL, 0, ?3, ?4) \
-         ON CONFLICT(account_id) DO UPDATE SET last_check = excluded.last_check, last_success = excluded.last_success, \
-         last_error = NULL, last_error_kind = NULL, failures = 0, messages_added = excluded.messages_added, \
+        r"INSERT INTO sync_status (account_id, last_check, last_success, last_error, last_error_kind, failures,
+         messages_added, messages_removed) VALUES (?1, ?2, ?2, NULL, NULL, 0, ?3, ?4)
+         ON CONFLICT(account_id) DO UPDATE SET last_check = excluded.last_check, last_success = excluded.last_success,
+         last_error = NULL, last_error_kind = NULL, failures = 0, messages_added = excluded.messages_added,
          messages_removed = excluded.messages_removed",
         params![account_id, now, added as i64, removed as i64],
     )?;
@@ -97,9 +98,9 @@ pub fn record_success(store: &Store, account_id: i64, now: i64, added: u64, remo
 
 pub fn record_failure(store: &Store, account_id: i64, now: i64, e: &Error) -> Result<()> {
     store.conn()?.execute(
-        "INSERT INTO sync_status (account_id, last_check, last_error, last_error_kind, failures) \
-         VALUES (?1, ?2, ?3, ?4, 1) \
-         ON CONFLICT(account_id) DO UPDATE SET last_check = excluded.last_check, last_error = excluded.last_error, \
+        r"INSERT INTO sync_status (account_id, last_check, last_error, last_error_kind, failures)
+         VALUES (?1, ?2, ?3, ?4, 1)
+         ON CONFLICT(account_id) DO UPDATE SET last_check = excluded.last_check, last_error = excluded.last_error,
          last_error_kind = excluded.last_error_kind, failures = failures + 1",
         params![account_id, now, e.message, e.kind.code()],
     )?;
@@ -123,10 +124,10 @@ pub fn cached_state(store: &Store, folder_id: i64) -> Result<BTreeMap<u32, Cache
     let rows = st.query_map([folder_id], |r| {
         let uid: i64 = r.get(0)?;
         let flags: String = r.get(1)?;
-        let state: String = r.get(2)?;
+        let state: BodyState = r.get(2)?;
         Ok((
             uid as u32,
-            CachedMessage { flags: normalize_flags(flags.split_whitespace()), has_body: state != "headers" },
+            CachedMessage { flags: normalize_flags(flags.split_whitespace()), has_body: state != BodyState::Headers },
         ))
     })?;
     let mut out = BTreeMap::new();
@@ -161,8 +162,8 @@ mod tests {
             .conn()
             .unwrap()
             .execute(
-                "INSERT INTO accounts (name, email, username, imap_host, imap_port, imap_security, smtp_host, smtp_port, \
-                 smtp_security, credential, secret_ref, created_at) VALUES ('a', 'a@x.test', 'a', 'h', 1, 'tls', 'h', 1, \
+                r"INSERT INTO accounts (name, email, username, imap_host, imap_port, imap_security, smtp_host, smtp_port,
+                 smtp_security, credential, secret_ref, created_at) VALUES ('a', 'a@x.test', 'a', 'h', 1, 'tls', 'h', 1,
                  'tls', 'keyring', 'ref', 0)",
                 [],
             )

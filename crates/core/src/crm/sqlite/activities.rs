@@ -7,7 +7,7 @@ use crate::crm::model::*;
 use crate::crm::repo::ActivityRepo;
 use crate::error::{Error, Result};
 
-const ACT_COLS: &str = "id, account_id, message_key, direction, subject, date, thread_key, previous_id, completed, \
+const ACT_COLS: &str = r"id, account_id, message_key, direction, subject, date, thread_key, previous_id, completed,
                         answered, responsible_id";
 
 fn act_row(r: &Row<'_>) -> rusqlite::Result<Activity> {
@@ -36,7 +36,7 @@ impl SqliteCrm<'_> {
         a.links = self
             .conn
             .prepare_cached(
-                "SELECT entity_kind, entity_id FROM crm_activity_links WHERE activity_id = ?1 \
+                r"SELECT entity_kind, entity_id FROM crm_activity_links WHERE activity_id = ?1
                  ORDER BY entity_kind, entity_id",
             )?
             .query_map([a.id], |r| Ok(EntityRef::new(kind_of(&r.get::<_, String>(0)?), r.get(1)?)))?
@@ -58,7 +58,7 @@ impl SqliteCrm<'_> {
         let links: Vec<(i64, EntityRef)> = self
             .conn
             .prepare_cached(&format!(
-                "SELECT activity_id, entity_kind, entity_id FROM crm_activity_links WHERE activity_id IN ({marks}) \
+                r"SELECT activity_id, entity_kind, entity_id FROM crm_activity_links WHERE activity_id IN ({marks})
                  ORDER BY entity_kind, entity_id"
             ))?
             .query_map(rusqlite::params_from_iter(ids), |r| {
@@ -103,8 +103,8 @@ impl ActivityRepo for SqliteCrm<'_> {
                 .is_some();
         self.conn
             .prepare_cached(
-                "INSERT INTO crm_activities (account_id, message_key, direction, subject, date, thread_key, \
-                 previous_id, completed, answered, responsible_id, created_at) \
+                r"INSERT INTO crm_activities (account_id, message_key, direction, subject, date, thread_key,
+                 previous_id, completed, answered, responsible_id, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?
             .execute(params![
@@ -127,7 +127,7 @@ impl ActivityRepo for SqliteCrm<'_> {
         if a.direction == Direction::Out {
             self.conn
                 .prepare_cached(
-                    "UPDATE crm_activities SET answered = 1 WHERE thread_key = ?1 AND direction = 'in' \
+                    r"UPDATE crm_activities SET answered = 1 WHERE thread_key = ?1 AND direction = 'in'
                      AND answered = 0 AND date <= ?2",
                 )?
                 .execute(params![a.thread_key, a.date])?;
@@ -177,7 +177,7 @@ impl ActivityRepo for SqliteCrm<'_> {
         let n = self
             .conn
             .prepare_cached(
-                "INSERT OR IGNORE INTO crm_activity_links (entity_kind, entity_id, date, activity_id) \
+                r"INSERT OR IGNORE INTO crm_activity_links (entity_kind, entity_id, date, activity_id)
                  SELECT ?1, ?2, date, id FROM crm_activities WHERE id = ?3",
             )?
             .execute(params![e.kind.as_str(), e.id, activity_id])?;
@@ -191,7 +191,7 @@ impl ActivityRepo for SqliteCrm<'_> {
         // Each record's newest links come straight from the primary key in date order; merge them.
         let mut ids: Vec<(i64, i64)> = Vec::new();
         let mut st = self.conn.prepare_cached(
-            "SELECT date, activity_id FROM crm_activity_links WHERE entity_kind = ?1 AND entity_id = ?2 \
+            r"SELECT date, activity_id FROM crm_activity_links WHERE entity_kind = ?1 AND entity_id = ?2
              ORDER BY date DESC, activity_id DESC LIMIT ?3",
         )?;
         for e in entities {
@@ -210,7 +210,7 @@ impl ActivityRepo for SqliteCrm<'_> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT 1 FROM crm_activities a JOIN crm_activity_links l ON l.activity_id = a.id \
+                r"SELECT 1 FROM crm_activities a JOIN crm_activity_links l ON l.activity_id = a.id
                  WHERE a.thread_key = ?1 AND l.entity_kind = 'deal' AND l.entity_id = ?2 LIMIT 1",
             )?
             .query_row(params![thread_key, deal_id], |_| Ok(()))
@@ -229,7 +229,7 @@ impl ActivityRepo for SqliteCrm<'_> {
         let rows = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {ACT_COLS} FROM crm_activities WHERE direction = 'in' AND answered = 0 \
+                r"SELECT {ACT_COLS} FROM crm_activities WHERE direction = 'in' AND answered = 0
                  AND date >= ?1 AND date < ?2 ORDER BY date, id LIMIT ?3"
             ))?
             .query_map(params![since, until, limit], act_row)?
@@ -255,7 +255,7 @@ impl ActivityRepo for SqliteCrm<'_> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT id, body, author_id, created_at FROM crm_notes WHERE entity_kind = ?1 AND entity_id = ?2 \
+                r"SELECT id, body, author_id, created_at FROM crm_notes WHERE entity_kind = ?1 AND entity_id = ?2
                  ORDER BY created_at DESC, id DESC LIMIT ?3",
             )?
             .query_map(params![e.kind.as_str(), e.id, limit], |r| {
@@ -279,7 +279,7 @@ impl ActivityRepo for SqliteCrm<'_> {
             return Err(Error::not_found(format!("no {e} to add the task to")));
         }
         self.conn.execute(
-            "INSERT INTO crm_tasks (entity_kind, entity_id, title, due_at, done, responsible_id, created_at) \
+            r"INSERT INTO crm_tasks (entity_kind, entity_id, title, due_at, done, responsible_id, created_at)
              VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6)",
             params![e.kind.as_str(), e.id, title.trim(), due_at, responsible_id, now],
         )?;
@@ -290,7 +290,7 @@ impl ActivityRepo for SqliteCrm<'_> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT id, title, due_at, done, responsible_id, created_at FROM crm_tasks \
+                r"SELECT id, title, due_at, done, responsible_id, created_at FROM crm_tasks
                  WHERE entity_kind = ?1 AND entity_id = ?2 AND (?3 OR done = 0) ORDER BY done, due_at, id",
             )?
             .query_map(params![e.kind.as_str(), e.id, include_done], |r| {

@@ -23,7 +23,7 @@ pub(crate) mod hot {
     pub const CONTACT_BY_ADDRESS: &str =
         "SELECT contact_id FROM crm_contact_addresses WHERE address = ?1 ORDER BY contact_id LIMIT 1";
     pub const CLOSED_LEAD: &str = "SELECT 1 FROM crm_leads WHERE address = ?1 AND status IN ('won', 'lost') LIMIT 1";
-    pub const OPEN_LEAD: &str = "SELECT id FROM crm_leads WHERE address = ?1 AND status = 'in_progress' \
+    pub const OPEN_LEAD: &str = r"SELECT id FROM crm_leads WHERE address = ?1 AND status = 'in_progress'
                  ORDER BY returning_customer DESC, id DESC LIMIT 1";
 }
 
@@ -208,7 +208,7 @@ impl TeamRepo for SqliteCrm<'_> {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT link_enabled, process_days, new_incoming, new_outgoing, lead_source, route_to_manager, \
+                r"SELECT link_enabled, process_days, new_incoming, new_outgoing, lead_source, route_to_manager,
                  import_vcards, queue_position FROM crm_mailbox_settings WHERE account_id = ?1",
             )?
             .query_row([account_id], |r| {
@@ -256,34 +256,35 @@ impl TeamRepo for SqliteCrm<'_> {
             }
         }
         let always = clean_addresses(&s.always_new_lead)?;
-        self.conn.execute(
-            "INSERT INTO crm_mailbox_settings (account_id, link_enabled, process_days, new_incoming, new_outgoing, \
-             lead_source, route_to_manager, import_vcards, queue_position, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
-             ON CONFLICT(account_id) DO UPDATE SET link_enabled = excluded.link_enabled, \
-             process_days = excluded.process_days, new_incoming = excluded.new_incoming, \
-             new_outgoing = excluded.new_outgoing, lead_source = excluded.lead_source, \
-             route_to_manager = excluded.route_to_manager, import_vcards = excluded.import_vcards, \
+        self.conn
+            .execute(
+                r"INSERT INTO crm_mailbox_settings (account_id, link_enabled, process_days, new_incoming, new_outgoing,
+             lead_source, route_to_manager, import_vcards, queue_position, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT(account_id) DO UPDATE SET link_enabled = excluded.link_enabled,
+             process_days = excluded.process_days, new_incoming = excluded.new_incoming,
+             new_outgoing = excluded.new_outgoing, lead_source = excluded.lead_source,
+             route_to_manager = excluded.route_to_manager, import_vcards = excluded.import_vcards,
              queue_position = excluded.queue_position, updated_at = excluded.updated_at",
-            params![
-                s.account_id,
-                bool_flag(s.link_enabled),
-                s.process_days as i64,
-                s.new_incoming.as_str(),
-                s.new_outgoing.as_str(),
-                s.lead_source,
-                bool_flag(s.route_to_manager),
-                bool_flag(s.import_vcards),
-                s.queue_position as i64,
-                now
-            ],
-        )
-        .map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                Error::not_found(format!("no mailbox #{} to keep CRM settings for", s.account_id))
-            }
-            e => e.into(),
-        })?;
+                params![
+                    s.account_id,
+                    bool_flag(s.link_enabled),
+                    s.process_days as i64,
+                    s.new_incoming.as_str(),
+                    s.new_outgoing.as_str(),
+                    s.lead_source,
+                    bool_flag(s.route_to_manager),
+                    bool_flag(s.import_vcards),
+                    s.queue_position as i64,
+                    now
+                ],
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                    Error::not_found(format!("no mailbox #{} to keep CRM settings for", s.account_id))
+                }
+                e => e.into(),
+            })?;
         self.conn.execute("DELETE FROM crm_queue WHERE account_id = ?1", [s.account_id])?;
         for (i, u) in s.queue.iter().enumerate() {
             self.conn.execute(
@@ -318,7 +319,7 @@ impl TeamRepo for SqliteCrm<'_> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT outcome, reason, what, entities, activity_id, choose_deal, deal_candidates, warning, forced, \
+                r"SELECT outcome, reason, what, entities, activity_id, choose_deal, deal_candidates, warning, forced,
                  processed_at FROM crm_outcomes WHERE account_id = ?1 AND message_key = ?2",
             )?
             .query_row(params![account_id, message_key], |r| {
@@ -343,13 +344,13 @@ impl TeamRepo for SqliteCrm<'_> {
     fn put_outcome(&self, o: &Outcome) -> Result<()> {
         self.conn
             .prepare_cached(
-                "INSERT INTO crm_outcomes (account_id, message_key, outcome, reason, what, entities, activity_id, \
-                 choose_deal, deal_candidates, warning, forced, processed_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
-                 ON CONFLICT(account_id, message_key) DO UPDATE SET outcome = excluded.outcome, \
-                 reason = excluded.reason, what = excluded.what, entities = excluded.entities, \
-                 activity_id = excluded.activity_id, choose_deal = excluded.choose_deal, \
-                 deal_candidates = excluded.deal_candidates, warning = excluded.warning, forced = excluded.forced, \
+                r"INSERT INTO crm_outcomes (account_id, message_key, outcome, reason, what, entities, activity_id,
+                 choose_deal, deal_candidates, warning, forced, processed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                 ON CONFLICT(account_id, message_key) DO UPDATE SET outcome = excluded.outcome,
+                 reason = excluded.reason, what = excluded.what, entities = excluded.entities,
+                 activity_id = excluded.activity_id, choose_deal = excluded.choose_deal,
+                 deal_candidates = excluded.deal_candidates, warning = excluded.warning, forced = excluded.forced,
                  processed_at = excluded.processed_at",
             )?
             .execute(params![
@@ -372,8 +373,8 @@ impl TeamRepo for SqliteCrm<'_> {
     fn raise_warning(&self, account_id: i64, kind: &str, message: &str, now: i64) -> Result<()> {
         self.conn
             .prepare_cached(
-                "INSERT INTO crm_warnings (account_id, kind, message, first_at, last_at, count) \
-                 VALUES (?1, ?2, ?3, ?4, ?4, 1) ON CONFLICT(account_id, kind) DO UPDATE SET \
+                r"INSERT INTO crm_warnings (account_id, kind, message, first_at, last_at, count)
+                 VALUES (?1, ?2, ?3, ?4, ?4, 1) ON CONFLICT(account_id, kind) DO UPDATE SET
                  message = excluded.message, last_at = excluded.last_at, count = count + 1",
             )?
             .execute(params![account_id, kind, message, now])?;
@@ -391,7 +392,7 @@ impl TeamRepo for SqliteCrm<'_> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT account_id, kind, message, first_at, last_at, count FROM crm_warnings \
+                r"SELECT account_id, kind, message, first_at, last_at, count FROM crm_warnings
                  WHERE ?1 IS NULL OR account_id = ?1 ORDER BY account_id, kind",
             )?
             .query_map([account_id], |r| {
@@ -418,8 +419,7 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let conn = store.conn().unwrap();
         let activity_sql = "SELECT id FROM crm_activities WHERE message_key = ?1 ORDER BY date DESC, id DESC LIMIT 1";
-        let timeline_sql =
-            "SELECT date, activity_id FROM crm_activity_links WHERE entity_kind = ?1 AND entity_id = ?2 \
+        let timeline_sql = r"SELECT date, activity_id FROM crm_activity_links WHERE entity_kind = ?1 AND entity_id = ?2
                             ORDER BY date DESC, activity_id DESC LIMIT ?3";
         for sql in [
             super::hot::USER_BY_ADDRESS,

@@ -1,13 +1,15 @@
 //! Contacts, companies, leads and deals in SQLite.
 
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 
 use super::{clean_addresses, SqliteCrm};
 use crate::crm::model::*;
 use crate::crm::repo::RecordRepo;
 use crate::error::{Error, Result};
+use crate::store::like_escape;
 
-const LEAD_COLS: &str = "id, title, name, address, company_name, source, status, returning_customer, responsible_id, \
+const LEAD_COLS: &str = r"id, title, name, address, company_name, source, status, returning_customer, responsible_id,
                          account_id, created_at";
 
 fn lead_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
@@ -27,7 +29,40 @@ fn lead_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
     })
 }
 
-const DEAL_COLS: &str = "d.id, d.title, s.name, s.meaning, d.amount_minor, d.currency, d.contact_id, d.company_id, \
+/// The query of [`RecordRepo::find_records`] for one kind of record and `n` words: `?1` is the limit, word `k`
+/// binds its prefix pattern (`w%`) to `?(2 + 2k)` and its inner-word pattern (`% w%`) to `?(3 + 2k)`. A record
+/// matches when every word starts its name (any word of it), its address or domain, or its title.
+fn record_search_sql(kind: EntityKind, n: usize) -> String {
+    type Matches = fn(&str, &str) -> String;
+    let (from, order, matches): (&str, &str, Matches) = match kind {
+        EntityKind::Contact => ("SELECT c.id FROM crm_contacts c", "c.name COLLATE NOCASE, c.id", |s, i| {
+            format!(
+                r"lower(c.name) LIKE {s} ESCAPE '\' OR lower(c.name) LIKE {i} ESCAPE '\'
+      OR EXISTS (SELECT 1 FROM crm_contact_addresses a WHERE a.contact_id = c.id AND a.address LIKE {s} ESCAPE '\')"
+            )
+        }),
+        EntityKind::Company => ("SELECT co.id FROM crm_companies co", "co.name COLLATE NOCASE, co.id", |s, i| {
+            format!(
+                r"lower(co.name) LIKE {s} ESCAPE '\' OR lower(co.name) LIKE {i} ESCAPE '\'
+      OR EXISTS (SELECT 1 FROM crm_company_domains d WHERE d.company_id = co.id AND d.domain LIKE {s} ESCAPE '\')"
+            )
+        }),
+        EntityKind::Lead => ("SELECT l.id FROM crm_leads l", "l.title COLLATE NOCASE, l.id", |s, i| {
+            format!(
+                r"lower(l.title) LIKE {s} ESCAPE '\' OR lower(l.title) LIKE {i} ESCAPE '\'
+      OR lower(l.name) LIKE {s} ESCAPE '\' OR lower(l.name) LIKE {i} ESCAPE '\' OR l.address LIKE {s} ESCAPE '\'"
+            )
+        }),
+        EntityKind::Deal => ("SELECT d.id FROM crm_deals d", "d.title COLLATE NOCASE, d.id", |s, i| {
+            format!(r"lower(d.title) LIKE {s} ESCAPE '\' OR lower(d.title) LIKE {i} ESCAPE '\'")
+        }),
+    };
+    let words: Vec<String> =
+        (0..n).map(|k| format!("({})", matches(&format!("?{}", 2 + 2 * k), &format!("?{}", 3 + 2 * k)))).collect();
+    format!("{from}\nWHERE {}\nORDER BY {order}\nLIMIT ?1", words.join("\n  AND "))
+}
+
+const DEAL_COLS: &str = r"d.id, d.title, s.name, s.meaning, d.amount_minor, d.currency, d.contact_id, d.company_id,
                          d.lead_id, d.responsible_id, d.updated_at";
 
 fn deal_row(r: &Row<'_>) -> rusqlite::Result<Deal> {
@@ -156,7 +191,7 @@ impl RecordRepo for SqliteCrm<'_> {
         }
         self.conn
             .prepare_cached(
-                "INSERT INTO crm_contacts (name, company_id, responsible_id, created_at, updated_at) \
+                r"INSERT INTO crm_contacts (name, company_id, responsible_id, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?4)",
             )?
             .execute(params![name, c.company_id, c.responsible_id, now])?;
@@ -180,7 +215,7 @@ impl RecordRepo for SqliteCrm<'_> {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT c.id, c.name, c.company_id, co.name, c.responsible_id FROM crm_contacts c \
+                r"SELECT c.id, c.name, c.company_id, co.name, c.responsible_id FROM crm_contacts c
                  LEFT JOIN crm_companies co ON co.id = c.company_id WHERE c.id = ?1",
             )?
             .query_row([id], |r| {
@@ -220,8 +255,8 @@ impl RecordRepo for SqliteCrm<'_> {
         let title = if l.title.trim().is_empty() { format!("Lead from {}", l.name) } else { l.title.trim().into() };
         self.conn
             .prepare_cached(
-                "INSERT INTO crm_leads (title, name, address, company_name, source, status, returning_customer, \
-                 responsible_id, account_id, created_at, updated_at) \
+                r"INSERT INTO crm_leads (title, name, address, company_name, source, status, returning_customer,
+                 responsible_id, account_id, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
             )?
             .execute(params![
@@ -299,7 +334,7 @@ impl RecordRepo for SqliteCrm<'_> {
             return Err(Error::config(format!("'{}' is not a currency code (write EUR, USD, …)", d.currency)));
         }
         self.conn.execute(
-            "INSERT INTO crm_deals (title, stage_id, amount_minor, currency, contact_id, company_id, lead_id, \
+            r"INSERT INTO crm_deals (title, stage_id, amount_minor, currency, contact_id, company_id, lead_id,
              responsible_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
             params![
                 d.title.trim(),
@@ -330,7 +365,7 @@ impl RecordRepo for SqliteCrm<'_> {
         Ok(self
             .conn
             .prepare_cached(&format!(
-                "SELECT {DEAL_COLS} FROM crm_deals d JOIN crm_deal_stages s ON s.id = d.stage_id \
+                r"SELECT {DEAL_COLS} FROM crm_deals d JOIN crm_deal_stages s ON s.id = d.stage_id
                  ORDER BY d.id LIMIT ?1 OFFSET ?2"
             ))?
             .query_map(params![limit, offset], deal_row)?
@@ -342,9 +377,9 @@ impl RecordRepo for SqliteCrm<'_> {
         Ok(self
             .conn
             .prepare_cached(&format!(
-                "SELECT {DEAL_COLS} FROM crm_deals d JOIN crm_deal_stages s ON s.id = d.stage_id \
-                 WHERE s.meaning = 'in_progress' AND d.id IN ( \
-                   SELECT id FROM crm_deals WHERE contact_id = ?1 UNION SELECT id FROM crm_deals WHERE company_id = ?2) \
+                r"SELECT {DEAL_COLS} FROM crm_deals d JOIN crm_deal_stages s ON s.id = d.stage_id
+                 WHERE s.meaning = 'in_progress' AND d.id IN (
+                   SELECT id FROM crm_deals WHERE contact_id = ?1 UNION SELECT id FROM crm_deals WHERE company_id = ?2)
                  ORDER BY d.updated_at DESC, d.id DESC"
             ))?
             .query_map(params![contact_id, company_id], deal_row)?
@@ -394,53 +429,30 @@ impl RecordRepo for SqliteCrm<'_> {
         })
     }
 
-    fn search_records(&self, query: &str, limit: u32) -> Result<Vec<RecordHit>> {
-        let q = query.trim().to_lowercase();
-        if q.is_empty() {
+    fn find_records(&self, words: &[String], kinds: &[EntityKind], limit: u32) -> Result<Vec<EntityRef>> {
+        let words: Vec<String> = words.iter().map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty()).collect();
+        if words.is_empty() {
             return Ok(vec![]);
         }
-        let prefix = format!("{}%", q.replace(['%', '_'], ""));
-        let mut refs: Vec<EntityRef> = Vec::new();
-        let mut push = |sql: &str, kind: EntityKind| -> Result<()> {
-            let ids: Vec<i64> = self
-                .conn
-                .prepare_cached(sql)?
-                .query_map(params![prefix, limit], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+        let mut args: Vec<Value> = vec![Value::from(i64::from(limit))];
+        for w in &words {
+            let w = like_escape(w);
+            args.push(Value::from(format!("{w}%")));
+            args.push(Value::from(format!("% {w}%")));
+        }
+        let mut refs = Vec::new();
+        for &kind in kinds {
+            let mut st = self.conn.prepare_cached(&record_search_sql(kind, words.len()))?;
+            let ids = st.query_map(params_from_iter(&args), |r| r.get::<_, i64>(0))?;
             for id in ids {
-                let e = EntityRef::new(kind, id);
-                if !refs.contains(&e) {
-                    refs.push(e);
-                }
+                refs.push(EntityRef::new(kind, id?));
             }
-            Ok(())
-        };
-        // Prefix searches use the address, domain and NOCASE name indexes.
-        push("SELECT contact_id FROM crm_contact_addresses WHERE address LIKE ?1 LIMIT ?2", EntityKind::Contact)?;
-        push("SELECT id FROM crm_contacts WHERE name LIKE ?1 LIMIT ?2", EntityKind::Contact)?;
-        push("SELECT company_id FROM crm_company_domains WHERE domain LIKE ?1 LIMIT ?2", EntityKind::Company)?;
-        push("SELECT id FROM crm_companies WHERE name LIKE ?1 LIMIT ?2", EntityKind::Company)?;
-        push("SELECT id FROM crm_leads WHERE address LIKE ?1 LIMIT ?2", EntityKind::Lead)?;
-        push("SELECT id FROM crm_deals WHERE title LIKE ?1 LIMIT ?2", EntityKind::Deal)?;
+        }
         refs.truncate(limit as usize);
-        refs.into_iter()
-            .map(|e| Ok(RecordHit { entity: e, label: self.label(e)?, name: self.display_name(e)? }))
-            .collect()
+        Ok(refs)
     }
-}
 
-fn lead_who(l: &crate::crm::model::Lead) -> String {
-    if l.name.is_empty() {
-        l.address.clone()
-    } else {
-        format!("{} <{}>", l.name, l.address)
-    }
-}
-
-impl SqliteCrm<'_> {
-    /// What a person calls the record: "Jane Roe <jane@acme.test>", "ACME Corp", "Renewal 2027 (Proposal,
-    /// 12,000 EUR)" — the [`RecordRepo::label`] without its `kind #id` reference and quotes.
-    pub fn display_name(&self, e: EntityRef) -> Result<String> {
+    fn display_name(&self, e: EntityRef) -> Result<String> {
         let text = match e.kind {
             EntityKind::Contact => self.contact(e.id)?.map(|c| match c.addresses.first() {
                 Some(a) => format!("{} <{a}>", c.name),
@@ -451,5 +463,13 @@ impl SqliteCrm<'_> {
             EntityKind::Deal => self.deal(e.id)?.map(|d| format!("{} ({}, {})", d.title, d.stage, d.amount_display())),
         };
         Ok(text.unwrap_or_else(|| format!("{e} (deleted)")))
+    }
+}
+
+fn lead_who(l: &Lead) -> String {
+    if l.name.is_empty() {
+        l.address.clone()
+    } else {
+        format!("{} <{}>", l.name, l.address)
     }
 }

@@ -11,11 +11,22 @@
 //! Every message gets an [`Outcome`]; processing the same message (Message-ID + mailbox) again returns the
 //! stored outcome and creates nothing.
 
+mod assign;
+mod matching;
+mod skip;
+
+pub use assign::{next_responsible, QUEUE_BROKEN};
+pub use skip::is_ours;
+
+use assign::{create_lead, import_vcards, mailbox_owner};
+use matching::{match_address, rank_deals};
+use skip::{parties, skip_reason, Parties};
+
 use super::model::*;
 use super::repo::CrmRepo;
-use super::rules::{self, automated, excluded_folder, is_freemail, message_key, SkipReason};
+use super::rules::{self, message_key, SkipReason};
 use crate::error::{Error, Result};
-use crate::parse::{self, Parsed};
+use crate::parse::Parsed;
 
 /// One message as the processor sees it.
 #[derive(Debug, Clone, Copy)]
@@ -52,242 +63,6 @@ pub fn process(repo: &dyn CrmRepo, input: &MailInput<'_>, now: i64, mode: Mode) 
         Ok(())
     })?;
     out.ok_or_else(|| Error::internal("CRM processing finished without an outcome"))
-}
-
-/// The message's direction and the people on the other side.
-struct Parties {
-    direction: Direction,
-    from: Option<String>,
-    /// Outside addresses: the sender of incoming mail, or the recipients of outgoing mail that are not ours.
-    others: Vec<(String, String)>,
-    recipients: usize,
-}
-
-fn parties(repo: &dyn CrmRepo, input: &MailInput<'_>) -> Result<Parties> {
-    let p = input.parsed;
-    let from = norm_address(&p.from.addr);
-    let direction = match &from {
-        Some(f) if input.own_addresses.contains(f) => Direction::Out,
-        _ => Direction::In,
-    };
-    let mut recips: Vec<(String, String)> = Vec::new();
-    for m in p.to.iter().chain(p.cc.iter()) {
-        if let Some(a) = norm_address(&m.addr) {
-            if !recips.iter().any(|(x, _)| *x == a) {
-                recips.push((a, m.name.clone()));
-            }
-        }
-    }
-    let others = match direction {
-        Direction::In => from.iter().map(|f| (f.clone(), p.from.name.clone())).collect(),
-        Direction::Out => {
-            let mut v = Vec::new();
-            for (a, n) in &recips {
-                if !is_ours(repo, input, a)? {
-                    v.push((a.clone(), n.clone()));
-                }
-            }
-            v
-        }
-    };
-    Ok(Parties { direction, from, others, recipients: recips.len() })
-}
-
-/// A team user's address or a connected mailbox's.
-pub fn is_ours(repo: &dyn CrmRepo, input: &MailInput<'_>, addr: &str) -> Result<bool> {
-    Ok(input.connected_addresses.iter().any(|a| a == addr)
-        || input.own_addresses.iter().any(|a| a == addr)
-        || repo.user_by_address(addr)?.is_some())
-}
-
-/// Rule 1. `Err` only for storage failures.
-fn skip_reason(
-    repo: &dyn CrmRepo,
-    input: &MailInput<'_>,
-    settings: &MailboxSettings,
-    parties: &mut Parties,
-    now: i64,
-    mode: Mode,
-) -> Result<Option<SkipReason>> {
-    let p = input.parsed;
-    let forced = mode == Mode::Manual;
-    if !forced && !settings.link_enabled {
-        return Ok(Some(SkipReason::LinkingOff));
-    }
-    let date = p.date.unwrap_or(now);
-    if !forced && settings.process_days > 0 && now - date > settings.process_days as i64 * 86_400 {
-        return Ok(Some(SkipReason::TooOld { age_days: (now - date) / 86_400, window_days: settings.process_days }));
-    }
-    if !forced {
-        if let Some(role) = excluded_folder(input.folder_role) {
-            return Ok(Some(SkipReason::Folder(role.into())));
-        }
-    }
-    let auto = automated(p);
-    if let Some(from) = parties.from.clone() {
-        if let Some(reason) = party_skip(repo, input, parties, &from, auto.is_some(), forced)? {
-            return Ok(Some(reason));
-        }
-    }
-    if let Some(a) = auto {
-        return Ok(Some(SkipReason::Automated(a)));
-    }
-    if parties.from.is_none() {
-        return Ok(Some(SkipReason::NoSender));
-    }
-    Ok(None)
-}
-
-/// The skips that depend on who sent the message and to whom: our own notifications, our users, mail
-/// only to our users, the exception list.
-fn party_skip(
-    repo: &dyn CrmRepo,
-    input: &MailInput<'_>,
-    parties: &mut Parties,
-    from: &str,
-    automated: bool,
-    forced: bool,
-) -> Result<Option<SkipReason>> {
-    let p = input.parsed;
-    if parties.direction == Direction::Out {
-        let to_self_only = parties.recipients == 0
-            || p.to
-                .iter()
-                .chain(p.cc.iter())
-                .all(|m| norm_address(&m.addr).is_some_and(|a| input.own_addresses.contains(&a)));
-        if automated || to_self_only {
-            return Ok(Some(SkipReason::OwnNotification));
-        }
-    } else if is_ours(repo, input, from)? {
-        return Ok(Some(SkipReason::FromOurUser));
-    }
-    if parties.direction == Direction::Out && parties.others.is_empty() {
-        return Ok(Some(SkipReason::OnlyToOurUsers));
-    }
-    if !forced {
-        let mut first_entry = None;
-        let mut kept = Vec::new();
-        for (a, n) in parties.others.drain(..) {
-            match repo.exception_for(&a)? {
-                Some(e) => {
-                    first_entry.get_or_insert(e);
-                }
-                None => kept.push((a, n)),
-            }
-        }
-        parties.others = kept;
-        if parties.others.is_empty() {
-            if let Some(entry) = first_entry {
-                return Ok(Some(SkipReason::Exception { entry, outgoing: parties.direction == Direction::Out }));
-            }
-        }
-    }
-    Ok(None)
-}
-
-/// A record that matched an address.
-struct Matched {
-    entity: EntityRef,
-    company_id: Option<i64>,
-    how: String,
-}
-
-/// Rule 4's address part: contact, returning-customer lead, lead, company by address, company by domain.
-fn match_address(repo: &dyn CrmRepo, addr: &str) -> Result<Option<Matched>> {
-    if let Some(id) = repo.contact_by_address(addr)? {
-        let company_id = repo.contact(id)?.and_then(|c| c.company_id);
-        return Ok(Some(Matched {
-            entity: EntityRef::new(EntityKind::Contact, id),
-            company_id,
-            how: format!("the contact with address {addr}"),
-        }));
-    }
-    if let Some(id) = repo.open_lead_by_address(addr)? {
-        let returning = repo.lead(id)?.is_some_and(|l| l.returning_customer);
-        let what = if returning { "the returning customer's lead" } else { "the open lead" };
-        return Ok(Some(Matched {
-            entity: EntityRef::new(EntityKind::Lead, id),
-            company_id: None,
-            how: format!("{what} with address {addr}"),
-        }));
-    }
-    if let Some(id) = repo.company_by_address(addr)? {
-        return Ok(Some(Matched {
-            entity: EntityRef::new(EntityKind::Company, id),
-            company_id: Some(id),
-            how: format!("the company with address {addr}"),
-        }));
-    }
-    if let Some(domain) = domain_of(addr) {
-        if !is_freemail(domain) {
-            for d in domain_and_parents(domain) {
-                if let Some(id) = repo.company_by_domain(d)? {
-                    return Ok(Some(Matched {
-                        entity: EntityRef::new(EntityKind::Company, id),
-                        company_id: Some(id),
-                        how: format!("the company with domain {d}"),
-                    }));
-                }
-            }
-        }
-    }
-    Ok(None)
-}
-
-/// Several open deals: best first by thread, then subject, then recency.
-fn rank_deals(repo: &dyn CrmRepo, deals: &[Deal], thread_key: &str, subject: &str) -> Result<Vec<i64>> {
-    let base = parse::base_subject(subject);
-    let mut scored = Vec::with_capacity(deals.len());
-    for d in deals {
-        let in_thread = repo.deal_in_thread(d.id, thread_key)?;
-        let title = d.title.to_lowercase();
-        let subject_hit = !title.is_empty() && !base.is_empty() && (base.contains(&title) || title.contains(&base));
-        let recent = repo.last_activity_at(EntityRef::new(EntityKind::Deal, d.id))?.unwrap_or(0).max(d.updated_at);
-        scored.push(((in_thread, subject_hit, recent, d.id), d.id));
-    }
-    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
-    Ok(scored.into_iter().map(|(_, id)| id).collect())
-}
-
-/// The user who gets a new record: the next active user of the queue; when the queue is empty or all
-/// inactive, an admin, with a "queue is broken" warning raised for the mailbox.
-pub fn next_responsible(repo: &dyn CrmRepo, s: &MailboxSettings, now: i64) -> Result<(Option<i64>, Option<String>)> {
-    let n = s.queue.len();
-    for i in 0..n {
-        let idx = (s.queue_position + i) % n;
-        if repo.user(s.queue[idx])?.is_some_and(|u| u.active) {
-            repo.set_queue_position(s.account_id, (idx + 1) % n)?;
-            repo.clear_warning(s.account_id, QUEUE_BROKEN)?;
-            return Ok((Some(s.queue[idx]), None));
-        }
-    }
-    let detail = if n == 0 {
-        "the responsible queue of this mailbox is empty"
-    } else {
-        "every user in the responsible queue of this mailbox is inactive"
-    };
-    let admins: Vec<i64> = repo.users()?.into_iter().filter(|u| u.active && u.admin).map(|u| u.id).collect();
-    let (who, msg) = if admins.is_empty() {
-        (None, format!("queue is broken: {detail} and there is no active admin, so new records have no responsible user; fix the queue in this mailbox's CRM settings"))
-    } else {
-        let who = admins[s.queue_position % admins.len()];
-        repo.set_queue_position(s.account_id, (s.queue_position + 1) % admins.len())?;
-        (Some(who), format!("queue is broken: {detail}; new records go to the admins until the queue is fixed in this mailbox's CRM settings"))
-    };
-    repo.raise_warning(s.account_id, QUEUE_BROKEN, &msg, now)?;
-    Ok((who, Some(msg)))
-}
-
-/// The warning kind raised while a mailbox's queue cannot assign anyone.
-pub const QUEUE_BROKEN: &str = "queue_broken";
-
-fn mailbox_owner(repo: &dyn CrmRepo, input: &MailInput<'_>) -> Result<Option<i64>> {
-    for a in input.own_addresses {
-        if let Some(u) = repo.user_by_address(a)? {
-            return Ok(Some(u));
-        }
-    }
-    Ok(None)
 }
 
 /// References then In-Reply-To, without angle brackets, newest last.
@@ -565,72 +340,4 @@ fn decide(
         candidates: vec![],
         warning,
     }))
-}
-
-fn create_lead(
-    repo: &dyn CrmRepo,
-    input: &MailInput<'_>,
-    settings: &MailboxSettings,
-    addr: &str,
-    name: &str,
-    who: Option<i64>,
-    now: i64,
-) -> Result<i64> {
-    let p = input.parsed;
-    let person = if name.trim().is_empty() { addr.to_string() } else { name.trim().to_string() };
-    let title = if p.subject.trim().is_empty() { format!("Email from {person}") } else { p.subject.trim().to_string() };
-    let company_name = domain_of(addr).filter(|d| !is_freemail(d)).unwrap_or("").to_string();
-    repo.add_lead(
-        &NewLead {
-            title,
-            name: name.trim().to_string(),
-            address: addr.to_string(),
-            company_name,
-            source: settings.lead_source.clone(),
-            status: Status::InProgress,
-            returning_customer: repo.has_closed_lead(addr)?,
-            responsible_id: who,
-            account_id: Some(input.account_id),
-        },
-        now,
-    )
-}
-
-/// Create contacts from vCard attachments whose addresses the CRM does not know yet.
-fn import_vcards(repo: &dyn CrmRepo, cards: &[String], who: Option<i64>, now: i64) -> Result<usize> {
-    let mut n = 0;
-    for text in cards {
-        let (parsed, _errors) = super::vcard::parse(text);
-        for card in parsed {
-            let mut known = false;
-            for a in &card.emails {
-                if let Some(a) = norm_address(a) {
-                    known |= repo.contact_by_address(&a)?.is_some();
-                }
-            }
-            if known || (card.emails.is_empty() && card.name.is_empty()) {
-                continue;
-            }
-            let company_id = match card.org.as_deref().filter(|o| !o.is_empty()) {
-                Some(org) => match repo.company_by_name(org)? {
-                    Some(id) => Some(id),
-                    None => Some(repo.add_company(&NewCompany { name: org.into(), ..Default::default() }, now)?),
-                },
-                None => None,
-            };
-            let addresses = card.emails.iter().filter_map(|a| norm_address(a)).collect();
-            repo.add_contact(
-                &NewContact {
-                    name: card.name.clone(),
-                    addresses,
-                    phones: card.phones.clone(),
-                    company_id,
-                    responsible_id: who,
-                },
-                now,
-            )?;
-            n += 1;
-        }
-    }
-    Ok(n)
 }
