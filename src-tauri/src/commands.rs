@@ -133,7 +133,7 @@ fn password_for(account: &Account, password: Option<String>) -> Result<Sensitive
 /// Test IMAP and SMTP with settings that are not saved yet; each side says precisely what failed.
 #[tauri::command]
 pub async fn test_connection(input: AccountInput, password: Option<String>) -> Result<ConnectionReportDto, UiError> {
-    let account = new_account(&input)?.unsaved();
+    let account = new_account(&input)?.unsaved_trusting(input.trust_cert_sha256.as_deref())?;
     let pw = tauri::async_runtime::spawn_blocking({
         let account = account.clone();
         move || password_for(&account, password)
@@ -151,9 +151,9 @@ pub async fn add_account(
     input: AccountInput,
     password: Option<String>,
 ) -> Result<AccountDto, UiError> {
-    let new = new_account(&input)?;
+    let (new, pin) = (new_account(&input)?, input.trust_cert_sha256);
     let pw = password.filter(|p| !p.is_empty()).map(Sensitive::new);
-    let a = blocking(&state, move |c| c.accounts().add(&new, pw.as_ref())).await?;
+    let a = blocking(&state, move |c| c.accounts().add_trusting(&new, pw.as_ref(), pin.as_deref())).await?;
     crate::sync_cmds::accounts_changed(&app);
     Ok(a.into())
 }

@@ -155,6 +155,8 @@ pub struct AccountInput {
     pub fetch_days: Option<u32>,
     /// A PEM file with a company CA to trust for this account only.
     pub trust_ca_path: Option<String>,
+    /// The SHA-256 of a server certificate the user accepted after the connection test showed it.
+    pub trust_cert_sha256: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -142,6 +142,19 @@ impl MailServer {
         self.vars.get("MAIL_TLS_CERT").map(PathBuf::from).unwrap_or_else(|| self.ca_pem().with_file_name("cert.pem"))
     }
 
+    /// The SHA-256 fingerprint of the servers' certificate, as lowercase hex (via openssl): what a user accepts
+    /// when they trust exactly this certificate.
+    pub fn cert_sha256(&self) -> String {
+        let out = Command::new("openssl")
+            .args(["x509", "-noout", "-fingerprint", "-sha256", "-in"])
+            .arg(self.cert_pem())
+            .output()
+            .expect("run openssl");
+        assert!(out.status.success(), "openssl x509 failed");
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.split_once('=').expect("fingerprint line").1.trim().replace(':', "").to_ascii_lowercase()
+    }
+
     /// The password of a test user (alice, bob, carol, dana, erin, sink, bench1k, bench10k).
     pub fn password(&self, user: &str) -> &str {
         self.var(&format!("MAIL_PASS_{}", user.to_ascii_uppercase()))

@@ -42,6 +42,42 @@ describe('App', () => {
     expect(backend.accounts).toHaveLength(0);
   });
 
+  it('offers to trust the certificate the test showed, tests again with it, and adds the account trusting it', async () => {
+    const backend = new MemoryBackend();
+    const sha256 = 'ab'.repeat(32);
+    const tls = {
+      ok: false,
+      code: 'tls',
+      message: `the TLS certificate of mail.acme.test is signed by an unknown certificate authority (certificate subject CN=mail.acme.test, SHA-256 fingerprint ${sha256}).`,
+      hint: { action: 'trustCertificate' as const, account: null, sha256 },
+    };
+    backend.connectionReport = { ok: false, imap: tls, smtp: tls };
+    render(App, { props: { backend } });
+    await fireEvent.input(await screen.findByLabelText(/Email address/), { target: { value: 'alice@acme.test' } });
+    await fireEvent.blur(screen.getByLabelText(/Email address/));
+    await fireEvent.input(screen.getByLabelText(/^Password/), { target: { value: 'pw' } });
+    await waitFor(() => expect((screen.getByLabelText(/IMAP server/) as HTMLInputElement).value).not.toBe(''));
+    await fireEvent.click(screen.getByRole('button', { name: 'Add account' }));
+
+    const trust = await screen.findAllByRole('button', { name: 'Trust this certificate' });
+    expect(trust).toHaveLength(2);
+    expect(document.body.textContent).toContain(`SHA-256 fingerprint ${sha256}`);
+    expect(document.body.textContent).toContain('Accept this exact certificate only if you trust the server');
+    expect(backend.accounts).toHaveLength(0);
+    await fireEvent.click(trust[0]);
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Trust this certificate' })).toBeNull());
+    expect(screen.getByTestId('trusted-cert').textContent).toContain(sha256);
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Add account' }));
+    expect(await screen.findByText('All inboxes', { selector: 'h1' })).toBeTruthy();
+    expect(backend.calls.filter((c) => c.startsWith('testConnection') || c.startsWith('addAccount'))).toEqual([
+      'testConnection -',
+      `testConnection ${sha256}`,
+      `testConnection ${sha256}`,
+      `addAccount ${sha256}`,
+    ]);
+  });
+
   it('shows a keyring failure as it is', async () => {
     const backend = new MemoryBackend();
     backend.addError = new BackendError({ code: 'keyring', message: 'cannot store the password: the keyring is locked' });

@@ -244,8 +244,7 @@ fn tls_error(host: &str, e: &std::io::Error, seen: Option<&SeenCert>, trust: &Tl
                 " It differs from the certificate you accepted before: the certificate has CHANGED. Do not accept \
                  it unless your provider confirms the change."
             } else {
-                " If you trust this server, accept this exact certificate or add your company's certificate \
-                 authority."
+                "" // what to do is the hint (accept this exact certificate, or add the company's CA)
             };
             let e = Error::new(ErrorKind::Tls, format!("the TLS certificate of {host} {why}{cert_desc}.{changed}"));
             match seen {

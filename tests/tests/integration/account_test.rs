@@ -2,9 +2,6 @@
 //! STARTTLS, and a precise, different message for a wrong password, a wrong port and an unknown CA.
 #![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
-use std::path::Path;
-use std::process::Command;
-
 use dealbox_tests::{closed_port, require_secret_service, MailServer, Output, Profile};
 use serde_json::Value;
 
@@ -19,18 +16,6 @@ fn test_json(profile: &Profile, account: &str) -> (Output, Value) {
     let out = profile.run(&["account", "test", account, "--json", "--timeout", "10"]);
     let report: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("no JSON report ({e}):\n{out}"));
     (out, report)
-}
-
-/// The SHA-256 fingerprint of a PEM certificate, as lowercase hex, via openssl.
-fn sha256_fingerprint(pem: &Path) -> String {
-    let out = Command::new("openssl")
-        .args(["x509", "-noout", "-fingerprint", "-sha256", "-in"])
-        .arg(pem)
-        .output()
-        .expect("run openssl");
-    assert!(out.status.success(), "openssl x509 failed");
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.split_once('=').expect("fingerprint line").1.trim().replace(':', "").to_ascii_lowercase()
 }
 
 #[test]
@@ -156,7 +141,7 @@ fn a_wrong_password_an_unknown_port_and_an_unknown_ca_each_get_their_own_message
     profile.add_account("noca", "alice", (&imaps, "tls"), (&smtps, "tls"), None, mail.password("alice")).assert_ok();
     let (ca_out, report) = test_json(&profile, "noca");
     assert!(!ca_out.success(), "{ca_out}");
-    let fingerprint = sha256_fingerprint(&mail.cert_pem());
+    let fingerprint = mail.cert_sha256();
     for side in ["imap", "smtp"] {
         assert_eq!(report[side]["code"], "tls", "{report}");
         let msg = report[side]["message"].as_str().unwrap();

@@ -30,7 +30,7 @@ describe('errors', () => {
     });
     const line = explain(e);
     expect(line).toContain('Connessione sicura non riuscita: the TLS certificate');
-    expect(line).toContain('SHA-256 ab12');
+    expect(line).toContain('Accetta questo certificato solo se ti fidi del server');
     expect(line).not.toContain('dealbox-cli');
     expect(hintText({ action: 'setPassword', account: 'work' })).toBe(
       'Inserisci di nuovo la password di work nelle sue impostazioni.',

@@ -35,9 +35,7 @@ export function hintText(hint: Hint): string {
     case 'setPassword':
       return t('Enter the password of {account} again in its settings.', { account: hint.account });
     case 'trustCertificate':
-      return t("Accept this exact certificate (SHA-256 {sha256}) only if you trust the server, or add your company's certificate authority.", {
-        sha256: hint.sha256,
-      });
+      return t("Accept this exact certificate only if you trust the server, or add your company's certificate authority.");
     case 'raiseLimit':
       return t('Your plan allows {limit}: remove one, or ask your admin to raise the limit.', { limit: String(hint.limit) });
     case 'removeAnyway':

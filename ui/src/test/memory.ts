@@ -485,12 +485,22 @@ export class MemoryBackend implements Backend {
     };
   }
 
-  async testConnection(_input: AccountInput, _password: string | null): Promise<ConnectionReportDto> {
-    return this.connectionReport;
+  /** Like the core: a side that failed only on an untrusted certificate passes once the input trusts exactly
+   *  that certificate (the SHA-256 its hint named). */
+  async testConnection(input: AccountInput, _password: string | null): Promise<ConnectionReportDto> {
+    this.calls.push(`testConnection ${input.trustCertSha256 ?? '-'}`);
+    const r = this.connectionReport;
+    const side = (p: ConnectionReportDto['imap']) =>
+      p.hint?.action === 'trustCertificate' && p.hint.sha256 === input.trustCertSha256
+        ? { ok: true, code: null, message: 'ok (with the accepted certificate)', hint: null }
+        : p;
+    const [imap, smtp] = [side(r.imap), side(r.smtp)];
+    return { ok: imap.ok && smtp.ok, imap, smtp };
   }
 
   async addAccount(input: AccountInput, _password: string | null): Promise<AccountDto> {
     if (this.addError) throw this.addError;
+    this.calls.push(`addAccount ${input.trustCertSha256 ?? '-'}`);
     const a: AccountDto = {
       id: this.accounts.length + 1,
       name: input.name,

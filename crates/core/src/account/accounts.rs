@@ -110,6 +110,23 @@ impl Accounts<'_> {
 
     /// Add an account. With `Credential::Keyring` the password goes to the keyring first; if the keyring
     /// cannot take it, nothing is written anywhere.
+    /// [`Accounts::add`], trusting exactly the server certificate with this SHA-256 fingerprint (the user
+    /// accepted it after a connection test showed it); nothing is added when the fingerprint is malformed.
+    pub fn add_trusting(
+        &self,
+        a: &NewAccount,
+        password: Option<&Sensitive<String>>,
+        cert_sha256: Option<&str>,
+    ) -> Result<Account> {
+        let pinned = cert_sha256.map(super::parse_sha256).transpose()?;
+        let added = self.add(a, password)?;
+        if let Some(sha) = pinned {
+            self.pin_certificate(added.id, Some(&sha))?;
+            return self.get(added.id);
+        }
+        Ok(added)
+    }
+
     pub fn add(&self, a: &NewAccount, password: Option<&Sensitive<String>>) -> Result<Account> {
         validate(a)?;
         let limit = self.max_mailboxes()?;

@@ -193,7 +193,24 @@ pub fn read_trust_ca(path: &std::path::Path) -> Result<String> {
     })
 }
 
+/// A certificate fingerprint as the user accepted it: 64 hex digits (colons and spaces allowed), lower-cased.
+pub fn parse_sha256(s: &str) -> Result<String> {
+    let hex: String = s.chars().filter(|c| !matches!(c, ':' | ' ')).collect::<String>().to_ascii_lowercase();
+    if hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        Ok(hex)
+    } else {
+        Err(Error::config(format!("'{s}' is not a SHA-256 certificate fingerprint (64 hex digits)")))
+    }
+}
+
 impl NewAccount {
+    /// The account as it would be stored, trusting exactly the server certificate with this SHA-256
+    /// fingerprint (one the user accepted after a connection test), to test its settings before saving.
+    pub fn unsaved_trusting(self, cert_sha256: Option<&str>) -> Result<Account> {
+        let pinned = cert_sha256.map(parse_sha256).transpose()?;
+        Ok(Account { pinned_cert_sha256: pinned, ..self.unsaved() })
+    }
+
     /// The account as it would be stored, to test its settings before saving.
     pub fn unsaved(self) -> Account {
         Account {
@@ -293,5 +310,15 @@ mod tests {
         assert_eq!(e.host, "::1");
         assert!(e.is_loopback());
         assert!(Endpoint::parse("host:abc", Security::Tls, 993, 143).is_err());
+    }
+
+    #[test]
+    fn a_certificate_fingerprint_is_64_hex_digits_in_any_common_spelling() {
+        let hex = "AB".repeat(32);
+        assert_eq!(parse_sha256(&hex).unwrap(), "ab".repeat(32));
+        let colons = vec!["ab"; 32].join(":");
+        assert_eq!(parse_sha256(&colons).unwrap(), "ab".repeat(32));
+        assert_eq!(parse_sha256("abcd").unwrap_err().kind, ErrorKind::Config);
+        assert!(parse_sha256(&"zz".repeat(32)).is_err());
     }
 }

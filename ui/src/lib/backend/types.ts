@@ -35,7 +35,11 @@ passwordCommand: string | null, fetchDays: number | null,
 /**
  * A PEM file with a company CA to trust for this account only.
  */
-trustCaPath: string | null, };
+trustCaPath: string | null, 
+/**
+ * The SHA-256 of a server certificate the user accepted after the connection test showed it.
+ */
+trustCertSha256: string | null, };
 
 export type ProviderDto = { source: string, displayName: string, imap: ServerDto, smtp: ServerDto, usernameIsEmail: boolean, note: string | null, };
 

@@ -19,8 +19,8 @@ const it: Catalog = {
   'Something went wrong': 'Qualcosa è andato storto',
   'Enter the password of {account} again in its settings.':
     'Inserisci di nuovo la password di {account} nelle sue impostazioni.',
-  "Accept this exact certificate (SHA-256 {sha256}) only if you trust the server, or add your company's certificate authority.":
-    'Accetta questo certificato (SHA-256 {sha256}) solo se ti fidi del server, oppure aggiungi l’autorità di certificazione della tua azienda.',
+  "Accept this exact certificate only if you trust the server, or add your company's certificate authority.":
+    'Accetta questo certificato solo se ti fidi del server, oppure aggiungi l’autorità di certificazione della tua azienda.',
   'Your plan allows {limit}: remove one, or ask your admin to raise the limit.':
     'Il tuo piano ne consente {limit}: rimuovine una o chiedi all’amministratore di alzare il limite.',
   'Send or delete the unsent messages of {account} first, or remove it anyway.':
@@ -30,6 +30,9 @@ const it: Catalog = {
   'The message may have been deleted or moved: refresh the list.':
     'Il messaggio potrebbe essere stato eliminato o spostato: aggiorna l’elenco.',
   'Pick one of the team’s users.': 'Scegli uno degli utenti del team.',
+  'Trust this certificate': 'Accetta questo certificato',
+  'This account trusts the server certificate with SHA-256 {sha256}':
+    'Questo account accetta il certificato del server con SHA-256 {sha256}',
   'Opening your mail…': 'Apertura della posta…',
   'Dealbox cannot open this profile': 'Dealbox non riesce ad aprire questo profilo',
   'Profile: {dir}': 'Profilo: {dir}',
