@@ -2,16 +2,10 @@
 //! commands over `dealbox-core`. Everything that decides anything lives in the core.
 #![forbid(unsafe_code)]
 
-pub mod commands;
-pub mod compose_cmds;
-pub mod crm_action_cmds;
-pub mod crm_cmds;
-pub mod dto;
-pub mod list_cmds;
+pub mod api;
 pub mod notifications;
-pub mod reader_cmds;
-pub mod settings_cmds;
-pub mod sync_cmds;
+pub mod services;
+pub mod wire;
 
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -21,7 +15,8 @@ use dealbox_core::Core;
 use tauri::webview::NewWindowResponse;
 use tauri::{Manager, Url, WebviewUrl, WebviewWindowBuilder};
 
-use dto::UiError;
+use api::{app, compose, crm, list, reader, settings, sync};
+use wire::UiError;
 
 /// Expands the command registry (`registry.rs`) into the invoke handler and the list of names.
 macro_rules! commands {
@@ -154,7 +149,7 @@ pub fn run() {
     let result = tauri::Builder::default()
         .manage(state)
         .manage(notifications::Notifier::default())
-        .manage(compose_cmds::OutboxHandle::default())
+        .manage(services::OutboxHandle::default())
         .invoke_handler(invoke_handler())
         .setup(move |app| {
             startup(started, "setup");
@@ -184,17 +179,17 @@ pub fn run() {
                 .build()?;
             startup(started, "window built");
             if let Some(core) = &core {
-                if let Err(e) = sync_cmds::start(app.handle(), core) {
+                if let Err(e) = services::start_sync(app.handle(), core) {
                     tracing::error!("cannot start syncing: {e}");
                 }
-                compose_cmds::start(app.handle(), core.clone());
+                services::start_outbox(app.handle(), core.clone());
             }
             startup(started, "services started");
             Ok(())
         })
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::Focused(true) = event {
-                sync_cmds::window_focused(window.app_handle());
+                services::window_focused(window.app_handle());
             }
         })
         .run(context);

@@ -139,6 +139,21 @@ fn the_cli_reaches_the_core_only_through_its_front_door() {
     );
 }
 
+#[test]
+fn the_shells_transport_types_are_a_leaf() {
+    let sources = non_test_sources(&workspace_root().join("src-tauri/src/wire"));
+    assert!(sources.len() > 3, "found the wire module");
+    let found: Vec<String> = sources
+        .iter()
+        .flat_map(|(p, code)| {
+            code.lines()
+                .filter(|l| l.contains("crate::api") || l.contains("crate::services"))
+                .map(move |l| format!("{}: {l}", p.display()))
+        })
+        .collect();
+    assert!(found.is_empty(), "wire/ imports the commands or the services (a circle):\n{}", found.join("\n"));
+}
+
 /// Longest command body (lines between `#[tauri::command]` and the closing brace at column 0).
 const MAX_COMMAND_LINES: usize = 20;
 

@@ -13,9 +13,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use dealbox_app::crm_cmds::CrmSidebarDto;
-use dealbox_app::dto::{AccountDto, FolderDto, MessageSummaryDto, MessageViewDto};
-use dealbox_app::list_cmds::{ConversationPageDto, SortDto};
+use dealbox_app::wire::crm::CrmSidebarDto;
+use dealbox_app::wire::list::{ConversationPageDto, SortDto};
+use dealbox_app::wire::{AccountDto, FolderDto, MessageSummaryDto, MessageViewDto};
 use dealbox_core::query::MessageSummary;
 use dealbox_core::secrets::NoSecrets;
 use dealbox_core::Core;
@@ -41,7 +41,7 @@ macro_rules! to_json {
     };
 }
 
-/// What the app's commands answer (`src-tauri/src/{commands,list_cmds,crm_cmds}.rs`): one core call, then
+/// What the app's commands answer (`src-tauri/src/api/`): one core call, then
 /// the shell's DTO. Argument order and names follow the UI's `Backend` interface (`ui/src/lib/backend/backend.ts`).
 struct Real {
     core: Core,

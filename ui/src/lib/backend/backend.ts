@@ -80,7 +80,7 @@ export interface Backend {
   /** Subscribe to sync events; resolves to the unsubscribe function. */
   onSyncEvent(handler: (e: SyncEventDto) => void): Promise<() => void>;
 
-  // Compose, drafts and the outbox (src-tauri/src/compose_cmds.rs).
+  // Compose, drafts and the outbox (src-tauri/src/api/compose.rs).
   /** A blank message from this account (null: the first one that can send). */
   composeNew(accountId: number | null): Promise<ComposeDto>;
   /** Reply (or reply all) to a cached message, from the account that received it. */
@@ -120,7 +120,7 @@ export interface Backend {
   openDemo(): Promise<AppInfo>;
   /** A notification was clicked: open this message (or the account's Inbox). */
   onOpenMail(handler: (e: OpenMailDto) => void): Promise<() => void>;
-  // The reader (reader_cmds.rs).
+  // The reader (api/reader.rs).
   /** Load remote content from this message's sender without asking (`allow`), or ask again. */
   setRemoteSender(messageId: number, allow: boolean): Promise<void>;
   /** Open with the system handler (programs are refused with code `risky_attachment`). */
@@ -128,7 +128,7 @@ export interface Backend {
   /** Save to the Downloads folder under a name that replaces nothing. */
   saveAttachment(id: number): Promise<SavedFileDto>;
 
-  // The CRM sidebar's quick actions and Needs reply (crm_action_cmds.rs); refetch the sidebar after each.
+  // The CRM sidebar's quick actions and Needs reply (api/crm.rs); refetch the sidebar after each.
   crmCreateFromSender(messageId: number, kind: 'contact' | 'lead'): Promise<void>;
   crmSearchRecords(query: string): Promise<CrmRecordDto[]>;
   crmLinkRecord(messageId: number, record: CrmRecordDto): Promise<void>;

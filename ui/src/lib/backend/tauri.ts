@@ -1,13 +1,13 @@
-// The only module that reaches Tauri. Command names and argument names match src-tauri/src/commands.rs
+// The only module that reaches Tauri. Command names and argument names match src-tauri/src/api/
 // (Tauri maps camelCase arguments to the Rust snake_case parameters).
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { toBackendError, type Backend } from './backend';
 import type { OpenMailDto, SyncEventDto } from './types';
 
-/** Must match SYNC_EVENT in src-tauri/src/sync_cmds.rs. */
+/** Must match SYNC_EVENT in src-tauri/src/wire/sync.rs. */
 const SYNC_EVENT = 'sync-event';
-/** Must match OUTBOX_EVENT in src-tauri/src/compose_cmds.rs. */
+/** Must match OUTBOX_EVENT in src-tauri/src/wire/compose.rs. */
 const OUTBOX_EVENT = 'outbox-changed';
 /** Must match OPEN_MAIL_EVENT in src-tauri/src/notifications.rs. */
 const OPEN_MAIL_EVENT = 'open-mail';

@@ -1,4 +1,4 @@
-// Generated from src-tauri/src/dto.rs by `UPDATE_TYPES=1 cargo test -p dealbox typescript_bindings`.
+// Generated from src-tauri/src/wire/ by `UPDATE_TYPES=1 cargo test -p dealbox typescript_bindings`.
 // Do not edit by hand: a test fails when this file is stale.
 
 export type ErrorKind = "dns" | "refused" | "tls" | "auth" | "timeout" | "network" | "protocol" | "config" | "limit" | "keyring" | "not_found" | "storage" | "risky_attachment" | "internal";

@@ -1,34 +1,17 @@
 //! The reader's commands: remote content allowed always for a sender, attachments opened with the
 //! system handler (never programs) or saved to Downloads without replacing anything.
 
-use dealbox_core::store::unix_now;
-use serde::Serialize;
-use tauri::State;
-use ts_rs::TS;
-
-use crate::commands::blocking;
-use crate::dto::UiError;
+use crate::api::blocking;
+use crate::wire::reader::*;
+use crate::wire::UiError;
 use crate::AppState;
+use dealbox_core::store::unix_now;
+use tauri::State;
 
 /// Load remote content from this message's sender without asking (`allow`), or ask again.
 #[tauri::command]
 pub async fn set_remote_sender(state: State<'_, AppState>, message_id: i64, allow: bool) -> Result<(), UiError> {
     blocking(&state, move |c| c.mail().set_remote_content_for_sender(message_id, allow, unix_now())).await
-}
-
-/// Where an attachment went.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct SavedFileDto {
-    pub path: String,
-    pub file_name: String,
-}
-
-fn saved(path: std::path::PathBuf) -> SavedFileDto {
-    SavedFileDto {
-        file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-        path: path.display().to_string(),
-    }
 }
 
 /// Write the attachment to a private folder and open it with the system's handler. Programs

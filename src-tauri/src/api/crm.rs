@@ -1,17 +1,24 @@
-//! The CRM sidebar's quick actions and the manager's "Needs reply" view: each command is one call into
-//! `dealbox_core::crm::{actions, triage}`. The UI refetches the sidebar after each.
+//! The CRM sidebar of the open message, its quick actions and the manager's Needs reply: one call into
+//! `core.crm()` each; the UI refetches the sidebar after an action.
 
-use dealbox_core::crm::triage::TriageGroup;
+use crate::api::blocking;
+use crate::wire::crm::CrmRecordDto;
+use crate::wire::crm::*;
+use crate::wire::UiError;
+use crate::AppState;
 use dealbox_core::crm::{EntityKind, EntityRef};
 use dealbox_core::store::unix_now;
-use serde::Serialize;
 use tauri::State;
-use ts_rs::TS;
 
-use crate::commands::blocking;
-use crate::crm_cmds::CrmRecordDto;
-use crate::dto::UiError;
-use crate::AppState;
+/// The CRM facts about a cached message (contact, company, responsible manager, open deals, recent activity).
+#[tauri::command]
+pub async fn crm_sidebar(state: State<'_, AppState>, message_id: i64) -> Result<CrmSidebarDto, UiError> {
+    let core = state.core()?;
+    tauri::async_runtime::spawn_blocking(move || core.crm().sidebar(message_id).map(CrmSidebarDto::from))
+        .await
+        .map_err(|e| UiError::internal(format!("a background task failed: {e}")))?
+        .map_err(UiError::from)
+}
 
 fn entity(r: &CrmRecordDto) -> dealbox_core::Result<EntityRef> {
     Ok(EntityRef::new(r.kind.parse::<EntityKind>()?, r.id))
@@ -85,48 +92,6 @@ pub async fn crm_add_task(
 #[tauri::command]
 pub async fn crm_save_to_crm(state: State<'_, AppState>, message_id: i64) -> Result<(), UiError> {
     blocking(&state, move |c| c.crm().save_to_crm(message_id, unix_now()).map(drop)).await
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct NeedsReplyItemDto {
-    pub activity_id: i64,
-    /// The cached message, when this profile has it (opens in the reader).
-    pub message_id: Option<i64>,
-    pub subject: String,
-    pub timestamp: i64,
-    pub waiting_hours: i64,
-    /// The client records the email is bound to.
-    pub client: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct NeedsReplyGroupDto {
-    /// `null`: nobody is responsible.
-    pub responsible: Option<String>,
-    pub items: Vec<NeedsReplyItemDto>,
-}
-
-/// Client emails with no reply for more than `hours`, grouped by responsible manager, oldest first.
-impl From<TriageGroup> for NeedsReplyGroupDto {
-    fn from(g: TriageGroup) -> Self {
-        Self {
-            responsible: g.responsible.map(|u| u.name),
-            items: g
-                .items
-                .into_iter()
-                .map(|i| NeedsReplyItemDto {
-                    activity_id: i.activity_id,
-                    message_id: i.message_id,
-                    subject: i.subject,
-                    timestamp: i.timestamp,
-                    waiting_hours: i.waiting_hours,
-                    client: i.client_names,
-                })
-                .collect(),
-        }
-    }
 }
 
 /// Client mail nobody answered for more than `hours`, by responsible manager.

@@ -1,5 +1,13 @@
-//! Transport types between the shell and the UI (camelCase JSON). The TypeScript declarations in
+//! Transport types between the shell and the UI (camelCase JSON), by area; a leaf: it imports the core,
+//! never the commands. The TypeScript declarations in
 //! `ui/src/lib/backend/types.ts` are generated from these; a test fails when that file is stale.
+
+pub mod compose;
+pub mod crm;
+pub mod list;
+pub mod reader;
+pub mod settings;
+pub mod sync;
 
 use dealbox_core::account::{Account, Credential, Endpoint, Security};
 use dealbox_core::conntest::{ConnectionReport, ProbeResult};
@@ -421,37 +429,37 @@ pub fn typescript() -> String {
         AttachmentDto::decl(&cfg),
         MessageViewDto::decl(&cfg),
         ChangeDto::decl(&cfg),
-        crate::sync_cmds::SyncEventDto::decl(&cfg),
-        crate::sync_cmds::SyncStatusDto::decl(&cfg),
-        crate::crm_cmds::CrmPersonDto::decl(&cfg),
-        crate::crm_cmds::CrmDealDto::decl(&cfg),
-        crate::crm_cmds::CrmActivityDto::decl(&cfg),
-        crate::crm_cmds::CrmOutcomeDto::decl(&cfg),
-        crate::crm_cmds::CrmSidebarDto::decl(&cfg),
-        crate::compose_cmds::ComposeAttachmentDto::decl(&cfg),
-        crate::compose_cmds::DraftDto::decl(&cfg),
-        crate::compose_cmds::ComposeDto::decl(&cfg),
-        crate::compose_cmds::OutboxItemDto::decl(&cfg),
-        crate::compose_cmds::DraftSummaryDto::decl(&cfg),
-        crate::compose_cmds::AddressSuggestionDto::decl(&cfg),
+        sync::SyncEventDto::decl(&cfg),
+        sync::SyncStatusDto::decl(&cfg),
+        crm::CrmPersonDto::decl(&cfg),
+        crm::CrmDealDto::decl(&cfg),
+        crm::CrmActivityDto::decl(&cfg),
+        crm::CrmOutcomeDto::decl(&cfg),
+        crm::CrmSidebarDto::decl(&cfg),
+        compose::ComposeAttachmentDto::decl(&cfg),
+        compose::DraftDto::decl(&cfg),
+        compose::ComposeDto::decl(&cfg),
+        compose::OutboxItemDto::decl(&cfg),
+        compose::DraftSummaryDto::decl(&cfg),
+        compose::AddressSuggestionDto::decl(&cfg),
         crate::notifications::OpenMailDto::decl(&cfg),
-        crate::settings_cmds::NewSenderDto::decl(&cfg),
-        crate::settings_cmds::CrmSettingsDto::decl(&cfg),
-        crate::settings_cmds::AccountSettingsDto::decl(&cfg),
-        crate::settings_cmds::CrmUserDto::decl(&cfg),
-        crate::crm_cmds::CrmRecordDto::decl(&cfg),
-        crate::crm_cmds::CrmNoteDto::decl(&cfg),
-        crate::crm_cmds::CrmTaskDto::decl(&cfg),
-        crate::crm_action_cmds::NeedsReplyItemDto::decl(&cfg),
-        crate::crm_action_cmds::NeedsReplyGroupDto::decl(&cfg),
-        crate::reader_cmds::SavedFileDto::decl(&cfg),
-        crate::list_cmds::SortDto::decl(&cfg),
-        crate::list_cmds::ConversationDto::decl(&cfg),
-        crate::list_cmds::ConversationPageDto::decl(&cfg),
-        crate::list_cmds::CrmHitDto::decl(&cfg),
+        settings::NewSenderDto::decl(&cfg),
+        settings::CrmSettingsDto::decl(&cfg),
+        settings::AccountSettingsDto::decl(&cfg),
+        settings::CrmUserDto::decl(&cfg),
+        crm::CrmRecordDto::decl(&cfg),
+        crm::CrmNoteDto::decl(&cfg),
+        crm::CrmTaskDto::decl(&cfg),
+        crm::NeedsReplyItemDto::decl(&cfg),
+        crm::NeedsReplyGroupDto::decl(&cfg),
+        reader::SavedFileDto::decl(&cfg),
+        list::SortDto::decl(&cfg),
+        list::ConversationDto::decl(&cfg),
+        list::ConversationPageDto::decl(&cfg),
+        list::CrmHitDto::decl(&cfg),
     ];
     let mut out = String::from(
-        "// Generated from src-tauri/src/dto.rs by `UPDATE_TYPES=1 cargo test -p dealbox typescript_bindings`.\n\
+        "// Generated from src-tauri/src/wire/ by `UPDATE_TYPES=1 cargo test -p dealbox typescript_bindings`.\n\
          // Do not edit by hand: a test fails when this file is stale.\n\n",
     );
     for d in decls {

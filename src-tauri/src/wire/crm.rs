@@ -1,13 +1,10 @@
-//! The CRM sidebar of the open message: one call into the core's `crm::sidebar`, flattened for the UI.
+//! What the CRM sidebar and Needs reply look like to the UI.
 
 use dealbox_core::crm::sidebar::{DealBrief, Sidebar};
+use dealbox_core::crm::triage::TriageGroup;
 use dealbox_core::crm::EntityRef;
 use serde::{Deserialize, Serialize};
-use tauri::State;
 use ts_rs::TS;
-
-use crate::dto::UiError;
-use crate::AppState;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -206,12 +203,44 @@ impl From<Sidebar> for CrmSidebarDto {
     }
 }
 
-/// The CRM facts about a cached message (contact, company, responsible manager, open deals, recent activity).
-#[tauri::command]
-pub async fn crm_sidebar(state: State<'_, AppState>, message_id: i64) -> Result<CrmSidebarDto, UiError> {
-    let core = state.core()?;
-    tauri::async_runtime::spawn_blocking(move || core.crm().sidebar(message_id).map(CrmSidebarDto::from))
-        .await
-        .map_err(|e| UiError::internal(format!("a background task failed: {e}")))?
-        .map_err(UiError::from)
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NeedsReplyItemDto {
+    pub activity_id: i64,
+    /// The cached message, when this profile has it (opens in the reader).
+    pub message_id: Option<i64>,
+    pub subject: String,
+    pub timestamp: i64,
+    pub waiting_hours: i64,
+    /// The client records the email is bound to.
+    pub client: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NeedsReplyGroupDto {
+    /// `null`: nobody is responsible.
+    pub responsible: Option<String>,
+    pub items: Vec<NeedsReplyItemDto>,
+}
+
+/// Client emails with no reply for more than `hours`, grouped by responsible manager, oldest first.
+impl From<TriageGroup> for NeedsReplyGroupDto {
+    fn from(g: TriageGroup) -> Self {
+        Self {
+            responsible: g.responsible.map(|u| u.name),
+            items: g
+                .items
+                .into_iter()
+                .map(|i| NeedsReplyItemDto {
+                    activity_id: i.activity_id,
+                    message_id: i.message_id,
+                    subject: i.subject,
+                    timestamp: i.timestamp,
+                    waiting_hours: i.waiting_hours,
+                    client: i.client_names,
+                })
+                .collect(),
+        }
+    }
 }

@@ -1,31 +1,14 @@
-//! The commands the UI may call. Each is one call into the core plus error mapping; blocking
-//! database work runs on the blocking pool so the window never stalls.
+//! The app itself, its accounts and the mail of one view: app info, accounts, folders, messages, one
+//! message, changes, search, account discovery, test and add.
 
-use std::sync::Arc;
-use std::time::Duration;
-
+use crate::api::{blocking, MAX_PAGE};
+use crate::wire::*;
+use crate::AppState;
 use dealbox_core::account::{Account, Credential, NewAccount};
 use dealbox_core::imap::Timeouts;
-use dealbox_core::{autoconfig, conntest, Core, Error, Sensitive};
+use dealbox_core::{autoconfig, conntest, Error, Sensitive};
+use std::time::Duration;
 use tauri::State;
-
-use crate::dto::*;
-use crate::AppState;
-
-/// Page size cap for lists: the UI asks for what is visible plus a margin.
-pub(crate) const MAX_PAGE: u32 = 500;
-
-pub(crate) async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, UiError>
-where
-    T: Send + 'static,
-    F: FnOnce(&Core) -> dealbox_core::Result<T> + Send + 'static,
-{
-    let core: Arc<Core> = state.core()?;
-    tauri::async_runtime::spawn_blocking(move || f(&core))
-        .await
-        .map_err(|e| UiError::internal(format!("a background task failed: {e}")))?
-        .map_err(UiError::from)
-}
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
@@ -55,7 +38,7 @@ pub async fn list_messages(
     state: State<'_, AppState>,
     account_id: Option<i64>,
     folder: Option<String>,
-    sort: Option<crate::list_cmds::SortDto>,
+    sort: Option<crate::wire::list::SortDto>,
     offset: u32,
     limit: u32,
 ) -> Result<Vec<MessageSummaryDto>, UiError> {
@@ -82,7 +65,7 @@ pub async fn search_messages(
     state: State<'_, AppState>,
     query: String,
     account_id: Option<i64>,
-    sort: Option<crate::list_cmds::SortDto>,
+    sort: Option<crate::wire::list::SortDto>,
     limit: u32,
 ) -> Result<Vec<MessageSummaryDto>, UiError> {
     let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default().into());
@@ -154,6 +137,6 @@ pub async fn add_account(
     let (new, pin) = (new_account(&input)?, input.trust_cert_sha256);
     let pw = password.filter(|p| !p.is_empty()).map(Sensitive::new);
     let a = blocking(&state, move |c| c.accounts().add_trusting(&new, pw.as_ref(), pin.as_deref())).await?;
-    crate::sync_cmds::accounts_changed(&app);
+    crate::services::accounts_changed(&app);
     Ok(a.into())
 }
