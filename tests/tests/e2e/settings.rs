@@ -72,7 +72,13 @@ async fn new_mail_while_the_window_is_in_the_background_shows_one_escaped_notifi
     let log = tempfile::NamedTempFile::new().unwrap();
     let _monitor = Killed(
         Command::new("dbus-monitor")
-            .args(["--session", "interface='org.freedesktop.Notifications',member='Notify'"])
+            // Also the app's AddMatch for ActionInvoked: notify-rust subscribes to the click only after Notify
+            // returns, so a click before that is lost — the test clicks once the subscription is there.
+            .args([
+                "--session",
+                "interface='org.freedesktop.Notifications',member='Notify'",
+                "interface='org.freedesktop.DBus',member='AddMatch'",
+            ])
             .stdout(log.reopen().unwrap())
             .stderr(Stdio::null())
             .spawn()
@@ -150,6 +156,21 @@ async fn new_mail_while_the_window_is_in_the_background_shows_one_escaped_notifi
     // arrived in the same check (the mailbox is shared with other tests), it is one grouped notification and
     // the click opens the account's Inbox instead.
     let grouped = call.contains(" new messages · work");
+    // The app listens for the click once its AddMatch for ActionInvoked is on the bus (after the Notify call).
+    let listening_by = Instant::now() + Duration::from_secs(10);
+    loop {
+        let mut text = String::new();
+        log.reopen().unwrap().read_to_string(&mut text).unwrap();
+        let after_notify = text.rsplit_once(&format!("&lt;b&gt;{pid}&lt;")).map(|(_, rest)| rest).unwrap_or("");
+        if after_notify.contains("ActionInvoked") {
+            break;
+        }
+        if Instant::now() > listening_by {
+            eprintln!("no AddMatch for ActionInvoked seen after the Notify call; clicking anyway");
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await; // polling dbus-monitor's log
+    }
     // dunst shows it a moment after the Notify call returns: wait (bounded) until it is on screen, then click.
     let shown_by = Instant::now() + Duration::from_secs(15);
     loop {
