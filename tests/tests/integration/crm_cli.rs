@@ -5,34 +5,18 @@
 
 use dealbox_tests::crm_common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::sync::OnceLock;
 
 use crm_common::Mail;
 use dealbox_core::cache::{self, Fetched};
 use dealbox_core::store::{Store, DB_FILE};
 
 /// The `dealbox-cli` binary next to this test's target dir, built once if needed.
+/// The CLI binary, built once per test process by the library (so no other module relinks it while a test here
+/// runs it).
 fn cli() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let exe = std::env::current_exe().unwrap();
-        let dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf(); // target/<profile>
-        let bin = dir.join(format!("dealbox-cli{}", std::env::consts::EXE_SUFFIX));
-        let profile = if dir.ends_with("release") { vec!["--release"] } else { vec![] };
-        // Always ask cargo: it rebuilds only when the CLI or the core changed.
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["build", "--quiet", "-p", "dealbox-cli", "--bin", "dealbox-cli"])
-            .args(profile)
-            .env("CARGO_TARGET_DIR", dir.parent().unwrap())
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .unwrap();
-        assert!(status.success(), "building dealbox-cli failed");
-        assert!(bin.is_file(), "no binary at {}", bin.display());
-        bin
-    })
+    dealbox_tests::cli_binary()
 }
 
 struct Profile {
