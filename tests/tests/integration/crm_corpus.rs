@@ -2,8 +2,8 @@
 //! bounces, auto-replies and read receipts never create a lead, and real vCards import.
 //!
 //! The corpus lives outside the repository (`DEALBOX_CORPUS`, else `../shared/corpus` beside the checkout). When it
-//! is absent these tests say so and skip; in strict mode (`DEALBOX_TESTS_STRICT=1`, set by `tests/run-all`, or `CI`)
-//! they fail, naming every place they looked.
+//! is absent these tests say so (SKIPPED, naming every place they looked) and pass; under `CI` they fail. Not under
+//! `DEALBOX_TESTS_STRICT` alone: `tests/run-all` sets that, and a newcomer's machine cannot have the corpus.
 
 #![allow(clippy::unwrap_used)]
 
@@ -26,11 +26,18 @@ fn corpus() -> Option<PathBuf> {
         return Some(found.clone());
     }
     let looked: Vec<String> = candidates.iter().map(|p| p.join("MANIFEST.tsv").display().to_string()).collect();
-    dealbox_tests::unavailable(
-        "the shared mail corpus (see its README)",
-        &format!("there is no corpus at any of {}", looked.join(", ")),
-        "Point DEALBOX_CORPUS at the corpus directory (the one holding MANIFEST.tsv).",
-    )
+    let msg = format!(
+        "this test needs the shared mail corpus (see its README), but there is no corpus at any of {}. Point \
+         DEALBOX_CORPUS at the corpus directory (the one holding MANIFEST.tsv).",
+        looked.join(", ")
+    );
+    // Unlike the servers and the keyring, which tests/run-all installs, the corpus is data from outside the
+    // repository that a newcomer's machine does not have: CI (which has it) fails without it, a local run of
+    // the README's test command says loudly that it skipped.
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
+    assert!(!ci, "{msg} (failing because CI is set)");
+    eprintln!("SKIPPED: {msg}");
+    None
 }
 
 /// The messages of an mbox file, split on "From " lines.
