@@ -72,7 +72,9 @@ pub trait RecordRepo {
     /// The responsible user of a record.
     fn responsible_of(&self, entity: EntityRef) -> Result<Option<i64>>;
     /// A short human label ("contact #3 Jane Doe <jane@acme.test>").
-    fn label(&self, entity: EntityRef) -> Result<String>;
+    fn label(&self, entity: EntityRef) -> Result<String> {
+        Ok(self.label_and_name(entity)?.0)
+    }
     /// The CRM's one search: records of these kinds (in this order, each sorted by name) that every word
     /// matches: it starts the record's name or title (any word of it), its address or its domain.
     /// Case-insensitive; LIKE wildcards in a word are literal.
@@ -80,7 +82,12 @@ pub trait RecordRepo {
 
     /// What a person calls the record: "Jane Roe <jane@acme.test>", "ACME Corp", "Renewal 2027 (Proposal,
     /// 12,000 EUR)" — the label without its `kind #id` reference and quotes.
-    fn display_name(&self, e: EntityRef) -> Result<String>;
+    fn display_name(&self, e: EntityRef) -> Result<String> {
+        Ok(self.label_and_name(e)?.1)
+    }
+
+    /// [`Self::label`] and [`Self::display_name`] from one read of the record.
+    fn label_and_name(&self, e: EntityRef) -> Result<(String, String)>;
 
     /// Search contacts, companies, leads and deals by the words of `query` (see [`Self::find_records`]),
     /// each with its label and name.
@@ -90,7 +97,10 @@ pub trait RecordRepo {
         let found = self.find_records(&words, &kinds, limit)?;
         found
             .into_iter()
-            .map(|e| Ok(RecordHit { entity: e, label: self.label(e)?, name: self.display_name(e)? }))
+            .map(|e| {
+                let (label, name) = self.label_and_name(e)?;
+                Ok(RecordHit { entity: e, label, name })
+            })
             .collect()
     }
 }

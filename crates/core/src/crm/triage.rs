@@ -54,6 +54,8 @@ pub fn triage(store: &Store, hours: u32, now: i64) -> Result<Vec<TriageGroup>> {
         if a.links.is_empty() {
             continue;
         }
+        let (client, client_names): (Vec<String>, Vec<String>) =
+            a.links.iter().map(|e| repo.label_and_name(*e)).collect::<Result<Vec<_>>>()?.into_iter().unzip();
         let item = TriageItem {
             activity_id: a.id,
             message_id: local.query_row(rusqlite::params![a.account_id, a.message_key], |r| r.get(0)).optional()?,
@@ -62,8 +64,8 @@ pub fn triage(store: &Store, hours: u32, now: i64) -> Result<Vec<TriageGroup>> {
             date: rfc3339(a.date),
             timestamp: a.date,
             waiting_hours: (now - a.date) / 3600,
-            client: a.links.iter().map(|e| repo.label(*e)).collect::<Result<_>>()?,
-            client_names: a.links.iter().map(|e| repo.display_name(*e)).collect::<Result<_>>()?,
+            client,
+            client_names,
         };
         match keys.iter().position(|k| *k == a.responsible_id) {
             Some(i) => groups[i].items.push(item),

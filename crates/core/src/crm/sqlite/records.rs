@@ -411,21 +411,29 @@ impl RecordRepo for SqliteCrm<'_> {
             .flatten())
     }
 
-    fn label(&self, e: EntityRef) -> Result<String> {
-        let text = match e.kind {
-            EntityKind::Contact => self.contact(e.id)?.map(|c| match c.addresses.first() {
-                Some(a) => format!("{} <{a}>", c.name),
-                None => c.name,
+    fn label_and_name(&self, e: EntityRef) -> Result<(String, String)> {
+        // (the label's text with titles quoted, the plain name), from one read of the record.
+        let texts = match e.kind {
+            EntityKind::Contact => self.contact(e.id)?.map(|c| {
+                let t = match c.addresses.first() {
+                    Some(a) => format!("{} <{a}>", c.name),
+                    None => c.name,
+                };
+                (t.clone(), t)
             }),
-            EntityKind::Company => self.company(e.id)?.map(|c| c.name),
-            EntityKind::Lead => self.lead(e.id)?.map(|l| format!("\"{}\" {}", l.title, lead_who(&l))),
-            EntityKind::Deal => {
-                self.deal(e.id)?.map(|d| format!("\"{}\" ({}, {})", d.title, d.stage, d.amount_display()))
-            }
+            EntityKind::Company => self.company(e.id)?.map(|c| (c.name.clone(), c.name)),
+            EntityKind::Lead => self.lead(e.id)?.map(|l| {
+                let who = lead_who(&l);
+                (format!("\"{}\" {who}", l.title), format!("{} {who}", l.title))
+            }),
+            EntityKind::Deal => self.deal(e.id)?.map(|d| {
+                let rest = format!("({}, {})", d.stage, d.amount_display());
+                (format!("\"{}\" {rest}", d.title), format!("{} {rest}", d.title))
+            }),
         };
-        Ok(match text {
-            Some(t) => format!("{e} {t}"),
-            None => format!("{e} (deleted)"),
+        Ok(match texts {
+            Some((quoted, plain)) => (format!("{e} {quoted}"), plain),
+            None => (format!("{e} (deleted)"), format!("{e} (deleted)")),
         })
     }
 
@@ -450,19 +458,6 @@ impl RecordRepo for SqliteCrm<'_> {
         }
         refs.truncate(limit as usize);
         Ok(refs)
-    }
-
-    fn display_name(&self, e: EntityRef) -> Result<String> {
-        let text = match e.kind {
-            EntityKind::Contact => self.contact(e.id)?.map(|c| match c.addresses.first() {
-                Some(a) => format!("{} <{a}>", c.name),
-                None => c.name,
-            }),
-            EntityKind::Company => self.company(e.id)?.map(|c| c.name),
-            EntityKind::Lead => self.lead(e.id)?.map(|l| format!("{} {}", l.title, lead_who(&l))),
-            EntityKind::Deal => self.deal(e.id)?.map(|d| format!("{} ({}, {})", d.title, d.stage, d.amount_display())),
-        };
-        Ok(text.unwrap_or_else(|| format!("{e} (deleted)")))
     }
 }
 
