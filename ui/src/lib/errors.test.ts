@@ -1,13 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackendError } from './backend/backend';
-import type { ErrorKind } from './backend/types';
-import { errorTitle, explain, hintText } from './errors';
+import { ERROR_KINDS, errorTitle, explain, hintText } from './errors';
 import { setLanguage } from './i18n/index.svelte';
 
-const KINDS: ErrorKind[] = [
-  'dns', 'refused', 'tls', 'auth', 'timeout', 'network', 'protocol', 'config', 'limit', 'keyring', 'not_found',
-  'storage', 'risky_attachment', 'internal',
-];
+const KINDS = ERROR_KINDS;
 
 describe('errors', () => {
   afterEach(() => setLanguage('en'));
@@ -19,6 +15,7 @@ describe('errors', () => {
     KINDS.forEach((k, i) => expect(italian[i], k).not.toBe(english[i]));
     expect(errorTitle('auth')).toBe('Accesso non riuscito');
     expect(new Set(italian).size).toBe(KINDS.length);
+    expect(KINDS).toContain('risky_attachment');
   });
 
   it('says what to do, in the UI language, with no command line in it', () => {

@@ -24,6 +24,9 @@ const TITLES: Record<ErrorKind, () => string> = {
   internal: () => t('Something went wrong'),
 };
 
+/** Every kind of error the core reports (the keys of the exhaustive table above). */
+export const ERROR_KINDS = Object.keys(TITLES) as ErrorKind[];
+
 /** The translated title for an error kind. */
 export function errorTitle(code: ErrorKind): string {
   return (TITLES[code] ?? TITLES.internal)();
