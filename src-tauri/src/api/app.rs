@@ -31,17 +31,13 @@ pub async fn list_folders(state: State<'_, AppState>, account_id: Option<i64>) -
     Ok(v.into_iter().map(Into::into).collect())
 }
 
-/// Messages newest first. `folder` is a folder name or a role ("inbox"); with no `account_id` and
-/// `folder = "inbox"` this is the unified inbox.
+/// Messages newest first (or as `query.sort` says); no account and the folder "inbox" is the unified inbox.
 #[tauri::command]
 pub async fn list_messages(
     state: State<'_, AppState>,
-    account_id: Option<i64>,
-    folder: Option<String>,
-    sort: Option<crate::wire::list::SortDto>,
-    offset: u32,
-    limit: u32,
+    query: crate::wire::list::MessageQuery,
 ) -> Result<Vec<MessageSummaryDto>, UiError> {
+    let crate::wire::list::MessageQuery { account_id, folder, sort, offset, limit } = query;
     let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default().into());
     let v = blocking(&state, move |c| c.mail().list(account_id, folder.as_deref(), sort, limit, offset)).await?;
     Ok(v.into_iter().map(Into::into).collect())
@@ -65,8 +61,8 @@ pub async fn search_messages(
     state: State<'_, AppState>,
     query: String,
     account_id: Option<i64>,
-    sort: Option<crate::wire::list::SortDto>,
     limit: u32,
+    sort: Option<crate::wire::list::SortDto>,
 ) -> Result<Vec<MessageSummaryDto>, UiError> {
     let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default().into());
     let v = blocking(&state, move |c| c.mail().search(account_id, &query, sort, limit)).await?;

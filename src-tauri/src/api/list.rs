@@ -11,12 +11,9 @@ use tauri::State;
 #[tauri::command]
 pub async fn list_conversations(
     state: State<'_, AppState>,
-    account_id: Option<i64>,
-    folder: Option<String>,
-    sort: Option<SortDto>,
-    offset: u32,
-    limit: u32,
+    query: MessageQuery,
 ) -> Result<ConversationPageDto, UiError> {
+    let MessageQuery { account_id, folder, sort, offset, limit } = query;
     let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default().into());
     let p =
         blocking(&state, move |c| c.mail().conversations(account_id, folder.as_deref(), sort, limit, offset)).await?;

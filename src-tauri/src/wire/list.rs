@@ -23,6 +23,22 @@ impl From<SortDto> for Sort {
     }
 }
 
+/// Which page of a view to list, in which order (the UI's `MessageQuery`).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageQuery {
+    /// null: all accounts.
+    pub account_id: Option<i64>,
+    /// A folder name or a role ("inbox"); null: every folder. No account and "inbox": the unified inbox.
+    pub folder: Option<String>,
+    pub offset: u32,
+    pub limit: u32,
+    /// By date; newest first when absent.
+    #[serde(default)]
+    #[ts(optional)]
+    pub sort: Option<SortDto>,
+}
+
 /// One row of the list in conversation mode.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -454,6 +454,7 @@ pub fn typescript() -> String {
         crm::NeedsReplyGroupDto::decl(&cfg),
         reader::SavedFileDto::decl(&cfg),
         list::SortDto::decl(&cfg),
+        list::MessageQuery::decl(&cfg),
         list::ConversationDto::decl(&cfg),
         list::ConversationPageDto::decl(&cfg),
         list::CrmHitDto::decl(&cfg),

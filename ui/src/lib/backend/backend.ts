@@ -20,6 +20,7 @@ import type {
   CrmHitDto,
   CrmSidebarDto,
   FolderDto,
+  MessageQuery,
   MessageSummaryDto,
   MessageViewDto,
   NeedsReplyGroupDto,
@@ -33,17 +34,6 @@ import type {
 } from './types';
 
 export type * from './types';
-
-export interface MessageQuery {
-  /** null: all accounts. */
-  accountId: number | null;
-  /** A folder name or a role ("inbox"); null: every folder. */
-  folder: string | null;
-  offset: number;
-  limit: number;
-  /** By date; newest first when absent. */
-  sort?: SortDto;
-}
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;

@@ -281,6 +281,20 @@ export type SavedFileDto = { path: string, fileName: string, };
 
 export type SortDto = "newestFirst" | "oldestFirst";
 
+export type MessageQuery = { 
+/**
+ * null: all accounts.
+ */
+accountId: number | null, 
+/**
+ * A folder name or a role ("inbox"); null: every folder. No account and "inbox": the unified inbox.
+ */
+folder: string | null, offset: number, limit: number, 
+/**
+ * By date; newest first when absent.
+ */
+sort?: SortDto, };
+
 export type ConversationDto = { threadId: number, 
 /**
  * The thread's latest message in this view (the row shows it; opening the row opens it).
