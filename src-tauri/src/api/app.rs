@@ -38,7 +38,7 @@ pub async fn list_messages(
     query: crate::wire::list::MessageQuery,
 ) -> Result<Vec<MessageSummaryDto>, UiError> {
     let crate::wire::list::MessageQuery { account_id, folder, sort, offset, limit } = query;
-    let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default().into());
+    let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default());
     let v = blocking(&state, move |c| c.mail().list(account_id, folder.as_deref(), sort, limit, offset)).await?;
     Ok(v.into_iter().map(Into::into).collect())
 }
@@ -62,9 +62,9 @@ pub async fn search_messages(
     query: String,
     account_id: Option<i64>,
     limit: u32,
-    sort: Option<crate::wire::list::SortDto>,
+    sort: Option<dealbox_core::query::Sort>,
 ) -> Result<Vec<MessageSummaryDto>, UiError> {
-    let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default().into());
+    let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default());
     let v = blocking(&state, move |c| c.mail().search(account_id, &query, sort, limit)).await?;
     Ok(v.into_iter().map(Into::into).collect())
 }

@@ -1,5 +1,6 @@
-//! Transport types between the shell and the UI (camelCase JSON), by area; a leaf: it imports the core,
-//! never the commands. The TypeScript declarations in
+//! Transport types between the shell and the UI (camelCase JSON), by area, for what the UI needs in another
+//! shape than the core's; a core type that serializes as the UI needs it is exported to TypeScript directly
+//! (`ts` feature of the core) and listed in `typescript()` below. A leaf: it imports the core, never the commands. The TypeScript declarations in
 //! `ui/src/lib/backend/types.ts` are generated from these; a test fails when that file is stale.
 
 pub mod compose;
@@ -55,57 +56,29 @@ pub struct AppInfo {
     pub profile_error: Option<UiError>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum SecurityDto {
-    Tls,
-    Starttls,
-    None,
-}
-
-impl From<Security> for SecurityDto {
-    fn from(s: Security) -> Self {
-        match s {
-            Security::Tls => SecurityDto::Tls,
-            Security::Starttls => SecurityDto::Starttls,
-            Security::None => SecurityDto::None,
-        }
-    }
-}
-
-impl From<SecurityDto> for Security {
-    fn from(s: SecurityDto) -> Self {
-        match s {
-            SecurityDto::Tls => Security::Tls,
-            SecurityDto::Starttls => Security::Starttls,
-            SecurityDto::None => Security::None,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerDto {
     pub host: String,
     pub port: u16,
-    pub security: SecurityDto,
+    pub security: Security,
 }
 
 impl From<&Endpoint> for ServerDto {
     fn from(e: &Endpoint) -> Self {
-        Self { host: e.host.clone(), port: e.port, security: e.security.into() }
+        Self { host: e.host.clone(), port: e.port, security: e.security }
     }
 }
 
 impl From<&ServerSettings> for ServerDto {
     fn from(e: &ServerSettings) -> Self {
-        Self { host: e.host.clone(), port: e.port, security: e.security.into() }
+        Self { host: e.host.clone(), port: e.port, security: e.security }
     }
 }
 
 impl From<&ServerDto> for Endpoint {
     fn from(s: &ServerDto) -> Self {
-        Endpoint { host: s.host.trim().to_string(), port: s.port, security: s.security.into() }
+        Endpoint { host: s.host.trim().to_string(), port: s.port, security: s.security }
     }
 }
 
@@ -193,30 +166,15 @@ impl From<ProviderSettings> for ProviderDto {
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-pub struct ProbeDto {
-    pub ok: bool,
-    pub code: Option<String>,
-    pub message: String,
-    pub hint: Option<Hint>,
-}
-
-impl From<ProbeResult> for ProbeDto {
-    fn from(p: ProbeResult) -> Self {
-        Self { ok: p.ok, code: p.code, message: p.message, hint: p.hint }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
 pub struct ConnectionReportDto {
     pub ok: bool,
-    pub imap: ProbeDto,
-    pub smtp: ProbeDto,
+    pub imap: ProbeResult,
+    pub smtp: ProbeResult,
 }
 
 impl From<ConnectionReport> for ConnectionReportDto {
     fn from(r: ConnectionReport) -> Self {
-        Self { ok: r.ok(), imap: r.imap.into(), smtp: r.smtp.into() }
+        Self { ok: r.ok(), imap: r.imap, smtp: r.smtp }
     }
 }
 
@@ -289,19 +247,6 @@ impl From<MessageSummary> for MessageSummaryDto {
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-pub struct AddressDto {
-    pub name: String,
-    pub addr: String,
-}
-
-impl From<Mailbox> for AddressDto {
-    fn from(m: Mailbox) -> Self {
-        Self { name: m.name, addr: m.addr }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
 pub struct AttachmentDto {
     pub id: i64,
     pub filename: Option<String>,
@@ -331,8 +276,8 @@ impl From<AttachmentInfo> for AttachmentDto {
 #[serde(rename_all = "camelCase")]
 pub struct MessageViewDto {
     pub summary: MessageSummaryDto,
-    pub to: Vec<AddressDto>,
-    pub cc: Vec<AddressDto>,
+    pub to: Vec<Mailbox>,
+    pub cc: Vec<Mailbox>,
     pub message_id: Option<String>,
     pub text: Option<String>,
     pub html: Option<String>,
@@ -355,8 +300,8 @@ impl From<MessageView> for MessageViewDto {
         let suspicious_links = safe.as_ref().map(|s| s.suspicious_links).unwrap_or(0);
         Self {
             summary: d.summary.into(),
-            to: d.to.into_iter().map(Into::into).collect(),
-            cc: d.cc.into_iter().map(Into::into).collect(),
+            to: d.to,
+            cc: d.cc,
             message_id: d.message_id,
             text: d.text,
             html: safe.map(|s| s.document),
@@ -416,16 +361,16 @@ pub fn typescript() -> String {
         Hint::decl(&cfg),
         UiError::decl(&cfg),
         AppInfo::decl(&cfg),
-        SecurityDto::decl(&cfg),
+        Security::decl(&cfg),
         ServerDto::decl(&cfg),
         AccountDto::decl(&cfg),
         AccountInput::decl(&cfg),
         ProviderDto::decl(&cfg),
-        ProbeDto::decl(&cfg),
+        ProbeResult::decl(&cfg),
         ConnectionReportDto::decl(&cfg),
         FolderDto::decl(&cfg),
         MessageSummaryDto::decl(&cfg),
-        AddressDto::decl(&cfg),
+        Mailbox::decl(&cfg),
         AttachmentDto::decl(&cfg),
         MessageViewDto::decl(&cfg),
         ChangeDto::decl(&cfg),
@@ -443,7 +388,7 @@ pub fn typescript() -> String {
         compose::DraftSummaryDto::decl(&cfg),
         compose::AddressSuggestionDto::decl(&cfg),
         crate::notifications::OpenMailDto::decl(&cfg),
-        settings::NewSenderDto::decl(&cfg),
+        dealbox_core::crm::model::NewSenderAction::decl(&cfg),
         settings::CrmSettingsDto::decl(&cfg),
         settings::AccountSettingsDto::decl(&cfg),
         settings::CrmUserDto::decl(&cfg),
@@ -453,11 +398,11 @@ pub fn typescript() -> String {
         crm::NeedsReplyItemDto::decl(&cfg),
         crm::NeedsReplyGroupDto::decl(&cfg),
         reader::SavedFileDto::decl(&cfg),
-        list::SortDto::decl(&cfg),
+        dealbox_core::query::Sort::decl(&cfg),
         list::MessageQuery::decl(&cfg),
         list::ConversationDto::decl(&cfg),
         list::ConversationPageDto::decl(&cfg),
-        list::CrmHitDto::decl(&cfg),
+        dealbox_core::query::CrmHit::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/wire/ by `UPDATE_TYPES=1 cargo test -p dealbox typescript_bindings`.\n\
@@ -467,6 +412,17 @@ pub fn typescript() -> String {
         out.push_str("export ");
         out.push_str(&d);
         out.push_str("\n\n");
+    }
+    // The names these core types had as copies in wire/; kept until the UI uses the core's names.
+    for (old, core) in [
+        ("SecurityDto", "Security"),
+        ("ProbeDto", "ProbeResult"),
+        ("AddressDto", "Mailbox"),
+        ("SortDto", "Sort"),
+        ("CrmHitDto", "CrmHit"),
+        ("NewSenderDto", "NewSenderAction"),
+    ] {
+        out.push_str(&format!("export type {old} = {core};\n"));
     }
     out.truncate(out.trim_end().len());
     out.push('\n');

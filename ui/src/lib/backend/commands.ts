@@ -14,7 +14,7 @@ export interface Commands {
   getMessage(id: number, allowRemote: boolean): Promise<T.MessageViewDto>;
   /** Read/unread, flag, delete, archive, spam: applied to the cache now, sent to the server by the next sync. */
   changeMessage(id: number, change: T.ChangeDto): Promise<void>;
-  searchMessages(query: string, accountId: number | null, limit: number, sort?: T.SortDto | null): Promise<T.MessageSummaryDto[]>;
+  searchMessages(query: string, accountId: number | null, limit: number, sort?: T.Sort | null): Promise<T.MessageSummaryDto[]>;
   /** Server settings for an address: a provider preset, else autoconfig, else a guess to be tested. */
   discoverSettings(email: string): Promise<T.ProviderDto>;
   /** Test IMAP and SMTP with settings that are not saved yet; each side says precisely what failed. */
@@ -72,11 +72,11 @@ export interface Commands {
   /** A page of conversations of a view (`folder` a name or a role; no account + "inbox" = the unified inbox). */
   listConversations(query: T.MessageQuery): Promise<T.ConversationPageDto>;
   /** The messages of one conversation in the view (an expanded row). */
-  conversationMessages(accountId: number | null, folder: string | null, threadId: number, sort?: T.SortDto | null): Promise<T.MessageSummaryDto[]>;
+  conversationMessages(accountId: number | null, folder: string | null, threadId: number, sort?: T.Sort | null): Promise<T.MessageSummaryDto[]>;
   /** One change to many messages (the selection): one call, not one per message. Returns how many changed. */
   changeMessages(ids: number[], change: T.ChangeDto): Promise<number>;
   /** CRM contacts and companies for the search box's second group. */
-  searchCrm(query: string, limit: number): Promise<T.CrmHitDto[]>;
+  searchCrm(query: string, limit: number): Promise<T.CrmHit[]>;
   /** The window's `online`/`offline` events: tell the sync policy whether the network is up. */
   networkChanged(online: boolean): Promise<void>;
   /** Load remote content from this message's sender without asking (`allow`), or ask again. */
@@ -144,7 +144,7 @@ export function commands(invoke: Invoke): Commands {
     listConversations: (query) => invoke<T.ConversationPageDto>('list_conversations', { query }),
     conversationMessages: (accountId, folder, threadId, sort) => invoke<T.MessageSummaryDto[]>('conversation_messages', { accountId, folder, threadId, sort }),
     changeMessages: (ids, change) => invoke<number>('change_messages', { ids, change }),
-    searchCrm: (query, limit) => invoke<T.CrmHitDto[]>('search_crm', { query, limit }),
+    searchCrm: (query, limit) => invoke<T.CrmHit[]>('search_crm', { query, limit }),
     networkChanged: (online) => invoke<void>('network_changed', { online }),
     setRemoteSender: (messageId, allow) => invoke<void>('set_remote_sender', { messageId, allow }),
     openAttachment: (id) => invoke<T.SavedFileDto>('open_attachment', { id }),

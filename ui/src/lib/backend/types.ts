@@ -13,9 +13,9 @@ export type AppInfo = { version: string, profileDir: string,
  */
 profileError: UiError | null, };
 
-export type SecurityDto = "tls" | "starttls" | "none";
+export type Security = "tls" | "starttls" | "none";
 
-export type ServerDto = { host: string, port: number, security: SecurityDto, };
+export type ServerDto = { host: string, port: number, security: Security, };
 
 export type AccountDto = { id: number, name: string, email: string, displayName: string, username: string, imap: ServerDto, smtp: ServerDto, 
 /**
@@ -43,9 +43,17 @@ trustCertSha256: string | null, };
 
 export type ProviderDto = { source: string, displayName: string, imap: ServerDto, smtp: ServerDto, usernameIsEmail: boolean, note: string | null, };
 
-export type ProbeDto = { ok: boolean, code: string | null, message: string, hint: Hint | null, };
+export type ProbeResult = { ok: boolean, 
+/**
+ * `ErrorKind::code()` when it failed.
+ */
+code: string | null, message: string, 
+/**
+ * What the person can do about the failure.
+ */
+hint: Hint | null, };
 
-export type ConnectionReportDto = { ok: boolean, imap: ProbeDto, smtp: ProbeDto, };
+export type ConnectionReportDto = { ok: boolean, imap: ProbeResult, smtp: ProbeResult, };
 
 export type FolderDto = { id: number, accountId: number, account: string, name: string, displayName: string, 
 /**
@@ -63,7 +71,7 @@ timestamp: number, unread: boolean, flagged: boolean, hasAttachments: boolean, t
  */
 crm: string | null, };
 
-export type AddressDto = { name: string, addr: string, };
+export type Mailbox = { name: string, addr: string, };
 
 export type AttachmentDto = { id: number, filename: string | null, mimeType: string, size: number, inline: boolean, 
 /**
@@ -71,7 +79,7 @@ export type AttachmentDto = { id: number, filename: string | null, mimeType: str
  */
 risky: boolean, };
 
-export type MessageViewDto = { summary: MessageSummaryDto, to: Array<AddressDto>, cc: Array<AddressDto>, messageId: string | null, text: string | null, html: string | null, 
+export type MessageViewDto = { summary: MessageSummaryDto, to: Array<Mailbox>, cc: Array<Mailbox>, messageId: string | null, text: string | null, html: string | null, 
 /**
  * Remote images removed from `html`; "Load images" re-fetches with `allowRemote`.
  */
@@ -215,7 +223,7 @@ export type OpenMailDto = { accountId: number,
  */
 messageId: number | null, };
 
-export type NewSenderDto = "lead" | "contact" | "nothing";
+export type NewSenderAction = "lead" | "contact" | "nothing";
 
 export type CrmSettingsDto = { 
 /**
@@ -225,7 +233,7 @@ linkEnabled: boolean,
 /**
  * Process messages of the last N days; 0: no age limit.
  */
-processDays: number, newIncoming: NewSenderDto, newOutgoing: NewSenderDto, leadSource: string, 
+processDays: number, newIncoming: NewSenderAction, newOutgoing: NewSenderAction, leadSource: string, 
 /**
  * The responsible queue: CRM user ids, in order.
  */
@@ -279,7 +287,7 @@ responsible: string | null, items: Array<NeedsReplyItemDto>, };
 
 export type SavedFileDto = { path: string, fileName: string, };
 
-export type SortDto = "newestFirst" | "oldestFirst";
+export type Sort = "newestFirst" | "oldestFirst";
 
 export type MessageQuery = { 
 /**
@@ -293,7 +301,7 @@ folder: string | null, offset: number, limit: number,
 /**
  * By date; newest first when absent.
  */
-sort?: SortDto, };
+sort?: Sort, };
 
 export type ConversationDto = { threadId: number, 
 /**
@@ -311,12 +319,23 @@ export type ConversationPageDto = {
  */
 total: number | null, rows: Array<ConversationDto>, };
 
-export type CrmHitDto = { 
+export type CrmHit = { 
 /**
  * "contact" or "company".
  */
 kind: string, id: number, name: string, 
 /**
- * The contact's address or the company's domain.
+ * The contact's first address, or the company's first domain.
  */
-detail: string, company: string | null, };
+detail: string, 
+/**
+ * The contact's company.
+ */
+company: string | null, };
+
+export type SecurityDto = Security;
+export type ProbeDto = ProbeResult;
+export type AddressDto = Mailbox;
+export type SortDto = Sort;
+export type CrmHitDto = CrmHit;
+export type NewSenderDto = NewSenderAction;
