@@ -1,6 +1,8 @@
 //! Tauri's build step, driven by the commands themselves: every `#[tauri::command]` function in
 //! `src/api/*.rs` is read here (with `syn`), and from that one list come
-//! - the invoke handler and `COMMANDS` (`$OUT_DIR/commands.rs`, included by `lib.rs`),
+//! - the invoke handler and `COMMANDS` (`$OUT_DIR/commands.rs`, included by `lib.rs`), and there too
+//!   `visit_command_types`, which hands every argument and answer type to ts-rs so that `types.ts` declares
+//!   exactly what the commands use (`bindings.rs`),
 //! - each command's `allow-*`/`deny-*` permission and the main window's capability (`capabilities/main.json`,
 //!   rewritten here when it differs, so it cannot drift),
 //! - the UI's typed invoke wrappers (`$OUT_DIR/commands.ts`; `ui/src/lib/backend/commands.ts` is its committed
@@ -8,6 +10,8 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+use quote::ToTokens;
 
 /// Besides the app's own commands, the window may only listen to events: no plugins, no other core APIs.
 const CORE_PERMISSIONS: &[&str] = &["core:event:allow-listen", "core:event:allow-unlisten"];
@@ -23,8 +27,15 @@ struct Command {
     args: Vec<(String, String, bool)>,
     /// The TypeScript type of a successful answer.
     answer: String,
-    /// Takes the raw request (bytes as the body): the UI's wrapper for it is written by hand in `tauri.ts`.
+    /// Takes the raw request (`tauri::ipc::Request`: bytes as the body): the UI's wrapper for it is written by
+    /// hand in `tauri.ts` and declared in `backend.ts`.
     raw: bool,
+}
+
+/// One `api/` module: its `use` items and the Rust types its commands send and receive (as written there).
+struct Module {
+    uses: Vec<String>,
+    types: Vec<String>,
 }
 
 fn camel(snake: &str) -> String {
@@ -123,11 +134,15 @@ fn is_command(attr: &syn::Attribute) -> bool {
     true
 }
 
-fn read_module(module: &str, path: &Path) -> Vec<Command> {
+fn read_module(module: &str, path: &Path, modules: &mut Vec<Module>) -> Vec<Command> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()));
     let mut out = vec![];
+    let mut m = Module { uses: vec![], types: vec![] };
     for item in file.items {
+        if let syn::Item::Use(u) = &item {
+            m.uses.push(u.to_token_stream().to_string());
+        }
         let syn::Item::Fn(f) = item else { continue };
         if !f.attrs.iter().any(is_command) {
             continue;
@@ -148,22 +163,30 @@ fn read_module(module: &str, path: &Path) -> Vec<Command> {
             let syn::Pat::Ident(pat) = &*arg.pat else { panic!("{at}: name each argument") };
             let optional = ident == "Option";
             args.push((camel(&pat.ident.to_string()), ts(&arg.ty, &at), optional));
+            m.types.push(arg.ty.to_token_stream().to_string());
         }
         let answer = match &f.sig.output {
             syn::ReturnType::Default => "void".into(),
             syn::ReturnType::Type(_, ty) => match last_segment(ty) {
                 Some(seg) if seg.ident == "Result" => {
-                    ts(generic(seg, 0).unwrap_or_else(|| panic!("{at}: Result without a type")), &at)
+                    let ok = generic(seg, 0).unwrap_or_else(|| panic!("{at}: Result without a type"));
+                    m.types.extend([ok, generic(seg, 1).unwrap_or(ok)].map(|t| t.to_token_stream().to_string()));
+                    ts(ok, &at)
                 }
-                _ => ts(ty, &at),
+                _ => {
+                    m.types.push(ty.to_token_stream().to_string());
+                    ts(ty, &at)
+                }
             },
         };
         out.push(Command { module: module.into(), name, docs: docs(&f.attrs), args, answer, raw });
     }
+    m.types.retain(|t| t != "()");
+    modules.push(m);
     out
 }
 
-fn read_commands(dir: &Path) -> Vec<Command> {
+fn read_commands(dir: &Path, modules: &mut Vec<Module>) -> Vec<Command> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -173,7 +196,7 @@ fn read_commands(dir: &Path) -> Vec<Command> {
     let mut all = vec![];
     for path in files {
         let module = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
-        all.extend(read_module(&module, &path));
+        all.extend(read_module(&module, &path, modules));
     }
     all
 }
@@ -188,6 +211,28 @@ fn capability(commands: &[Command]) -> String {
          plugins, no other core APIs).\",\n  \"windows\": [\"main\"],\n  \"local\": true,\n  \"permissions\": [\n{}\n  ]\n}}\n",
         list.join(",\n")
     )
+}
+
+/// `visit_command_types`: hands every argument and answer type of the commands to a ts-rs visitor, each in its
+/// module's scope (its own `use` items), so `types.ts` declares exactly what the commands use.
+fn visitor(modules: &[Module]) -> String {
+    let mut s = String::from(
+        "/// Every type the commands send or receive, for the TypeScript declarations (written by build.rs).\n\
+         #[cfg(test)]\n\
+         pub(crate) fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {\n",
+    );
+    for m in modules {
+        s.push_str("    {\n");
+        for u in &m.uses {
+            let _ = writeln!(s, "        #[allow(unused_imports)]\n        {u}");
+        }
+        for t in &m.types {
+            let _ = writeln!(s, "        v.visit::<{t}>();");
+        }
+        s.push_str("    }\n");
+    }
+    s.push_str("}\n");
+    s
 }
 
 fn rust(commands: &[Command]) -> String {
@@ -259,10 +304,11 @@ fn write_if_changed(path: &Path, text: &str) {
 
 fn main() {
     println!("cargo:rerun-if-changed=src/api");
-    let commands = read_commands(Path::new("src/api"));
+    let mut modules = vec![];
+    let commands = read_commands(Path::new("src/api"), &mut modules);
     assert!(commands.iter().any(|c| c.name == "sync_now"), "build.rs found no commands in src/api/");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    write_if_changed(&out.join("commands.rs"), &rust(&commands));
+    write_if_changed(&out.join("commands.rs"), &(rust(&commands) + "\n" + &visitor(&modules)));
     write_if_changed(&out.join("commands.ts"), &typescript(&commands));
     write_if_changed(Path::new("capabilities/main.json"), &capability(&commands));
     // tauri-build keeps the list for the whole build: leaking it (once, in a build script) is what it asks for.
