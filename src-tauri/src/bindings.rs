@@ -31,6 +31,7 @@ impl TypeVisitor for Decls {
 /// The names these core types had as copies in wire/; kept until the UI uses the core's names.
 const OLD_NAMES: &[(&str, &str)] = &[
     ("SecurityDto", "Security"),
+    ("ServerDto", "Endpoint"),
     ("ProbeDto", "ProbeResult"),
     ("AddressDto", "Mailbox"),
     ("SortDto", "Sort"),

@@ -4,7 +4,7 @@
 use crate::api::{blocking, MAX_PAGE};
 use crate::wire::*;
 use crate::AppState;
-use dealbox_core::account::{Account, Credential, NewAccount};
+use dealbox_core::account::{Account, Credential, Endpoint, NewAccount};
 use dealbox_core::imap::Timeouts;
 use dealbox_core::{autoconfig, conntest, Error, Sensitive};
 use std::time::Duration;
@@ -86,8 +86,8 @@ fn new_account(input: &AccountInput) -> Result<NewAccount, UiError> {
         display_name: input.display_name.trim().to_string(),
         addresses: vec![],
         username: input.username.trim().to_string(),
-        imap: (&input.imap).into(),
-        smtp: (&input.smtp).into(),
+        imap: trimmed(&input.imap),
+        smtp: trimmed(&input.smtp),
         credential: match input.password_command.as_deref().map(str::trim) {
             Some(cmd) if !cmd.is_empty() => Credential::Command(cmd.to_string()),
             _ => Credential::Keyring,
@@ -99,6 +99,10 @@ fn new_account(input: &AccountInput) -> Result<NewAccount, UiError> {
         save_sent_copy: true,
         notify: true,
     })
+}
+
+fn trimmed(e: &Endpoint) -> Endpoint {
+    Endpoint { host: e.host.trim().to_string(), ..e.clone() }
 }
 
 fn password_for(account: &Account, password: Option<String>) -> Result<Sensitive<String>, UiError> {

@@ -10,7 +10,7 @@ pub mod reader;
 pub mod settings;
 pub mod sync;
 
-use dealbox_core::account::{Account, Credential, Endpoint, Security};
+use dealbox_core::account::{Account, Credential, Endpoint};
 use dealbox_core::conntest::{ConnectionReport, ProbeResult};
 use dealbox_core::mail::MessageView;
 use dealbox_core::parse::Mailbox;
@@ -56,30 +56,9 @@ pub struct AppInfo {
     pub profile_error: Option<UiError>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerDto {
-    pub host: String,
-    pub port: u16,
-    pub security: Security,
-}
-
-impl From<&Endpoint> for ServerDto {
-    fn from(e: &Endpoint) -> Self {
-        Self { host: e.host.clone(), port: e.port, security: e.security }
-    }
-}
-
-impl From<&ServerSettings> for ServerDto {
-    fn from(e: &ServerSettings) -> Self {
-        Self { host: e.host.clone(), port: e.port, security: e.security }
-    }
-}
-
-impl From<&ServerDto> for Endpoint {
-    fn from(s: &ServerDto) -> Self {
-        Endpoint { host: s.host.trim().to_string(), port: s.port, security: s.security }
-    }
+/// A provider preset's server as the account form shows it.
+fn endpoint(s: ServerSettings) -> Endpoint {
+    Endpoint { host: s.host, port: s.port, security: s.security }
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -90,8 +69,8 @@ pub struct AccountDto {
     pub email: String,
     pub display_name: String,
     pub username: String,
-    pub imap: ServerDto,
-    pub smtp: ServerDto,
+    pub imap: Endpoint,
+    pub smtp: Endpoint,
     /// "keyring" or "command".
     pub credential: String,
     pub fetch_days: Option<u32>,
@@ -104,8 +83,8 @@ impl From<Account> for AccountDto {
     fn from(a: Account) -> Self {
         Self {
             id: a.id,
-            imap: (&a.imap).into(),
-            smtp: (&a.smtp).into(),
+            imap: a.imap,
+            smtp: a.smtp,
             credential: match a.credential {
                 Credential::Keyring => "keyring".into(),
                 Credential::Command(_) => "command".into(),
@@ -129,8 +108,8 @@ pub struct AccountInput {
     pub email: String,
     pub display_name: String,
     pub username: String,
-    pub imap: ServerDto,
-    pub smtp: ServerDto,
+    pub imap: Endpoint,
+    pub smtp: Endpoint,
     /// Use this command's output as the password instead of the OS keyring.
     pub password_command: Option<String>,
     pub fetch_days: Option<u32>,
@@ -145,8 +124,8 @@ pub struct AccountInput {
 pub struct ProviderDto {
     pub source: String,
     pub display_name: String,
-    pub imap: ServerDto,
-    pub smtp: ServerDto,
+    pub imap: Endpoint,
+    pub smtp: Endpoint,
     pub username_is_email: bool,
     pub note: Option<String>,
 }
@@ -154,8 +133,8 @@ pub struct ProviderDto {
 impl From<ProviderSettings> for ProviderDto {
     fn from(p: ProviderSettings) -> Self {
         Self {
-            imap: (&p.imap).into(),
-            smtp: (&p.smtp).into(),
+            imap: endpoint(p.imap),
+            smtp: endpoint(p.smtp),
             source: p.source,
             display_name: p.display_name,
             username_is_email: p.username_is_email,

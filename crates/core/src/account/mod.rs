@@ -48,7 +48,8 @@ impl FromStr for Security {
 }
 
 /// A host and port with its security.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Endpoint {
     pub host: String,
     pub port: u16,

@@ -1,7 +1,7 @@
 // Generated from the commands' types by `UPDATE_TYPES=1 cargo test -p dealbox typescript` (src-tauri/src/bindings.rs).
 // Do not edit by hand: a test fails when this file is stale.
 
-export type AccountDto = { id: number, name: string, email: string, displayName: string, username: string, imap: ServerDto, smtp: ServerDto, 
+export type AccountDto = { id: number, name: string, email: string, displayName: string, username: string, imap: Endpoint, smtp: Endpoint, 
 /**
  * "keyring" or "command".
  */
@@ -11,7 +11,7 @@ credential: string, fetchDays: number | null, notify: boolean,
  */
 signature: string, };
 
-export type AccountInput = { name: string, email: string, displayName: string, username: string, imap: ServerDto, smtp: ServerDto, 
+export type AccountInput = { name: string, email: string, displayName: string, username: string, imap: Endpoint, smtp: Endpoint, 
 /**
  * Use this command's output as the password instead of the OS keyring.
  */
@@ -191,6 +191,8 @@ replyToMessage: number | null, };
 
 export type DraftSummaryDto = { id: number, accountId: number, subject: string, to: Array<string>, updatedAt: number, };
 
+export type Endpoint = { host: string, port: number, security: Security, };
+
 export type ErrorKind = "dns" | "refused" | "tls" | "auth" | "timeout" | "network" | "protocol" | "config" | "limit" | "keyring" | "not_found" | "storage" | "risky_attachment" | "internal";
 
 export type FolderDto = { id: number, accountId: number, account: string, name: string, displayName: string, 
@@ -289,13 +291,11 @@ code: string | null, message: string,
  */
 hint: Hint | null, };
 
-export type ProviderDto = { source: string, displayName: string, imap: ServerDto, smtp: ServerDto, usernameIsEmail: boolean, note: string | null, };
+export type ProviderDto = { source: string, displayName: string, imap: Endpoint, smtp: Endpoint, usernameIsEmail: boolean, note: string | null, };
 
 export type SavedFileDto = { path: string, fileName: string, };
 
 export type Security = "tls" | "starttls" | "none";
-
-export type ServerDto = { host: string, port: number, security: Security, };
 
 export type Sort = "newestFirst" | "oldestFirst";
 
@@ -334,6 +334,7 @@ nextReason: string | null, };
 export type UiError = { code: ErrorKind, message: string, hint: Hint | null, };
 
 export type SecurityDto = Security;
+export type ServerDto = Endpoint;
 export type ProbeDto = ProbeResult;
 export type AddressDto = Mailbox;
 export type SortDto = Sort;
