@@ -124,6 +124,8 @@ fn docs(attrs: &[syn::Attribute]) -> Vec<String> {
 
 fn is_command(attr: &syn::Attribute) -> bool {
     let segs: Vec<String> = attr.path().segments.iter().map(|s| s.ident.to_string()).collect();
+    // The tests that cap a command's length look for the full path, as this build step does.
+    assert!(segs != ["command"], "write #[tauri::command] in full, not #[command]");
     if segs != ["tauri", "command"] {
         return false;
     }
