@@ -3,6 +3,8 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+#[cfg(test)]
+mod bindings;
 pub mod notifications;
 pub mod services;
 pub mod wire;
@@ -15,21 +17,10 @@ use dealbox_core::Core;
 use tauri::webview::NewWindowResponse;
 use tauri::{Manager, Url, WebviewUrl, WebviewWindowBuilder};
 
-use api::{app, compose, crm, list, reader, settings, sync};
 use wire::UiError;
 
-/// Expands the command registry (`registry.rs`) into the invoke handler and the list of names.
-macro_rules! commands {
-    ($($module:ident :: $name:ident),* $(,)?) => {
-        /// Every command the UI may call, by name (the registry's order).
-        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
-
-        fn invoke_handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($module::$name),*]
-        }
-    };
-}
-include!("registry.rs");
+// `COMMANDS` and `invoke_handler()`, written by build.rs from the `#[tauri::command]` functions of `api/`.
+include!(concat!(env!("OUT_DIR"), "/commands.rs"));
 
 /// Command-line options of the `dealbox` binary.
 #[derive(Debug, Parser)]
@@ -224,6 +215,30 @@ mod tests {
         let mut expected: Vec<String> = COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
         expected.extend(["core:event:allow-listen".to_string(), "core:event:allow-unlisten".to_string()]);
         assert_eq!(granted, expected);
-        assert!(COMMANDS.contains(&"sync_now") && COMMANDS.len() > 50, "the registry is read: {COMMANDS:?}");
+        assert!(COMMANDS.contains(&"sync_now") && COMMANDS.len() > 50, "the commands are read: {COMMANDS:?}");
+    }
+
+    /// build.rs reads commands from `api/` only: one elsewhere would be neither callable nor allowed.
+    #[test]
+    fn every_command_lives_in_the_api_module() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut stack = vec![src.clone()];
+        let (mut outside, mut inside) = (vec![], 0);
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if std::fs::read_to_string(&p).unwrap().lines().any(|l| l.trim() == "#[tauri::command]") {
+                    if p.starts_with(src.join("api")) {
+                        inside += 1;
+                    } else {
+                        outside.push(p.display().to_string());
+                    }
+                }
+            }
+        }
+        assert!(inside >= 7, "the check sees the commands in api/");
+        assert!(outside.is_empty(), "commands outside src/api/ are not registered: {outside:?}");
     }
 }

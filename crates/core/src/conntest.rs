@@ -8,6 +8,7 @@ use crate::imap::{self, Timeouts};
 use crate::smtp_probe;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ProbeResult {
     pub ok: bool,

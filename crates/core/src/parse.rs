@@ -5,6 +5,7 @@ use serde::Serialize;
 
 /// One address with its display name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Mailbox {
     pub name: String,
     pub addr: String,

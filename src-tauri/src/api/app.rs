@@ -4,7 +4,7 @@
 use crate::api::{blocking, MAX_PAGE};
 use crate::wire::*;
 use crate::AppState;
-use dealbox_core::account::{Account, Credential, NewAccount};
+use dealbox_core::account::{Account, Credential, Endpoint, NewAccount};
 use dealbox_core::imap::Timeouts;
 use dealbox_core::{autoconfig, conntest, Error, Sensitive};
 use std::time::Duration;
@@ -31,18 +31,14 @@ pub async fn list_folders(state: State<'_, AppState>, account_id: Option<i64>) -
     Ok(v.into_iter().map(Into::into).collect())
 }
 
-/// Messages newest first. `folder` is a folder name or a role ("inbox"); with no `account_id` and
-/// `folder = "inbox"` this is the unified inbox.
+/// Messages newest first (or as `query.sort` says); no account and the folder "inbox" is the unified inbox.
 #[tauri::command]
 pub async fn list_messages(
     state: State<'_, AppState>,
-    account_id: Option<i64>,
-    folder: Option<String>,
-    sort: Option<crate::wire::list::SortDto>,
-    offset: u32,
-    limit: u32,
+    query: crate::wire::list::MessageQuery,
 ) -> Result<Vec<MessageSummaryDto>, UiError> {
-    let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default().into());
+    let crate::wire::list::MessageQuery { account_id, folder, sort, offset, limit } = query;
+    let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default());
     let v = blocking(&state, move |c| c.mail().list(account_id, folder.as_deref(), sort, limit, offset)).await?;
     Ok(v.into_iter().map(Into::into).collect())
 }
@@ -65,10 +61,10 @@ pub async fn search_messages(
     state: State<'_, AppState>,
     query: String,
     account_id: Option<i64>,
-    sort: Option<crate::wire::list::SortDto>,
     limit: u32,
+    sort: Option<dealbox_core::query::Sort>,
 ) -> Result<Vec<MessageSummaryDto>, UiError> {
-    let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default().into());
+    let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default());
     let v = blocking(&state, move |c| c.mail().search(account_id, &query, sort, limit)).await?;
     Ok(v.into_iter().map(Into::into).collect())
 }
@@ -90,8 +86,8 @@ fn new_account(input: &AccountInput) -> Result<NewAccount, UiError> {
         display_name: input.display_name.trim().to_string(),
         addresses: vec![],
         username: input.username.trim().to_string(),
-        imap: (&input.imap).into(),
-        smtp: (&input.smtp).into(),
+        imap: trimmed(&input.imap),
+        smtp: trimmed(&input.smtp),
         credential: match input.password_command.as_deref().map(str::trim) {
             Some(cmd) if !cmd.is_empty() => Credential::Command(cmd.to_string()),
             _ => Credential::Keyring,
@@ -103,6 +99,10 @@ fn new_account(input: &AccountInput) -> Result<NewAccount, UiError> {
         save_sent_copy: true,
         notify: true,
     })
+}
+
+fn trimmed(e: &Endpoint) -> Endpoint {
+    Endpoint { host: e.host.trim().to_string(), ..e.clone() }
 }
 
 fn password_for(account: &Account, password: Option<String>) -> Result<Sensitive<String>, UiError> {

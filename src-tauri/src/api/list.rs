@@ -5,19 +5,17 @@ use crate::api::{blocking, MAX_PAGE};
 use crate::wire::list::*;
 use crate::wire::{ChangeDto, MessageSummaryDto, UiError};
 use crate::AppState;
+use dealbox_core::query::{CrmHit, Sort};
 use tauri::State;
 
 /// A page of conversations of a view (`folder` a name or a role; no account + "inbox" = the unified inbox).
 #[tauri::command]
 pub async fn list_conversations(
     state: State<'_, AppState>,
-    account_id: Option<i64>,
-    folder: Option<String>,
-    sort: Option<SortDto>,
-    offset: u32,
-    limit: u32,
+    query: MessageQuery,
 ) -> Result<ConversationPageDto, UiError> {
-    let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default().into());
+    let MessageQuery { account_id, folder, sort, offset, limit } = query;
+    let (limit, sort) = (limit.min(MAX_PAGE), sort.unwrap_or_default());
     let p =
         blocking(&state, move |c| c.mail().conversations(account_id, folder.as_deref(), sort, limit, offset)).await?;
     Ok(p.into())
@@ -30,9 +28,9 @@ pub async fn conversation_messages(
     account_id: Option<i64>,
     folder: Option<String>,
     thread_id: i64,
-    sort: Option<SortDto>,
+    sort: Option<Sort>,
 ) -> Result<Vec<MessageSummaryDto>, UiError> {
-    let sort = sort.unwrap_or_default().into();
+    let sort = sort.unwrap_or_default();
     let v = blocking(&state, move |c| c.mail().conversation_messages(account_id, folder.as_deref(), thread_id, sort))
         .await?;
     Ok(v.into_iter().map(Into::into).collect())
@@ -47,10 +45,9 @@ pub async fn change_messages(state: State<'_, AppState>, ids: Vec<i64>, change: 
 
 /// CRM contacts and companies for the search box's second group.
 #[tauri::command]
-pub async fn search_crm(state: State<'_, AppState>, query: String, limit: u32) -> Result<Vec<CrmHitDto>, UiError> {
+pub async fn search_crm(state: State<'_, AppState>, query: String, limit: u32) -> Result<Vec<CrmHit>, UiError> {
     let limit = limit.min(50);
-    let v = blocking(&state, move |c| c.mail().search_crm(&query, limit)).await?;
-    Ok(v.into_iter().map(Into::into).collect())
+    blocking(&state, move |c| c.mail().search_crm(&query, limit)).await
 }
 
 /// The window's `online`/`offline` events: tell the sync policy whether the network is up.

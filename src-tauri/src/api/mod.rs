@@ -1,5 +1,6 @@
 //! The commands the UI may call, by area. Each is one call into the core plus error mapping; blocking
-//! database work runs on the blocking pool so the window never stalls. The list of them is `registry.rs`.
+//! database work runs on the blocking pool so the window never stalls. build.rs reads the `#[tauri::command]`
+//! functions of these modules: they are the list of commands (handler, permissions, capability, TypeScript).
 
 pub mod app;
 pub mod compose;

@@ -1,26 +1,25 @@
-//! What the message list looks like to the UI: sort orders, conversations, CRM hits.
+//! What the message list looks like to the UI: the page asked for and conversations (the sort order and
+//! CRM hits are the core's `Sort` and `CrmHit`, exported to TypeScript as they are).
 
 use crate::wire::MessageSummaryDto;
-use dealbox_core::query::{Conversation, ConversationPage, CrmHit, Sort};
+use dealbox_core::query::{Conversation, ConversationPage, Sort};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// The order of a list: by date, newest or oldest first.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// Which page of a view to list, in which order (the UI's `MessageQuery`).
+#[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-pub enum SortDto {
-    #[default]
-    NewestFirst,
-    OldestFirst,
-}
-
-impl From<SortDto> for Sort {
-    fn from(s: SortDto) -> Self {
-        match s {
-            SortDto::NewestFirst => Sort::NewestFirst,
-            SortDto::OldestFirst => Sort::OldestFirst,
-        }
-    }
+pub struct MessageQuery {
+    /// null: all accounts.
+    pub account_id: Option<i64>,
+    /// A folder name or a role ("inbox"); null: every folder. No account and "inbox": the unified inbox.
+    pub folder: Option<String>,
+    pub offset: u32,
+    pub limit: u32,
+    /// By date; newest first when absent.
+    #[serde(default)]
+    #[ts(optional)]
+    pub sort: Option<Sort>,
 }
 
 /// One row of the list in conversation mode.
@@ -61,24 +60,5 @@ pub struct ConversationPageDto {
 impl From<ConversationPage> for ConversationPageDto {
     fn from(p: ConversationPage) -> Self {
         Self { total: p.total, rows: p.rows.into_iter().map(Into::into).collect() }
-    }
-}
-
-/// A CRM contact or company found by the search box.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmHitDto {
-    /// "contact" or "company".
-    pub kind: String,
-    pub id: i64,
-    pub name: String,
-    /// The contact's address or the company's domain.
-    pub detail: String,
-    pub company: Option<String>,
-}
-
-impl From<CrmHit> for CrmHitDto {
-    fn from(h: CrmHit) -> Self {
-        Self { kind: h.kind, id: h.id, name: h.name, detail: h.detail, company: h.company }
     }
 }

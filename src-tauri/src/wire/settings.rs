@@ -5,35 +5,6 @@ use dealbox_core::settings::AccountSettings;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// What to create for a sender (or recipient) the CRM does not know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum NewSenderDto {
-    Lead,
-    Contact,
-    Nothing,
-}
-
-impl From<NewSenderAction> for NewSenderDto {
-    fn from(a: NewSenderAction) -> Self {
-        match a {
-            NewSenderAction::Lead => NewSenderDto::Lead,
-            NewSenderAction::Contact => NewSenderDto::Contact,
-            NewSenderAction::Nothing => NewSenderDto::Nothing,
-        }
-    }
-}
-
-impl From<NewSenderDto> for NewSenderAction {
-    fn from(a: NewSenderDto) -> Self {
-        match a {
-            NewSenderDto::Lead => NewSenderAction::Lead,
-            NewSenderDto::Contact => NewSenderAction::Contact,
-            NewSenderDto::Nothing => NewSenderAction::Nothing,
-        }
-    }
-}
-
 /// The mailbox's CRM settings.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -42,8 +13,8 @@ pub struct CrmSettingsDto {
     pub link_enabled: bool,
     /// Process messages of the last N days; 0: no age limit.
     pub process_days: u32,
-    pub new_incoming: NewSenderDto,
-    pub new_outgoing: NewSenderDto,
+    pub new_incoming: NewSenderAction,
+    pub new_outgoing: NewSenderAction,
     pub lead_source: String,
     /// The responsible queue: CRM user ids, in order.
     pub queue: Vec<i64>,
@@ -85,8 +56,8 @@ impl From<AccountSettings> for AccountSettingsDto {
             crm: CrmSettingsDto {
                 link_enabled: c.link_enabled,
                 process_days: c.process_days,
-                new_incoming: c.new_incoming.into(),
-                new_outgoing: c.new_outgoing.into(),
+                new_incoming: c.new_incoming,
+                new_outgoing: c.new_outgoing,
                 lead_source: c.lead_source,
                 queue: c.queue,
                 route_to_manager: c.route_to_manager,
@@ -109,8 +80,8 @@ impl From<AccountSettingsDto> for AccountSettings {
                 account_id: s.account_id,
                 link_enabled: c.link_enabled,
                 process_days: c.process_days,
-                new_incoming: c.new_incoming.into(),
-                new_outgoing: c.new_outgoing.into(),
+                new_incoming: c.new_incoming,
+                new_outgoing: c.new_outgoing,
                 lead_source: c.lead_source,
                 queue: c.queue,
                 queue_position: 0, // kept by the core unless the queue changed

@@ -367,7 +367,7 @@ async fn a_hostile_message_runs_nothing_requests_nothing_and_cannot_reach_the_ip
     let id: Value = c
         .execute_async(
             "const done = arguments[arguments.length - 1];
-             window.__TAURI_INTERNALS__.invoke('list_messages', { accountId: null, folder: 'inbox', offset: 0, limit: 50 })
+             window.__TAURI_INTERNALS__.invoke('list_messages', { query: { accountId: null, folder: 'inbox', offset: 0, limit: 50 } })
                .then(r => done(r.find(m => m.subject.includes(arguments[0])).id), e => done('error ' + JSON.stringify(e)));",
             vec![json!(subject)],
         )

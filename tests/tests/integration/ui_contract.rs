@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use dealbox_app::wire::crm::CrmSidebarDto;
-use dealbox_app::wire::list::{ConversationPageDto, SortDto};
+use dealbox_app::wire::list::ConversationPageDto;
 use dealbox_app::wire::{AccountDto, FolderDto, MessageSummaryDto, MessageViewDto};
-use dealbox_core::query::MessageSummary;
+use dealbox_core::query::{MessageSummary, Sort};
 use dealbox_core::secrets::NoSecrets;
 use dealbox_core::Core;
 use dealbox_tests::Profile;
@@ -53,7 +53,7 @@ struct Page<'a> {
     folder: Option<&'a str>,
     offset: u32,
     limit: u32,
-    sort: SortDto,
+    sort: Sort,
 }
 
 impl Page<'_> {
@@ -83,31 +83,25 @@ impl Real {
     }
 
     fn list_messages(&self, q: &Page) -> Value {
-        let v = self.core.mail().list(q.account_id, q.folder, q.sort.into(), q.limit, q.offset);
+        let v = self.core.mail().list(q.account_id, q.folder, q.sort, q.limit, q.offset);
         summaries(v.unwrap())
     }
 
     fn list_conversations(&self, q: &Page) -> Value {
-        let p = self.core.mail().conversations(q.account_id, q.folder, q.sort.into(), q.limit, q.offset);
+        let p = self.core.mail().conversations(q.account_id, q.folder, q.sort, q.limit, q.offset);
         to_json!(ConversationPageDto::from(p.unwrap()))
     }
 
-    fn conversation_messages(
-        &self,
-        account_id: Option<i64>,
-        folder: Option<&str>,
-        thread: i64,
-        sort: SortDto,
-    ) -> Value {
-        summaries(self.core.mail().conversation_messages(account_id, folder, thread, sort.into()).unwrap())
+    fn conversation_messages(&self, account_id: Option<i64>, folder: Option<&str>, thread: i64, sort: Sort) -> Value {
+        summaries(self.core.mail().conversation_messages(account_id, folder, thread, sort).unwrap())
     }
 
     fn get_message(&self, id: i64, allow_remote: bool) -> Value {
         to_json!(MessageViewDto::from(self.core.mail().view(id, allow_remote).unwrap()))
     }
 
-    fn search_messages(&self, q: &str, account_id: Option<i64>, limit: u32, sort: SortDto) -> Value {
-        summaries(self.core.mail().search(account_id, q, sort.into(), limit).unwrap())
+    fn search_messages(&self, q: &str, account_id: Option<i64>, limit: u32, sort: Sort) -> Value {
+        summaries(self.core.mail().search(account_id, q, sort, limit).unwrap())
     }
 
     fn crm_sidebar(&self, message_id: i64) -> Value {
@@ -144,8 +138,8 @@ fn first_id(rows: &Value, pick: impl Fn(&Value) -> bool) -> i64 {
 }
 
 fn contract(real: &Real) -> Value {
-    let newest = SortDto::NewestFirst;
-    let oldest = SortDto::OldestFirst;
+    let newest = Sort::NewestFirst;
+    let oldest = Sort::OldestFirst;
     let unified = |offset, limit, sort| Page { account_id: None, folder: Some("inbox"), offset, limit, sort };
     let accounts = real.list_accounts();
     let account = accounts[0]["id"].as_i64().unwrap();

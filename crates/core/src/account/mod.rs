@@ -13,7 +13,8 @@ mod accounts;
 pub use accounts::Accounts;
 
 /// How a connection is protected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Security {
     /// Implicit TLS from the first byte (IMAPS 993, SMTPS 465).
@@ -47,7 +48,8 @@ impl FromStr for Security {
 }
 
 /// A host and port with its security.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Endpoint {
     pub host: String,
     pub port: u16,

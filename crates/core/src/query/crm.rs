@@ -10,6 +10,7 @@ use crate::store::Store;
 
 /// A CRM contact or company matching the search box.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CrmHit {
     /// "contact" or "company".

@@ -38,6 +38,7 @@ pub(super) const SUMMARY_COLS: &str = r"m.id, m.uid, m.account_id, f.name, m.sub
 
 /// The order of a message list.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Sort {
     #[default]

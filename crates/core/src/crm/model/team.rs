@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 
 /// What to create for a sender (or recipient) nothing in the CRM matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum NewSenderAction {
     Lead,
